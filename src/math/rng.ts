@@ -54,7 +54,7 @@ export class Rng {
     let h = 0x243f6a88;
     for (const k of keys) h = absorb(h, k);
     const state: number[] = [fmix32(h ^ 0x1), fmix32(h ^ 0x2), fmix32(h ^ 0x3), fmix32(h ^ 0x4)];
-    if (state.every((s) => s === 0)) state[0] = 1; // the all-zero state is a fixed point
+    if (!state.some((s) => s !== 0)) state[0] = 1; // the all-zero state is a fixed point
     return new Rng(xoroshiro128plusFromState(state));
   }
 
