@@ -1,0 +1,293 @@
+// Dispatch benchmark: trivial-fitness (10-D sphere) evaluations per second through the whole stack,
+// side by side in one run with a raw C MPI ping-pong (the physical floor) and two mpi4py baselines.
+//
+//   node --import tsx bench/dispatch/run.ts [--ranks 2,4,8] [--reps 3] [--evals 500000] [--timeout 300]
+//
+// Variants are interleaved per rank count (ours, master/worker, futures; repeated --reps times) so that
+// load on this shared machine hits all of them alike; each figure is the median of the repeats.
+// Writes bench/out/dispatch.json (every run) and bench/out/dispatch.md (the section body that
+// bench/run.sh stitches into bench/RESULTS.md). It reports figures; it never asserts them.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = join(ROOT, 'bench/out');
+const PYTHON = '/usr/bin/python3'; // Debian's, which has mpi4py and numpy (the pyenv on PATH has neither)
+
+// What launch/mpirun.sh sets; set here too so the bench runs before (or without) that wrapper.
+const MPI_ENV: Record<string, string> = {
+  OMPI_ALLOW_RUN_AS_ROOT: '1',
+  OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1',
+  OMPI_MCA_rmaps_base_oversubscribe: '1',
+  OMPI_MCA_btl_vader_single_copy_mechanism: 'none',
+  NODE_DISABLE_COLORS: '1',
+  FORCE_COLOR: '0',
+};
+
+type VariantId = 'ours' | 'master-worker' | 'futures';
+const VARIANTS: { id: VariantId; label: string }[] = [
+  { id: 'ours', label: 'L2L-MPI stack (ours)' },
+  { id: 'master-worker', label: 'mpi4py master/worker (pickled dicts, 4 in flight per worker)' },
+  { id: 'futures', label: 'mpi4py.futures MPIPoolExecutor.map, chunksize 64' },
+];
+
+type Outcome =
+  | { ok: true; evalsPerSecond: number; sphereUs: number; evaluations: number; seconds: number }
+  | { ok: false; reason: string };
+
+interface RunRecord { ranks: number; rep: number; variant: VariantId; outcome: Outcome; load1: number }
+
+interface ChildResult { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+
+/** Runs a command in its own process group; on timeout the whole group (mpirun and its ranks) is killed. */
+function runChild(cmd: string, args: string[], timeoutS: number): Promise<ChildResult> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cmd, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...MPI_ENV },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    const killGroup = (signal: NodeJS.Signals) => {
+      try { process.kill(-(child.pid as number), signal); } catch { /* already gone */ }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup('SIGTERM');
+      setTimeout(() => killGroup('SIGKILL'), 5000).unref();
+    }, timeoutS * 1000);
+    child.on('error', (err) => { stderr += String(err); });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** mpirun through the project's wrapper when it exists, else directly (MPI_ENV is set either way). */
+function mpirun(ranks: number, argv: string[], timeoutS: number): Promise<ChildResult> {
+  const wrapper = join(ROOT, 'launch/mpirun.sh');
+  if (existsSync(wrapper)) return runChild('bash', [wrapper, '-n', String(ranks), ...argv], timeoutS);
+  return runChild('mpirun', ['-n', String(ranks), ...argv], timeoutS);
+}
+
+function failure(r: ChildResult, timeoutS: number): string {
+  if (r.timedOut) return `timed out after ${timeoutS} s`;
+  const lines = (r.stderr + '\n' + r.stdout).split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const hint = lines.find((l) => /error/i.test(l)) ?? lines.at(-1) ?? 'no output';
+  return `exit code ${r.code}: ${hint.slice(0, 200)}`;
+}
+
+function lastJson(stdout: string): Record<string, unknown> | undefined {
+  const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).at(-1);
+  return line === undefined ? undefined : JSON.parse(line) as Record<string, unknown>;
+}
+
+/** One evaluation of the 10-D sphere in JS, in microseconds (subtracted from our per-evaluation time). */
+function measureJsSphereUs(): number {
+  const xs = Array.from({ length: 1000 }, (_, i) => Float64Array.from({ length: 10 }, (_, j) => Math.sin(i * 10 + j) * 5));
+  const sphere = (x: Float64Array): number => {
+    let s = 0;
+    for (let j = 0; j < x.length; j++) s += x[j] * x[j];
+    return s;
+  };
+  let sink = 0;
+  const sweep = (times: number) => { for (let t = 0; t < times; t++) for (const x of xs) sink += sphere(x); };
+  sweep(200); // let the JIT settle
+  const start = process.hrtime.bigint();
+  sweep(2000);
+  const us = Number(process.hrtime.bigint() - start) / 1e3 / (2000 * xs.length);
+  if (sink === 42) console.log(''); // keep the sum observable so the loop is not optimised away
+  return us;
+}
+
+async function runOurs(ranks: number, sphereUs: number, timeoutS: number): Promise<Outcome> {
+  if (!existsSync(join(ROOT, 'dist/main.js'))) return { ok: false, reason: 'dist/main.js missing (npm run build)' };
+  const outDir = `bench/out/dispatch-${ranks}`;
+  rmSync(join(ROOT, outDir), { recursive: true, force: true });
+  const r = await mpirun(ranks, ['node', 'dist/main.js', 'run', 'bench/dispatch/sphere.yaml', '--out', outDir, '--quiet'], timeoutS);
+  if (r.code !== 0 || r.timedOut) return { ok: false, reason: failure(r, timeoutS) };
+  const summaryPath = join(ROOT, outDir, 'summary.json');
+  if (!existsSync(summaryPath)) return { ok: false, reason: `${outDir}/summary.json not written` };
+  const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as {
+    evaluations?: number; wallSeconds?: number; timing?: { runSeconds?: number };
+  };
+  const seconds = summary.timing?.runSeconds ?? summary.wallSeconds;
+  if (typeof summary.evaluations !== 'number' || typeof seconds !== 'number' || seconds <= 0) {
+    return { ok: false, reason: 'summary.json lacks evaluations or wallSeconds/timing.runSeconds' };
+  }
+  return { ok: true, evalsPerSecond: summary.evaluations / seconds, sphereUs, evaluations: summary.evaluations, seconds };
+}
+
+async function runPython(variant: 'master-worker' | 'futures', ranks: number, evals: number, timeoutS: number): Promise<Outcome> {
+  const argv = variant === 'master-worker'
+    ? [PYTHON, 'bench/dispatch/mpi4py_master_worker.py', '--evals', String(evals), '--inflight', '4']
+    : [PYTHON, '-m', 'mpi4py.futures', 'bench/dispatch/mpi4py_futures.py', '--evals', String(evals), '--chunksize', '64'];
+  const r = await mpirun(ranks, argv, timeoutS);
+  const json = r.code === 0 && !r.timedOut ? lastJson(r.stdout) : undefined;
+  if (json === undefined) return { ok: false, reason: failure(r, timeoutS) };
+  return {
+    ok: true,
+    evalsPerSecond: json.evalsPerSecond as number,
+    sphereUs: json.sphereUs as number,
+    evaluations: json.evaluations as number,
+    seconds: json.seconds as number,
+  };
+}
+
+interface PingPong { ok: boolean; reason?: string; us16?: number; us64k?: number }
+
+async function runPingPong(timeoutS: number): Promise<PingPong> {
+  const binary = join(OUT, 'pingpong');
+  const cc = await runChild('mpicc', ['-O2', '-o', binary, 'bench/dispatch/pingpong.c'], timeoutS);
+  if (cc.code !== 0) return { ok: false, reason: `mpicc failed: ${failure(cc, timeoutS)}` };
+  const r = await mpirun(2, [binary], timeoutS);
+  if (r.code !== 0 || r.timedOut) return { ok: false, reason: failure(r, timeoutS) };
+  const rows = r.stdout.split('\n').filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as { bytes: number; usPerRoundTrip: number });
+  return {
+    ok: true,
+    us16: rows.find((row) => row.bytes === 16)?.usPerRoundTrip,
+    us64k: rows.find((row) => row.bytes === 65536)?.usPerRoundTrip,
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const fmtInt = (x: number) => Math.round(x).toLocaleString('en-US');
+const fmt = (x: number, digits: number) => x.toFixed(digits);
+
+interface Row { label: string; eps?: number; range?: string; overheadUs?: number; reason?: string }
+
+function summarise(runs: RunRecord[], ranks: number, variant: VariantId, label: string): Row {
+  const mine = runs.filter((r) => r.ranks === ranks && r.variant === variant);
+  const good = mine.flatMap((r) => (r.outcome.ok ? [r.outcome] : []));
+  if (good.length === 0) {
+    const bad = mine.find((r) => !r.outcome.ok)?.outcome;
+    return { label, reason: bad && !bad.ok ? bad.reason : 'not run' };
+  }
+  const eps = median(good.map((o) => o.evalsPerSecond));
+  const all = good.map((o) => o.evalsPerSecond);
+  return {
+    label,
+    eps,
+    range: `${fmtInt(Math.min(...all))} - ${fmtInt(Math.max(...all))} (${good.length} of ${mine.length} ok)`,
+    overheadUs: 1e6 / eps - median(good.map((o) => o.sphereUs)),
+  };
+}
+
+function rankTable(runs: RunRecord[], ranks: number, pingPong: PingPong | undefined): { md: string[]; ours?: number; best?: number } {
+  const rows = VARIANTS.map((v) => summarise(runs, ranks, v.id, v.label));
+  const baselines = rows.slice(1).flatMap((r) => (r.eps === undefined ? [] : [r.eps]));
+  const best = baselines.length > 0 ? Math.max(...baselines) : undefined;
+  if (pingPong?.ok && pingPong.us16 !== undefined) {
+    rows.push({ label: 'raw C MPI ping-pong, 16 B (floor if each evaluation cost one round trip)', eps: 1e6 / pingPong.us16, range: '1 run', overheadUs: pingPong.us16 });
+  } else if (pingPong) {
+    rows.push({ label: 'raw C MPI ping-pong, 16 B', reason: pingPong.reason });
+  }
+  const loads = runs.filter((r) => r.ranks === ranks).map((r) => r.load1);
+  const md = [
+    `### ${ranks} ranks (1 coordinator + ${ranks - 1} worker${ranks === 2 ? '' : 's'})`,
+    '',
+    `1-minute load average during these runs: ${fmt(Math.min(...loads), 2)} - ${fmt(Math.max(...loads), 2)}`,
+    '',
+    '| variant | evals/s (median) | runs: min - max | overhead us/eval | ratio to better mpi4py |',
+    '|---|---:|---:|---:|---:|',
+    ...rows.map((r) => (r.eps === undefined
+      ? `| ${r.label} | not available: ${r.reason} | | | |`
+      : `| ${r.label} | ${fmtInt(r.eps)} | ${r.range} | ${fmt(r.overheadUs ?? NaN, 2)} | ${best ? fmt(r.eps / best, 2) + 'x' : 'n/a'} |`)),
+    '',
+  ];
+  if (pingPong?.ok && pingPong.us64k !== undefined) {
+    md.push(`Raw C MPI round trip: ${fmt(pingPong.us16 ?? NaN, 3)} us at 16 B, ${fmt(pingPong.us64k, 2)} us at 64 KiB.`, '');
+  }
+  return { md, ours: rows[0].eps, best };
+}
+
+function targetsTable(results: { ranks: number; ours?: number; best?: number }[]): string[] {
+  const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
+  const lines = ['### Targets (same run)', '', '| target | ranks | measured | status |', '|---|---:|---:|---|'];
+  const two = results.find((r) => r.ranks === 2);
+  if (two) {
+    lines.push(`| >= 300,000 evals/s | 2 | ${two.ours === undefined ? 'n/a' : fmtInt(two.ours)} | ${verdict(two.ours === undefined ? undefined : two.ours >= 300_000)} |`);
+  }
+  for (const r of results) {
+    const ratio = r.ours !== undefined && r.best !== undefined ? r.ours / r.best : undefined;
+    lines.push(`| >= 2x the better mpi4py variant | ${r.ranks} | ${ratio === undefined ? 'n/a' : fmt(ratio, 2) + 'x'} | ${verdict(ratio === undefined ? undefined : ratio >= 2)} |`);
+  }
+  return [...lines, ''];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      ranks: { type: 'string', default: '2,4,8' },
+      reps: { type: 'string', default: '3' },
+      evals: { type: 'string', default: '500000' },
+      timeout: { type: 'string', default: '300' },
+    },
+  });
+  const rankCounts = values.ranks.split(',').map(Number);
+  const reps = Number(values.reps);
+  const evals = Number(values.evals);
+  const timeoutS = Number(values.timeout);
+  mkdirSync(OUT, { recursive: true });
+
+  const jsSphereUs = measureJsSphereUs();
+  const runs: RunRecord[] = [];
+  let pingPong: PingPong | undefined;
+  for (const ranks of rankCounts) {
+    if (ranks === 2) {
+      pingPong = await runPingPong(timeoutS);
+      console.log(`[dispatch] ping-pong: ${JSON.stringify(pingPong)}`);
+    }
+    let oursBroken = false;
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const { id } of VARIANTS) {
+        if (id === 'ours' && oursBroken) continue; // a failed run of ours is not retried at this rank count
+        const load1 = loadavg()[0];
+        const outcome = id === 'ours' ? await runOurs(ranks, jsSphereUs, timeoutS) : await runPython(id, ranks, evals, timeoutS);
+        if (id === 'ours' && !outcome.ok) oursBroken = true;
+        runs.push({ ranks, rep, variant: id, outcome, load1 });
+        console.log(`[dispatch] ranks=${ranks} rep=${rep} ${id}: ${outcome.ok ? fmtInt(outcome.evalsPerSecond) + ' evals/s' : 'not available: ' + outcome.reason}`);
+      }
+    }
+  }
+
+  const tables = rankCounts.map((ranks) => ({ ranks, ...rankTable(runs, ranks, ranks === 2 ? pingPong : undefined) }));
+  const pySphere = runs.flatMap((r) => (r.outcome.ok && r.variant !== 'ours' ? [r.outcome.sphereUs] : []));
+  const body = [
+    `Trivial fitness (10-D sphere), ${fmtInt(evals)} evaluations per baseline run; ours runs bench/dispatch/sphere.yaml`,
+    `(GA, population 20,000, 25 generations). Variants interleaved per rank count, ${reps} repeats each, median reported;`,
+    'only ratios within this run are meaningful on this shared machine. The load average includes this bench\'s own',
+    'ranks (MPI ranks busy-poll), so a load near the rank count is expected even on a quiet machine.',
+    '',
+    `- launcher: ${existsSync(join(ROOT, 'launch/mpirun.sh')) ? 'launch/mpirun.sh' : 'mpirun with the variables of ENVIRONMENT.md (launch/mpirun.sh not found)'};`,
+    `  C ping-pong built with mpicc -O2 into bench/out/pingpong; Python is ${PYTHON} (Debian python3-mpi4py).`,
+    '- evals/s: ours = evaluations / (timing.runSeconds ?? wallSeconds) from summary.json (includes the optimizer);',
+    '  mpi4py = evaluations / time of the dispatch loop only (vectors generated beforehand).',
+    `- overhead us/eval = 1e6 / (evals/s) - one sphere evaluation (JS: ${fmt(jsSphereUs, 4)} us;`,
+    `  Python: ${pySphere.length > 0 ? fmt(median(pySphere), 3) : 'n/a'} us), i.e. wall time per evaluation beyond the computation.`,
+    '- ratio: evals/s divided by the better of the two mpi4py variants at the same rank count.',
+    '',
+    ...tables.flatMap((t) => t.md),
+    ...targetsTable(tables),
+  ].join('\n');
+  writeFileSync(join(OUT, 'dispatch.md'), body + '\n');
+  writeFileSync(join(OUT, 'dispatch.json'), JSON.stringify({ evals, reps, jsSphereUs, pingPong, runs }, null, 2) + '\n');
+  console.log(body);
+}
+
+await main();
