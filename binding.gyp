@@ -1,0 +1,32 @@
+# node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
+# -> build/Release/l2l_mpi.node). cmake-js is the primary build; this one exists for environments
+# that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
+{
+  "targets": [
+    {
+      "target_name": "l2l_mpi",
+      "sources": [
+        "native/mpi/addon.cc",
+        "native/mpi/byte_view.cc",
+        "native/mpi/communicator.cc",
+        "native/mpi/environment.cc",
+        "native/mpi/error_reporter.cc",
+        "native/mpi/receive_queue.cc",
+        "native/mpi/request.cc",
+        "native/mpi/send_queue.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_CPP_EXCEPTIONS",
+        "OMPI_SKIP_MPICXX=1",
+        "MPICH_SKIP_MPICXX=1"
+      ],
+      "cflags": ["-O2", "-Wall", "-Wextra", "<!@(mpicc --showme:compile)"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["<!@(mpicc --showme:link)"]
+    }
+  ]
+}

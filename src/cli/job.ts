@@ -1,0 +1,54 @@
+/**
+ * The process's place in the job: which transport, which rank, how to share rank 0's decisions and
+ * how to end. Under mpirun the job is MPI; alone it is one in-process rank that needs no MPI at all
+ * (so a laptop without OpenMPI can still run an experiment).
+ */
+import { hostname } from 'node:os';
+import { InProcessHub } from '../runtime/in-process-transport.js';
+import type { Transport } from '../runtime/transport.js';
+import { UsageError } from './exit-codes.js';
+
+export type JobMode = 'auto' | 'mpi' | 'local';
+
+export interface Job {
+  readonly kind: 'mpi' | 'local';
+  readonly rank: number;
+  readonly size: number;
+  readonly transport: Transport;
+  /** Every rank gets rank 0's data (others pass null). */
+  share(data: Uint8Array | null): Promise<Uint8Array>;
+  /** Flushes and closes the transport, and finalizes MPI. */
+  close(): Promise<void>;
+  /** Ends every rank of the job now. */
+  abort(code: number): never;
+}
+
+export function launchedByMpirun(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.OMPI_COMM_WORLD_SIZE !== undefined || env.PMIX_RANK !== undefined || env.PMI_SIZE !== undefined;
+}
+
+export async function openJob(mode: JobMode): Promise<Job> {
+  const useMpi = mode === 'mpi' || (mode === 'auto' && launchedByMpirun());
+  if (!useMpi) return localJob();
+  const { openMpiJob } = await import('./mpi-job.js');
+  return openMpiJob();
+}
+
+function localJob(): Job {
+  if (launchedByMpirun() && Number(process.env.OMPI_COMM_WORLD_SIZE ?? '1') > 1) {
+    throw new UsageError('--transport local cannot run under mpirun with more than one rank');
+  }
+  const transport = new InProcessHub(1, hostname()).transports[0];
+  return {
+    kind: 'local',
+    rank: 0,
+    size: 1,
+    transport,
+    share: async (data) => {
+      if (!data) throw new Error('rank 0 must share data');
+      return data;
+    },
+    close: () => transport.close(),
+    abort: (code) => process.exit(code),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Reads an experiment file (YAML or JSON), validates it once, and resolves defaults. Every problem
+ * becomes a ConfigError whose message is one line naming the key, the value received and what was
+ * expected.
+ */
+import { readFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { experimentSchema, type ResolvedExperiment } from '../experiment/config.js';
+import { getOptimizee, listOptimizees } from '../optimizees/registry.js';
+import { getOptimizer, listOptimizers } from '../optimizers/registry.js';
+import { didYouMean, formatIssue } from './format-issue.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readExperimentFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: cannot read the experiment file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    const msg = (err as Error).message.split('\n')[0];
+    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`);
+  }
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown, prefix: string, file: string): z.output<S> {
+  const r = schema.safeParse(value, { reportInput: true });
+  if (r.success) return r.data;
+  const extra = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
+  throw new ConfigError(`${file}: ${formatIssue(r.error.issues[0], schema, prefix)}${extra}`);
+}
+
+function lookup<T>(kind: string, type: string, known: string[], get: (t: string) => T, file: string): T {
+  if (!known.includes(type)) {
+    throw new ConfigError(`${file}: ${kind}.type: got ${JSON.stringify(type)}, expected one of ${known.join(', ')}${didYouMean(type, known)}`);
+  }
+  return get(type);
+}
+
+/** Validates a parsed experiment; `seedOverride` is --seed. */
+export function resolveExperiment(raw: unknown, file: string, seedOverride?: number): ResolvedExperiment {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(`${file}: expected a mapping of keys (name, seed, optimizer, optimizee, stop), got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);
+  }
+  const top = check(experimentSchema, raw, '', file);
+  const { type: optType, ...optRest } = top.optimizer;
+  const optimizer = lookup('optimizer', optType, listOptimizers().map((f) => f.type), getOptimizer, file);
+  const optParams = check(optimizer.schema, optRest, 'optimizer', file) as Record<string, unknown>;
+
+  const { type: oeType, weights, ...oeRest } = top.optimizee as { type: string; weights?: unknown };
+  const optimizee = lookup('optimizee', oeType, listOptimizees().map((f) => f.type), getOptimizee, file);
+  const oeParams = check(optimizee.schema, oeRest, 'optimizee', file) as Record<string, unknown>;
+  const w = weights === undefined ? undefined : check(z.array(z.number().refine(Number.isFinite, 'a finite number')).min(1), weights, 'optimizee.weights', file);
+
+  const resolved: ResolvedExperiment = {
+    name: top.name,
+    seed: seedOverride ?? top.seed ?? randomInt(0, 2 ** 31),
+    optimizer: { type: optType, ...optParams },
+    optimizee: { type: oeType, ...oeParams, ...(w ? { weights: w } : {}) },
+    stop: top.stop,
+    dispatch: top.dispatch,
+  };
+  // Building the model once here catches what only construction can check (data files, dimensions).
+  try {
+    const model = optimizee.create(resolved.optimizee);
+    if (w && w.length === 0) throw new Error('weights must not be empty');
+    optimizer.create(resolved.optimizer, { space: model.space, weights: w ?? model.weights, seed: resolved.seed });
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError(`${file}: ${(err as Error).message}`);
+  }
+  return resolved;
+}
+
+export function loadExperiment(path: string, seedOverride?: number): ResolvedExperiment {
+  return resolveExperiment(readExperimentFile(path), path, seedOverride);
+}

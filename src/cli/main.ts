@@ -1,0 +1,48 @@
+/**
+ * Command dispatch. Every command has --help; usage errors exit 2 with one line and no stack trace.
+ */
+import { EXIT, UsageError } from './exit-codes.js';
+import { runCommand, RUN_HELP } from './run-command.js';
+import { version } from './version.js';
+
+const HELP = `usage: node dist/main.js <command> [options]
+
+Gradient-free (meta-)optimization of simulations, as one MPI job:
+  mpirun -n N node dist/main.js run experiment.yaml     (rank 0 optimizes, ranks 1..N-1 simulate)
+  node dist/main.js run experiment.yaml                 (one process does both)
+
+commands:
+  run EXPERIMENT.yaml    run an experiment (see 'run --help')
+  help [COMMAND]         show help
+  version                print the version
+
+Exit codes: 0 done, 2 bad input, 3 run failed, 130 interrupted, 1 internal error.
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(rest[0] === 'run' ? RUN_HELP : HELP);
+        return EXIT.ok;
+      case 'version':
+      case '--version':
+        process.stdout.write(`${version()}\n`);
+        return EXIT.ok;
+      case 'run':
+        return await runCommand(rest);
+      default:
+        throw new UsageError(`unknown command '${cmd}'; expected one of run, help, version (see --help)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+}

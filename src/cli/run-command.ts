@@ -1,0 +1,171 @@
+/**
+ * `run EXPERIMENT.yaml`: the same command on every rank. Rank 0 validates the experiment and shares
+ * the outcome with every rank (so a bad file ends all ranks cleanly with exit 2), then coordinates;
+ * the other ranks host workers until rank 0 ends them.
+ */
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import type { ResolvedExperiment } from '../experiment/config.js';
+import { Coordinator } from '../experiment/coordinator.js';
+import { progressMode } from '../experiment/progress.js';
+import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
+import { WorkerHost } from '../experiment/worker-host.js';
+import { ActorSystem } from '../runtime/actor-system.js';
+import { systemClock } from '../runtime/clock.js';
+import { decode, encode } from '../runtime/codec.js';
+import { EXIT, UsageError } from './exit-codes.js';
+import { openJob, type Job, type JobMode } from './job.js';
+import { ConfigError, loadExperiment } from './load-config.js';
+import { version } from './version.js';
+
+export const RUN_HELP = `usage: node dist/main.js run EXPERIMENT.yaml [options]
+       launch/mpirun.sh -n N node dist/main.js run EXPERIMENT.yaml [options]
+
+Runs the experiment: rank 0 hosts the optimizer, ranks 1..N-1 the simulations (one rank does both).
+
+options:
+  --out DIR          results directory (default results/<name>)
+  --seed N           override the experiment's seed
+  --force            overwrite a results directory that holds an earlier run
+  --quiet            no progress display
+  --transport T      auto (default: MPI under mpirun, in-process otherwise), mpi or local
+  -h, --help         this help
+
+The results directory receives config.json, generations.jsonl (every individual of every
+generation) and summary.json (status, budget used, best individual).
+`;
+
+interface RunOptions {
+  file: string;
+  out?: string;
+  seed?: number;
+  force: boolean;
+  quiet: boolean;
+  transport: JobMode;
+}
+
+function parseRunArgs(args: string[]): RunOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
+        transport: { type: 'string', default: 'auto' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`run: ${(err as Error).message.split('\n')[0]} (see run --help)`);
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return null;
+  if (positionals.length !== 1) throw new UsageError(`run: expected one experiment file, got ${positionals.length} (see run --help)`);
+  const seed = v.seed === undefined ? undefined : Number(v.seed);
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+    throw new UsageError(`run: --seed: got ${JSON.stringify(v.seed)}, expected an integer in [0, 2^32)`);
+  }
+  if (!['auto', 'mpi', 'local'].includes(v.transport)) {
+    throw new UsageError(`run: --transport: got ${JSON.stringify(v.transport)}, expected one of auto, mpi, local`);
+  }
+  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode };
+}
+
+type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
+
+/** Rank 0's validation of everything that can be wrong before anything runs. */
+function prepare(opts: RunOptions): Prepared {
+  try {
+    const experiment = loadExperiment(opts.file, opts.seed);
+    const outDir = opts.out ?? join('results', experiment.name);
+    Recorder.open(outDir, { force: opts.force });
+    return { experiment, outDir };
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ResultsDirError) return { error: err.message };
+    throw err;
+  }
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const started = performance.now();
+  const opts = parseRunArgs(args);
+  if (!opts) {
+    process.stdout.write(RUN_HELP);
+    return EXIT.ok;
+  }
+  const job = await openJob(opts.transport);
+  let code: number = EXIT.internal;
+  try {
+    const mine = job.rank === 0 ? encode(prepare(opts)) : null;
+    const prepared = decode(await job.share(mine)) as Prepared;
+    if ('error' in prepared) {
+      if (job.rank === 0) process.stderr.write(`error: ${prepared.error}\n`);
+      code = EXIT.usage;
+      return code;
+    }
+    const system = new ActorSystem(job.transport, systemClock);
+    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(system);
+    return code;
+  } catch (err) {
+    process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${(err as Error)?.stack ?? String(err)}\n`);
+    if (job.size > 1) job.abort(EXIT.internal);
+    return EXIT.internal;
+  } finally {
+    await job.close();
+  }
+}
+
+async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string }, opts: RunOptions, started: number): Promise<number> {
+  const exp = p.experiment;
+  const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
+  process.stdout.write(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})\n`);
+  const coordinator = new Coordinator({
+    system, experiment: exp, outDir: p.outDir, force: true, version: version(),
+    progress: progressMode(opts.quiet, process.env, process.stderr.isTTY === true),
+    startupSeconds: (performance.now() - started) / 1000,
+  });
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (++signals > 1) job.abort(EXIT.interrupted);
+    process.stderr.write(`\n${sig}: stopping after the evaluations in flight (again to abort)\n`);
+    coordinator.interrupt(`interrupted by ${sig}`);
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  try {
+    const summary = await coordinator.run();
+    process.stdout.write(describe(summary, p.outDir));
+    return summary.status === 'completed' ? EXIT.ok : summary.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+}
+
+async function work(system: ActorSystem): Promise<number> {
+  const host = new WorkerHost();
+  system.spawn('worker', host.behaviour);
+  // Signals are the coordinator's to handle: it ends the workers.
+  const ignore = () => {};
+  process.on('SIGINT', ignore).on('SIGTERM', ignore);
+  try {
+    await host.done;
+    return EXIT.ok;
+  } finally {
+    process.off('SIGINT', ignore).off('SIGTERM', ignore);
+  }
+}
+
+function describe(s: Summary, dir: string): string {
+  const lines = [
+    `${s.status}: ${s.generations} generations, ${s.evaluations} evaluations (${s.failures} failed) in ${s.wallSeconds.toFixed(2)} s` +
+      (s.stopReasons.length ? ` - ${s.stopReasons.join('; ')}` : ''),
+  ];
+  if (s.best) {
+    lines.push(`best weighted fitness ${s.best.weightedFitness.toPrecision(6)} (fitness [${s.best.fitness.map((f) => f.toPrecision(6)).join(', ')}]) at generation ${s.best.generation}, index ${s.best.index}`);
+  }
+  lines.push(`results: ${dir}/ (summary.json, generations.jsonl, config.json)`);
+  return lines.join('\n') + '\n';
+}

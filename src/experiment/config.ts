@@ -1,0 +1,47 @@
+/**
+ * The experiment file's schema. The top level is checked here; the optimizer's and optimizee's own
+ * keys are checked by the schema each registered factory declares (see resolveExperiment in src/cli).
+ */
+import { z } from 'zod';
+
+export const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const stopSchema = z
+  .strictObject({
+    generations: z.number().int().min(1).optional().describe('stop after this many generations'),
+    evaluations: z.number().int().min(1).optional().describe('stop once this many evaluations are done (the generation in progress completes)'),
+    target: z.number().optional().describe('stop once the best weighted fitness (the maximised quantity) reaches this value'),
+    seconds: z.number().positive().optional().describe('stop after this many seconds of wall time'),
+  })
+  .refine((s) => s.generations !== undefined || s.evaluations !== undefined || s.seconds !== undefined, {
+    message: 'a budget needs at least one of generations, evaluations or seconds (target alone may never be reached)',
+  });
+
+export const dispatchSchema = z.strictObject({
+  inflight: z.number().int().min(1).max(64).default(2).describe('batches in flight per worker rank, to hide message latency'),
+  batch_seconds: z.number().positive().max(60).default(0.01).describe('aim for batches that take about this long to evaluate'),
+  max_batch: z.number().int().min(1).max(65536).default(4096).describe('most individuals in one message'),
+});
+
+export const experimentSchema = z.strictObject({
+  name: z.string().regex(NAME_PATTERN, 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('experiment seed; chosen at random and recorded when absent'),
+  optimizer: z.looseObject({ type: z.string() }),
+  optimizee: z.looseObject({ type: z.string() }),
+  stop: stopSchema,
+  dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }),
+});
+
+export type ExperimentFile = z.output<typeof experimentSchema>;
+export type StopConfig = z.output<typeof stopSchema>;
+export type DispatchConfig = z.output<typeof dispatchSchema>;
+
+/** The configuration after validation and defaults: what is recorded and sent to every rank. */
+export interface ResolvedExperiment {
+  name: string;
+  seed: number;
+  optimizer: { type: string } & Record<string, unknown>;
+  optimizee: { type: string; weights?: number[] } & Record<string, unknown>;
+  stop: StopConfig;
+  dispatch: DispatchConfig;
+}

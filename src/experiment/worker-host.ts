@@ -1,0 +1,136 @@
+/**
+ * WorkerHost: the actor on each worker rank that hosts the optimizee and evaluates batches.
+ *
+ * Accepts:
+ *   'experiment.setup'  (request) SetupBody   -> reply 'experiment.ready' ReadyBody
+ *   'eval.batch'        EvalBatch            -> sends 'eval.results' (EvalResults) to the sender
+ *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves
+ */
+import { hostname } from 'node:os';
+import type { Optimizee } from '../core/optimizee.js';
+import type { ActorContext, Behaviour, Envelope } from '../runtime/actor-system.js';
+import { STATUS_CODES } from '../core/fitness.js';
+import { getOptimizee } from '../optimizees/registry.js';
+import type { ResolvedExperiment } from './config.js';
+
+export interface SetupBody {
+  experiment: ResolvedExperiment;
+}
+
+export interface ReadyBody {
+  host: string;
+  pid: number;
+}
+
+/** A batch of individuals, columnar so it travels as a few typed arrays. */
+export interface EvalBatch {
+  batch: number;
+  dim: number;
+  generation: Int32Array;
+  index: Int32Array;
+  seed: Uint32Array;
+  /** n * dim parameters, row-major. */
+  x: Float64Array;
+}
+
+export interface EvalResults {
+  batch: number;
+  nObj: number;
+  /** n * nObj fitness values; NaN where an evaluation failed. */
+  fitness: Float64Array;
+  status: Uint8Array;
+  seconds: Float64Array;
+  /** Error text per individual, or null when none failed. */
+  errors: Array<string | null> | null;
+  /** Model outputs per individual (the EnKF needs them), or null when the optimizee gives none. */
+  outputs: Array<Float64Array | null> | null;
+  /** Worker busy time for the whole batch (seconds), for utilization. */
+  busy: number;
+}
+
+export class WorkerHost {
+  private optimizee: Optimizee | null = null;
+  private nObj = 1;
+  private resolveDone!: () => void;
+  readonly done = new Promise<void>((r) => (this.resolveDone = r));
+
+  readonly behaviour: Behaviour = (msg, ctx) => {
+    switch (msg.type) {
+      case 'experiment.setup':
+        return this.setup(msg, ctx);
+      case 'eval.batch':
+        return this.evaluate(msg, ctx);
+      case 'experiment.end':
+        ctx.reply(msg, 'experiment.ended', null);
+        this.resolveDone();
+        return;
+      default:
+        throw new Error(`worker cannot handle '${msg.type}'`);
+    }
+  };
+
+  private setup(msg: Envelope, ctx: ActorContext): void {
+    const { experiment } = msg.body as SetupBody;
+    const factory = getOptimizee(experiment.optimizee.type);
+    const optimizee = factory.create(experiment.optimizee);
+    this.optimizee = optimizee;
+    this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;
+    const ready: ReadyBody = { host: hostname(), pid: process.pid };
+    ctx.reply(msg, 'experiment.ready', ready);
+  }
+
+  private evaluate(msg: Envelope, ctx: ActorContext): void {
+    const b = msg.body as EvalBatch;
+    const opt = this.optimizee;
+    if (!opt) throw new Error("'eval.batch' before 'experiment.setup'");
+    const n = b.index.length;
+    const nObj = this.nObj;
+    const out: EvalResults = {
+      batch: b.batch,
+      nObj,
+      fitness: new Float64Array(n * nObj),
+      status: new Uint8Array(n),
+      seconds: new Float64Array(n),
+      errors: null,
+      outputs: null,
+      busy: 0,
+    };
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const error = this.evaluateOne(opt, b, i, out);
+      out.seconds[i] = (performance.now() - t0) / 1000;
+      if (error !== null) {
+        out.status[i] = STATUS_CODES.failed;
+        out.fitness.fill(NaN, i * nObj, (i + 1) * nObj);
+        out.errors ??= new Array<string | null>(n).fill(null);
+        out.errors[i] = error;
+      }
+    }
+    out.busy = (performance.now() - start) / 1000;
+    ctx.send(msg.from, 'eval.results', out);
+  }
+
+  /** Evaluates individual i into out; returns the failure text, or null on success. */
+  private evaluateOne(opt: Optimizee, b: EvalBatch, i: number, out: EvalResults): string | null {
+    const nObj = this.nObj;
+    try {
+      const x = b.x.subarray(i * b.dim, (i + 1) * b.dim);
+      const r = opt.evaluate(x, { generation: b.generation[i], index: b.index[i], seed: b.seed[i] });
+      if (r.fitness.length !== nObj) return `optimizee returned ${r.fitness.length} fitness values, expected ${nObj}`;
+      for (let k = 0; k < nObj; k++) {
+        const f = r.fitness[k];
+        if (!Number.isFinite(f)) return `optimizee returned a non-finite fitness (${f})`;
+        out.fitness[i * nObj + k] = f;
+      }
+      if (r.outputs) {
+        out.outputs ??= new Array<Float64Array | null>(b.index.length).fill(null);
+        out.outputs[i] = r.outputs;
+      }
+      return null;
+    } catch (err) {
+      const e = err as Error;
+      return e?.stack ?? String(err);
+    }
+  }
+}

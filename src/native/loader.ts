@@ -1,0 +1,46 @@
+/**
+ * The one place that loads native addons. Addons are found at <package root>/build/Release/<name>.node,
+ * the package root being the nearest directory above this file with a package.json, so the same code
+ * works from src/ (tsx) and from dist/ (compiled).
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AddonNotBuiltError } from './errors.js';
+import type { MpiAddon } from './mpi.js';
+
+const require = createRequire(import.meta.url);
+const loaded = new Map<string, unknown>();
+
+/** The package root: the first ancestor of this module's directory holding a package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
+    dir = parent;
+  }
+}
+
+/** Path where the build puts addon `name`. */
+export function addonPath(name: string): string {
+  return join(packageRoot(), 'build', 'Release', `${name}.node`);
+}
+
+/** Loads addon `name` once per process; throws AddonNotBuiltError when its file is missing. */
+export function loadAddon<T>(name: string): T {
+  const cached = loaded.get(name);
+  if (cached !== undefined) return cached as T;
+  const path = addonPath(name);
+  if (!existsSync(path)) throw new AddonNotBuiltError(name, path);
+  const addon = require(path) as T;
+  loaded.set(name, addon);
+  return addon;
+}
+
+/** The MPI binding (native/mpi). */
+export function loadMpi(): MpiAddon {
+  return loadAddon<MpiAddon>('l2l_mpi');
+}

@@ -1,0 +1,88 @@
+/**
+ * The benchmark optimizee: the reference's FunctionGeneratorOptimizee. An individual is one array
+ * parameter, `coords`, of length dims, clipped into the generator's box; the fitness is the function
+ * value, minimised by the default weights [-1].
+ */
+import { z } from 'zod';
+import type { Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
+import { Space } from '../../core/space.js';
+import { checkFunction, FUNCTION_NAMES, functionSpecSchema, type FunctionSpec } from './catalog.js';
+import { FunctionGenerator, type NoiseConfig } from './generator.js';
+import { getPreset, PRESET_NAMES, presetNameSchema } from './presets.js';
+
+const noiseSchema = z.strictObject({
+  mean: z.number().default(0).describe('mean of the additive Gaussian noise'),
+  sigma: z.number().positive().default(0.01).describe('standard deviation of the additive Gaussian noise'),
+});
+
+const boundsSchema = z
+  .tuple([z.number(), z.number()])
+  .refine(([lo, hi]) => lo < hi, { message: '[lower, upper] with lower < upper' });
+
+export const benchmarkSchema = z
+  .strictObject({
+    preset: presetNameSchema.optional().describe(`one of ${PRESET_NAMES.join(', ')} (case-insensitive)`),
+    functions: z.array(functionSpecSchema).min(1).optional().describe(`functions to sum, each { function: ${FUNCTION_NAMES.join(' | ')}, ...params }`),
+    dims: z.number().int().min(1).optional().describe('dimensionality, with functions'),
+    noise: noiseSchema.optional().describe('additive Gaussian noise N(mean, sigma), reproducible per individual'),
+    bounds: boundsSchema.optional().describe('[lower, upper] for every coordinate (default: from the functions)'),
+  })
+  .superRefine((cfg, ctx) => {
+    // messages read as "got <input>, expected <message>", the form the CLI prints
+    const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
+    if (cfg.preset !== undefined && cfg.functions !== undefined) return issue(['preset'], cfg.preset, 'either preset or functions, not both');
+    if (cfg.preset !== undefined) {
+      const dims = getPreset(cfg.preset).dims;
+      if (cfg.dims !== undefined && cfg.dims !== dims) issue(['dims'], cfg.dims, `no dims: preset ${cfg.preset} is ${dims}-D`);
+      return;
+    }
+    if (cfg.functions === undefined) return issue(['preset'], undefined, `a preset (one of ${PRESET_NAMES.join(', ')}), or functions and dims`);
+    if (cfg.dims === undefined) return issue(['dims'], undefined, 'dims, a positive integer, with functions');
+    const dims = cfg.dims;
+    cfg.functions.forEach((f, i) => {
+      for (const p of checkFunction(f, dims)) issue(['functions', i, ...p.path], valueAt(f, p.path), p.message);
+    });
+  });
+
+function valueAt(v: unknown, path: readonly (string | number)[]): unknown {
+  return path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string | number, unknown>)[k] : undefined), v);
+}
+
+export type BenchmarkConfig = z.output<typeof benchmarkSchema>;
+
+export interface ResolvedBenchmark {
+  dims: number;
+  functions: FunctionSpec[];
+  bounds?: [number, number];
+  noise?: NoiseConfig;
+}
+
+/** A validated config with its preset, if any, expanded into functions and dims. */
+export function resolveBenchmark(cfg: BenchmarkConfig): ResolvedBenchmark {
+  const base = cfg.preset !== undefined ? getPreset(cfg.preset) : { dims: cfg.dims!, functions: cfg.functions! };
+  return { ...base, ...(cfg.bounds ? { bounds: cfg.bounds } : {}), ...(cfg.noise ? { noise: cfg.noise } : {}) };
+}
+
+export class BenchmarkOptimizee implements Optimizee {
+  readonly space: Space;
+  readonly weights: readonly number[] = [-1];
+  readonly generator: FunctionGenerator;
+
+  constructor(cfg: ResolvedBenchmark) {
+    this.generator = new FunctionGenerator(cfg.functions, cfg.dims, cfg.bounds, cfg.noise);
+    const [lower, upper] = this.generator.bounds;
+    this.space = new Space([{ name: 'coords', length: cfg.dims, lower, upper }]);
+  }
+
+  evaluate(x: Float64Array, ctx: { seed: number }): { fitness: number[] } {
+    if (x.length !== this.generator.dims) throw new RangeError(`benchmark: expected ${this.generator.dims} coordinates, got ${x.length}`);
+    return { fitness: [this.generator.evaluate(x, ctx.seed)] };
+  }
+}
+
+export const benchmarkOptimizee: OptimizeeFactory<typeof benchmarkSchema> = {
+  type: 'benchmark',
+  description: "The reference's function generator: Rastrigin, Rosenbrock, Ackley, ... and their sums, optionally noisy",
+  schema: benchmarkSchema,
+  create: (cfg) => new BenchmarkOptimizee(resolveBenchmark(cfg)),
+};

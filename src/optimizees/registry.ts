@@ -1,0 +1,21 @@
+/**
+ * Every optimizee the experiment file can name, by its type. Adding one is one line here.
+ */
+import type { OptimizeeFactory } from '../core/optimizee.js';
+import { benchmarkOptimizee } from './benchmark/index.js';
+
+const FACTORIES: readonly OptimizeeFactory[] = [
+  benchmarkOptimizee,
+];
+
+const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));
+
+export function listOptimizees(): readonly OptimizeeFactory[] {
+  return FACTORIES;
+}
+
+export function getOptimizee(type: string): OptimizeeFactory {
+  const f = BY_TYPE.get(type);
+  if (!f) throw new RangeError(`unknown optimizee type '${type}'; expected one of ${[...BY_TYPE.keys()].join(', ')}`);
+  return f;
+}

@@ -1,0 +1,40 @@
+/**
+ * The genetic algorithm as a registered optimizer: hyper-parameters (the reference's names and
+ * example values as defaults) and the factory.
+ */
+import { z } from 'zod';
+import type { OptimizerFactory } from '../../core/optimizer.js';
+import { GaCore } from './core.js';
+
+const probability = (what: string) => z.number().min(0).max(1).describe(what);
+
+export const gaSchema = z
+  .strictObject({
+    pop_size: z.number().int().min(2).default(50).describe('population size'),
+    cx_prob: probability('probability that a consecutive pair of parents is blended').default(0.5),
+    mut_prob: probability('probability that a child is mutated').default(0.3),
+    ind_prob: probability('probability that a gene of a mutated child is perturbed').default(0.02),
+    tourn_size: z.number().int().min(1).default(15).describe('aspirants per tournament (at most pop_size)'),
+    mate_par: z.number().min(0).default(0.5).describe('blend crossover alpha: how far beyond the parents a child may land'),
+    mut_par: z.number().positive().default(1).describe('standard deviation of the Gaussian mutation, in parameter units'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.tourn_size > p.pop_size) {
+      // read as "got <input>, expected <message>", the form the CLI prints
+      ctx.addIssue({ code: 'custom', path: ['tourn_size'], input: p.tourn_size, message: `at most pop_size (${p.pop_size}): a tournament draws from the population` });
+    }
+  });
+
+export type GaConfig = z.output<typeof gaSchema>;
+
+export const gaOptimizer: OptimizerFactory<typeof gaSchema> = {
+  type: 'ga',
+  description: 'Genetic algorithm (tournament selection, blend crossover, Gaussian mutation, hall of fame), after the reference GA',
+  schema: gaSchema,
+  create: (params, ctx) => new GaCore(params, ctx),
+};
+
+export { GaCore, HALL_OF_FAME_SIZE, type GaParams } from './core.js';
+export type { GaSnapshot } from './snapshot.js';
+export { blend, mutateGaussian, remutateDuplicates, tournament } from './operators.js';
+export { compareFit, makeFit, type Fit } from './ranking.js';
