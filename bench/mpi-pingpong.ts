@@ -94,13 +94,16 @@ async function main(): Promise<void> {
     await rawPingPong(world, bytes, iterations / 10); // warm-up
     await barrier(world);
     report[`raw ${bytes} B`] = summary(await rawPingPong(world, bytes, iterations));
+    console.error(rank, "done raw", bytes);
     await barrier(world);
   }
   const transport = new MpiTransport();
   for (const [bytes, iterations] of [[16, 20000], [1024, 10000], [65536, 2000]] as const) {
     await transportPingPong(transport, bytes, iterations / 10);
+    console.error(rank, "warm", bytes);
     await barrier(world);
     report[`transport ${bytes} B`] = summary(await transportPingPong(transport, bytes, iterations));
+    console.error(rank, "done transport", bytes);
     await barrier(world);
   }
   for (const [bytes, count] of [[1024, 20000], [16384, 5000], [102400, 2000]] as const) {

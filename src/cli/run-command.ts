@@ -31,8 +31,8 @@ options:
   --transport T      auto (default: MPI under mpirun, in-process otherwise), mpi or local
   -h, --help         this help
 
-The results directory receives config.json, generations.jsonl (every individual of every
-generation) and summary.json (status, budget used, best individual).
+The results directory receives config.json, generations.msgpack (every individual of every
+generation, columnar; see docs/results.md) and summary.json (status, budget used, best individual).
 `;
 
 interface RunOptions {
@@ -166,6 +166,6 @@ function describe(s: Summary, dir: string): string {
   if (s.best) {
     lines.push(`best weighted fitness ${s.best.weightedFitness.toPrecision(6)} (fitness [${s.best.fitness.map((f) => f.toPrecision(6)).join(', ')}]) at generation ${s.best.generation}, index ${s.best.index}`);
   }
-  lines.push(`results: ${dir}/ (summary.json, generations.jsonl, config.json)`);
+  lines.push(`results: ${dir}/ (summary.json, generations.msgpack, config.json)`);
   return lines.join('\n') + '\n';
 }

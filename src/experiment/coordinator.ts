@@ -82,10 +82,10 @@ export class Coordinator {
     const out = await actor.run();
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
     dispatcher.cancelQueued();
-    const summary = summaryOf(out.status, out.reasons);
     await this.endWorkers(self, workerRanks);
-    recorder.writeSummary(summary);
     await recorder.close();
+    const summary = summaryOf(out.status, out.reasons); // timings include the last record on disk
+    recorder.writeSummary(summary);
     return summary;
   }
 

@@ -10,31 +10,43 @@
  * Accepts:
  *   'eval.results'  EvalResults (from a WorkerHost)
  */
-import { STATUS_NAMES, type EvalStatus } from '../core/fitness.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
 import type { EvalBatch, EvalResults } from './worker-host.js';
 
-export interface Job {
+/** Jobs to evaluate, columnar: row i is individual index[i] of `generation`, parameters x[i*dim ...]. */
+export interface JobBlock {
   generation: number;
-  index: number;
-  seed: number;
+  index: Int32Array;
+  seed: Uint32Array;
   x: Float64Array;
 }
 
-export interface JobResult {
-  job: Job;
-  fitness: Float64Array;
-  status: EvalStatus;
-  seconds: number;
+/** The results of rows [offset, offset + n) of a block, columnar as they came off the wire. */
+export interface ResultBatch {
+  block: JobBlock;
+  offset: number;
+  n: number;
   rank: number;
-  error: string | null;
-  outputs: Float64Array | null;
+  nObj: number;
+  /** n * nObj values. */
+  fitness: Float64Array;
+  /** Status codes (STATUS_CODES). */
+  status: Uint8Array;
+  seconds: Float64Array;
+  errors: ReadonlyArray<string | null> | null;
+  outputs: ReadonlyArray<Float64Array | null> | null;
+}
+
+interface Slice {
+  block: JobBlock;
+  offset: number;
+  n: number;
 }
 
 interface WorkerState {
   rank: number;
-  inflight: Map<number, Job[]>;
+  inflight: Map<number, Slice>;
   busySeconds: number;
   evaluations: number;
 }
@@ -44,8 +56,9 @@ const FIRST_BATCH = 16;
 
 export class Dispatcher {
   private readonly workers: WorkerState[];
-  private queue: Job[] = [];
-  private queueHead = 0;
+  /** Blocks waiting, each with the first row not yet sent. */
+  private queue: Array<{ block: JobBlock; next: number }> = [];
+  private queuedRows = 0;
   private nextBatch = 1;
   private secondsPerEval = NaN;
   private rr = 0;
@@ -57,7 +70,7 @@ export class Dispatcher {
     workerRanks: readonly number[],
     private readonly dim: number,
     private readonly opts: DispatchConfig,
-    private readonly onResults: (results: JobResult[]) => void,
+    private readonly onResults: (results: ResultBatch) => void,
   ) {
     if (workerRanks.length === 0) throw new Error('no worker ranks to dispatch to');
     this.workers = workerRanks.map((rank) => ({ rank, inflight: new Map(), busySeconds: 0, evaluations: 0 }));
@@ -73,21 +86,24 @@ export class Dispatcher {
     this.send = send;
   }
 
-  submit(jobs: readonly Job[]): void {
-    for (const j of jobs) {
-      if (j.x.length !== this.dim) throw new RangeError(`job has ${j.x.length} parameters, the space ${this.dim}`);
-      this.queue.push(j);
+  submit(block: JobBlock): void {
+    const n = block.index.length;
+    if (block.seed.length !== n || block.x.length !== n * this.dim) {
+      throw new RangeError(`job block of ${n} rows has ${block.seed.length} seeds and ${block.x.length} parameters (dim ${this.dim})`);
     }
+    if (n === 0) return;
+    this.queue.push({ block, next: 0 });
+    this.queuedRows += n;
     this.pump();
   }
 
   get queued(): number {
-    return this.queue.length - this.queueHead;
+    return this.queuedRows;
   }
 
   get inFlight(): number {
     let n = 0;
-    for (const w of this.workers) for (const b of w.inflight.values()) n += b.length;
+    for (const w of this.workers) for (const b of w.inflight.values()) n += b.n;
     return n;
   }
 
@@ -99,7 +115,7 @@ export class Dispatcher {
   /** Forgets queued jobs (in-flight ones will still report, and be ignored by a stopped optimizer). */
   cancelQueued(): void {
     this.queue = [];
-    this.queueHead = 0;
+    this.queuedRows = 0;
   }
 
   private batchSize(): number {
@@ -113,7 +129,7 @@ export class Dispatcher {
   private pump(): void {
     const nw = this.workers.length;
     let idleRounds = 0;
-    while (this.queued > 0 && idleRounds < nw) {
+    while (this.queuedRows > 0 && idleRounds < nw) {
       const w = this.workers[this.rr];
       this.rr = (this.rr + 1) % nw;
       if (w.inflight.size >= this.opts.inflight) {
@@ -123,57 +139,42 @@ export class Dispatcher {
       idleRounds = 0;
       this.sendBatch(w, this.batchSize());
     }
-    if (this.queueHead > 4096 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
   }
 
+  /** Sends the next rows of the first queued block (a batch never spans blocks) as views, no copy. */
   private sendBatch(w: WorkerState, size: number): void {
-    const jobs = this.queue.slice(this.queueHead, this.queueHead + size);
-    this.queueHead += jobs.length;
-    const n = jobs.length;
+    const head = this.queue[0];
+    const { block } = head;
+    const offset = head.next;
+    const n = Math.min(size, block.index.length - offset);
+    head.next += n;
+    this.queuedRows -= n;
+    if (head.next === block.index.length) this.queue.shift();
     const body: EvalBatch = {
       batch: this.nextBatch++,
       dim: this.dim,
-      generation: new Int32Array(n),
-      index: new Int32Array(n),
-      seed: new Uint32Array(n),
-      x: new Float64Array(n * this.dim),
+      generation: block.generation,
+      index: block.index.subarray(offset, offset + n),
+      seed: block.seed.subarray(offset, offset + n),
+      x: block.x.subarray(offset * this.dim, (offset + n) * this.dim),
     };
-    for (let i = 0; i < n; i++) {
-      const j = jobs[i];
-      body.generation[i] = j.generation;
-      body.index[i] = j.index;
-      body.seed[i] = j.seed;
-      body.x.set(j.x, i * this.dim);
-    }
-    w.inflight.set(body.batch, jobs);
+    w.inflight.set(body.batch, { block, offset, n });
     this.send({ rank: w.rank, id: 'worker' }, 'eval.batch', body);
   }
 
   private accept(rank: number, r: EvalResults): void {
     const w = this.workers.find((x) => x.rank === rank);
-    const jobs = w?.inflight.get(r.batch);
-    if (!w || !jobs) throw new Error(`results for unknown batch ${r.batch} from rank ${rank}`);
+    const slice = w?.inflight.get(r.batch);
+    if (!w || !slice) throw new Error(`results for unknown batch ${r.batch} from rank ${rank}`);
     w.inflight.delete(r.batch);
     w.busySeconds += r.busy;
-    w.evaluations += jobs.length;
-    const perEval = r.busy / jobs.length;
+    w.evaluations += slice.n;
+    const perEval = r.busy / slice.n;
     this.secondsPerEval = Number.isNaN(this.secondsPerEval) ? perEval : 0.7 * this.secondsPerEval + 0.3 * perEval;
-    const results: JobResult[] = new Array(jobs.length);
-    for (let i = 0; i < jobs.length; i++) {
-      results[i] = {
-        job: jobs[i],
-        fitness: r.fitness.subarray(i * r.nObj, (i + 1) * r.nObj),
-        status: STATUS_NAMES[r.status[i]] ?? 'failed',
-        seconds: r.seconds[i],
-        rank,
-        error: r.errors?.[i] ?? null,
-        outputs: r.outputs?.[i] ?? null,
-      };
+    if (r.status.length !== slice.n || r.fitness.length !== slice.n * r.nObj) {
+      throw new Error(`rank ${rank} answered batch ${r.batch} of ${slice.n} with ${r.status.length} results`);
     }
     this.pump();
-    this.onResults(results);
+    this.onResults({ ...slice, rank, nObj: r.nObj, fitness: r.fitness, status: r.status, seconds: r.seconds, errors: r.errors, outputs: r.outputs });
   }
 }

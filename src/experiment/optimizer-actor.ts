@@ -5,13 +5,14 @@
  * the best individual, and hands each generation to the recorder.
  */
 import { createActor, type Actor } from 'xstate';
-import { weightedFitness } from '../core/fitness.js';
-import type { Evaluation, Generation, OptimizerCore } from '../core/optimizer.js';
+import { STATUS_CODES } from '../core/fitness.js';
+import type { OptimizerCore } from '../core/optimizer.js';
 import type { Space } from '../core/space.js';
 import { hashSeed } from '../math/rng.js';
 import type { Clock } from '../runtime/clock.js';
 import type { StopConfig } from './config.js';
-import type { Dispatcher, JobResult } from './dispatcher.js';
+import type { Dispatcher, ResultBatch } from './dispatcher.js';
+import { GenerationBuffer } from './generation-buffer.js';
 import { optimizerMachine, type OptimizerDriver, type OptimizerOutput } from './optimizer-machine.js';
 import type { Best, GenerationRecord } from './recorder.js';
 
@@ -27,18 +28,12 @@ export interface OptimizerActorDeps {
   progress(state: { generation: number; evaluations: number; failures: number; best: number }): void;
 }
 
-interface Pending {
-  generation: Generation;
-  slot: Map<number, number>;
-  results: Array<JobResult | undefined>;
-}
-
 export class OptimizerActor implements OptimizerDriver {
   generations = 0;
   evaluations = 0;
   failures = 0;
   best: Best | null = null;
-  private pending: Pending | null = null;
+  private pending: GenerationBuffer | null = null;
   private readonly started: number;
   private readonly actor: Actor<typeof optimizerMachine>;
 
@@ -60,16 +55,8 @@ export class OptimizerActor implements OptimizerDriver {
   }
 
   /** Entry point for the dispatcher's results. */
-  accept(results: JobResult[]): void {
-    const p = this.pending;
-    let counted = 0;
-    for (const r of results) {
-      if (!p || r.job.generation !== p.generation.generation) continue; // stale, after a stop
-      const k = p.slot.get(r.job.index);
-      if (k === undefined || p.results[k]) continue;
-      p.results[k] = r;
-      counted++;
-    }
+  accept(batch: ResultBatch): void {
+    const counted = this.pending?.accept(batch) ?? 0; // none pending: stale results after a stop
     if (counted > 0) this.actor.send({ type: 'results', count: counted });
   }
 
@@ -83,39 +70,23 @@ export class OptimizerActor implements OptimizerDriver {
 
   askGeneration(): number {
     const gen = this.deps.core.ask();
-    const slot = new Map<number, number>();
-    gen.candidates.forEach((c, k) => slot.set(c.index, k));
-    this.pending = { generation: gen, slot, results: new Array(gen.candidates.length) };
-    this.deps.dispatcher.submit(
-      gen.candidates.map((c) => ({
-        generation: gen.generation,
-        index: c.index,
-        seed: hashSeed(this.deps.seed, 'eval', gen.generation, c.index),
-        x: c.x,
-      })),
-    );
-    return gen.candidates.length;
+    const seed = this.deps.seed;
+    const buf = new GenerationBuffer(gen, this.deps.space.dim, this.deps.weights, (g, i) => hashSeed(seed, 'eval', g, i));
+    this.pending = buf;
+    this.deps.dispatcher.submit(buf.block);
+    return buf.n;
   }
 
   tellGeneration(): void {
-    const p = this.pending!;
+    const buf = this.pending!;
     this.pending = null;
-    const results = p.results as JobResult[];
-    const evaluations: Evaluation[] = results.map((r) => ({
-      index: r.job.index,
-      x: r.job.x,
-      fitness: r.fitness,
-      weighted: r.status === 'ok' ? weightedFitness(r.fitness, this.deps.weights) : -Infinity,
-      status: r.status,
-      ...(r.outputs ? { outputs: r.outputs } : {}),
-    }));
-    const coreStats = this.deps.core.tell(p.generation.generation, evaluations);
+    const coreStats = this.deps.core.tell(buf.generation, buf.evaluations());
+    const stats = { ...buf.stats(), ...coreStats };
     this.generations++;
-    this.evaluations += evaluations.length;
-    const failed = evaluations.filter((e) => e.status !== 'ok').length;
-    this.failures += failed;
-    this.updateBest(p.generation.generation, evaluations);
-    this.deps.record(this.toRecord(p.generation.generation, results, evaluations, { ...generationStats(evaluations), failures: failed, ...coreStats }));
+    this.evaluations += buf.n;
+    this.failures += stats.failures;
+    this.updateBest(buf);
+    this.deps.record(buf.toRecord(stats));
     this.deps.progress({
       generation: this.generations,
       evaluations: this.evaluations,
@@ -134,53 +105,20 @@ export class OptimizerActor implements OptimizerDriver {
     return reasons.concat(core.stop());
   }
 
-  private updateBest(generation: number, evaluations: Evaluation[]): void {
-    for (const e of evaluations) {
-      if (e.status !== 'ok') continue;
-      if (this.best && !(e.weighted > this.best.weightedFitness)) continue;
-      this.best = {
-        fitness: Array.from(e.fitness),
-        weightedFitness: e.weighted,
-        individual: this.deps.space.toIndividual(e.x),
-        generation,
-        index: e.index,
-      };
+  private updateBest(buf: GenerationBuffer): void {
+    let k = -1;
+    for (let i = 0; i < buf.n; i++) {
+      if (buf.status[i] !== STATUS_CODES.ok) continue;
+      if (k < 0 || buf.weighted[i] > buf.weighted[k]) k = i;
     }
-  }
-
-  private toRecord(generation: number, results: JobResult[], ev: Evaluation[], stats: Record<string, number>): GenerationRecord {
-    const errors: Record<string, string> = {};
-    results.forEach((r, k) => {
-      if (r.error !== null) errors[k] = r.error;
-    });
-    return {
-      generation,
-      stats,
-      individuals: {
-        index: ev.map((e) => e.index),
-        x: ev.map((e) => Array.from(e.x)),
-        fitness: ev.map((e) => Array.from(e.fitness)),
-        weighted: ev.map((e) => e.weighted),
-        status: ev.map((e) => e.status),
-        seconds: results.map((r) => r.seconds),
-        rank: results.map((r) => r.rank),
-        seed: results.map((r) => r.job.seed),
-        errors,
-      },
+    if (k < 0 || (this.best && !(buf.weighted[k] > this.best.weightedFitness))) return;
+    const nObj = this.deps.weights.length;
+    this.best = {
+      fitness: Array.from(buf.fitness.subarray(k * nObj, (k + 1) * nObj)),
+      weightedFitness: buf.weighted[k],
+      individual: this.deps.space.toIndividual(buf.x.subarray(k * buf.dim, (k + 1) * buf.dim)),
+      generation: buf.generation,
+      index: buf.index[k],
     };
   }
-}
-
-/** Best, mean, median and worst weighted fitness of the successful evaluations. */
-export function generationStats(ev: readonly Evaluation[]): Record<string, number> {
-  const w = ev.filter((e) => e.status === 'ok').map((e) => e.weighted).sort((a, b) => a - b);
-  if (w.length === 0) return { evaluated: ev.length };
-  const mid = w.length >> 1;
-  return {
-    evaluated: ev.length,
-    best: w[w.length - 1],
-    worst: w[0],
-    mean: w.reduce((a, b) => a + b, 0) / w.length,
-    median: w.length % 2 ? w[mid] : (w[mid - 1] + w[mid]) / 2,
-  };
 }

@@ -1,30 +1,34 @@
 /**
  * Recorder: the only writer of files. One results directory per run:
  *   config.json        the resolved experiment, parameter space, software version, ranks
- *   generations.jsonl  one JSON line per generation: statistics and every individual evaluated
+ *   generations.msgpack  per generation: statistics and every individual evaluated (generation-codec.ts)
  *   summary.json       written at the start (status "running") and atomically replaced at the end
  */
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import type { EvalStatus } from '../core/fitness.js';
+import { encodeGeneration, encodeHeader } from './generation-codec.js';
 import type { Individual, ParamSpec } from '../core/space.js';
 import type { RunStatus } from './optimizer-machine.js';
 
+/** One generation, columnar: row k of every array belongs to the k-th individual evaluated. */
 export interface GenerationRecord {
   generation: number;
+  dim: number;
+  nObj: number;
   stats: Record<string, number>;
-  individuals: {
-    index: number[];
-    x: number[][];
-    fitness: number[][];
-    weighted: number[];
-    status: EvalStatus[];
-    seconds: number[];
-    rank: number[];
-    seed: number[];
-    /** Error text by position in this record, only for failed evaluations. */
-    errors: Record<string, string>;
-  };
+  index: Int32Array;
+  /** n * dim parameters, row-major. */
+  x: Float64Array;
+  /** n * nObj fitness values (NaN where the evaluation failed). */
+  fitness: Float64Array;
+  /** dot(fitness, weights); -Infinity where the evaluation failed. */
+  weighted: Float64Array;
+  status: Uint8Array;
+  seconds: Float64Array;
+  rank: Int32Array;
+  seed: Uint32Array;
+  /** Error text by row, only for failed evaluations. */
+  errors: Record<string, string>;
 }
 
 export interface Best {
@@ -58,6 +62,7 @@ export class ResultsDirError extends Error {
 
 export class Recorder {
   private generations: WriteStream | null = null;
+  private failure: Error | null = null;
 
   private constructor(readonly dir: string) {}
 
@@ -72,27 +77,29 @@ export class Recorder {
 
   writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number }): void {
     this.writeAtomic('config.json', JSON.stringify(config, null, 2) + '\n');
-    this.generations = createWriteStream(join(this.dir, 'generations.jsonl'), { flags: 'w' });
+    this.generations = createWriteStream(join(this.dir, 'generations.msgpack'), { flags: 'w' });
+    this.generations.on('error', (err) => (this.failure ??= err));
+    this.generations.write(encodeHeader());
   }
 
+  /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
   recordGeneration(rec: GenerationRecord): void {
     if (!this.generations) throw new Error('recorder: writeConfig must come first');
-    this.generations.write(JSON.stringify(rec) + '\n');
+    if (this.failure) throw new Error(`recorder: writing generations.msgpack failed: ${this.failure.message}`);
+    this.generations.write(encodeGeneration(rec));
   }
 
   writeSummary(summary: Summary): void {
     this.writeAtomic('summary.json', JSON.stringify(summary, null, 2) + '\n');
   }
 
-  /** Flushes and closes the trajectory stream. */
+  /** Waits until every generation handed over is written, then closes the file. */
   async close(): Promise<void> {
     const s = this.generations;
     this.generations = null;
     if (!s) return;
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.end(resolve);
-    });
+    await new Promise<void>((resolve) => s.end(resolve));
+    if (this.failure) throw this.failure;
   }
 
   private writeAtomic(name: string, text: string): void {

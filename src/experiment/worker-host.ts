@@ -26,7 +26,8 @@ export interface ReadyBody {
 export interface EvalBatch {
   batch: number;
   dim: number;
-  generation: Int32Array;
+  /** Every individual of a batch belongs to one generation. */
+  generation: number;
   index: Int32Array;
   seed: Uint32Array;
   /** n * dim parameters, row-major. */
@@ -116,7 +117,7 @@ export class WorkerHost {
     const nObj = this.nObj;
     try {
       const x = b.x.subarray(i * b.dim, (i + 1) * b.dim);
-      const r = opt.evaluate(x, { generation: b.generation[i], index: b.index[i], seed: b.seed[i] });
+      const r = opt.evaluate(x, { generation: b.generation, index: b.index[i], seed: b.seed[i] });
       if (r.fitness.length !== nObj) return `optimizee returned ${r.fitness.length} fitness values, expected ${nObj}`;
       for (let k = 0; k < nObj; k++) {
         const f = r.fitness[k];

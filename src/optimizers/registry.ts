@@ -3,9 +3,11 @@
  */
 import type { OptimizerFactory } from '../core/optimizer.js';
 import { gaOptimizer } from './ga/index.js';
+import { randomSearchOptimizer } from './random-search/index.js';
 
 const FACTORIES: readonly OptimizerFactory[] = [
   gaOptimizer,
+  randomSearchOptimizer,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

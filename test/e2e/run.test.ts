@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
+import { decodeGenerations } from '../../src/experiment/generation-codec.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-e2e-'));
 
@@ -26,12 +27,18 @@ ${extra}`,
 
 interface Line {
   generation: number;
-  individuals: { index: number[]; x: number[][]; fitness: number[][]; weighted: number[]; seed: number[]; status: string[]; rank: number[] };
+  individuals: { index: number[]; x: number[]; fitness: number[]; weighted: number[]; seed: number[]; status: number[]; rank: number[] };
 }
 
 function readRun(out: string) {
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  const lines = readFileSync(join(out, 'generations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);
+  const lines: Line[] = decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).map((g) => ({
+    generation: g.generation,
+    individuals: {
+      index: Array.from(g.index), x: Array.from(g.x), fitness: Array.from(g.fitness), weighted: Array.from(g.weighted),
+      seed: Array.from(g.seed), status: Array.from(g.status), rank: Array.from(g.rank),
+    },
+  }));
   // What must not depend on rank count: everything but timings and which rank evaluated.
   const trajectory = lines.map((l) => ({ g: l.generation, i: l.individuals.index, x: l.individuals.x, f: l.individuals.fitness, s: l.individuals.seed }));
   return { summary, lines, trajectory };
@@ -48,6 +55,8 @@ t.test('a run as a single process writes the summary contract', async (t) => {
     best: { fitness: [Number], weightedFitness: Number, individual: { coords: Array }, generation: Number, index: Number },
   });
   t.equal(summary.best.individual.coords.length, 10);
+  t.equal(lines[0].individuals.x.length, 40 * 10);
+  t.ok(lines.every((l) => l.individuals.status.every((s) => s === 0)), 'every evaluation ok');
   t.equal(summary.best.weightedFitness, -summary.best.fitness[0], 'benchmark functions are minimised (weight -1)');
   t.equal(lines.length, 12);
   t.equal(lines[0].individuals.index.length, 40, 'the first generation evaluates the whole population');
@@ -55,7 +64,10 @@ t.test('a run as a single process writes the summary contract', async (t) => {
   t.equal(summary.evaluations, total, 'every evaluation is recorded');
   const bestSeen = Math.max(...lines.flatMap((l) => l.individuals.weighted));
   t.equal(summary.best.weightedFitness, bestSeen, 'best is the best recorded');
-  t.ok(lines.at(-1)!.individuals.weighted.every((w) => typeof w === 'number'));
+  const { generation, index, individual } = summary.best;
+  const line = lines.find((l) => l.generation === generation)!;
+  const row = line.individuals.index.indexOf(index);
+  t.same(line.individuals.x.slice(row * 10, row * 10 + 10), individual.coords, 'the best individual is the recorded row');
 });
 
 t.test('the same seed gives the same trajectory at 1, 2 and 5 ranks, and over MPI as a singleton', async (t) => {

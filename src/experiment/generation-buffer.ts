@@ -1,0 +1,130 @@
+/**
+ * One generation in flight, held columnar: parameters, fitness, status, timings and ranks in typed
+ * arrays indexed by the candidate's position. Results land in place as batches arrive, in any order;
+ * nothing is allocated per evaluation on the hot path except what the core's tell() needs.
+ */
+import { STATUS_CODES, STATUS_NAMES } from '../core/fitness.js';
+import type { Evaluation, Generation } from '../core/optimizer.js';
+import type { JobBlock, ResultBatch } from './dispatcher.js';
+import type { GenerationRecord } from './recorder.js';
+
+export class GenerationBuffer {
+  readonly generation: number;
+  readonly n: number;
+  readonly index: Int32Array;
+  readonly seed: Uint32Array;
+  readonly x: Float64Array;
+  readonly fitness: Float64Array;
+  readonly weighted: Float64Array;
+  readonly status: Uint8Array;
+  readonly seconds: Float64Array;
+  readonly rank: Int32Array;
+  errors: Record<string, string> = {};
+  outputs: Array<Float64Array | undefined> | null = null;
+  received = 0;
+  readonly block: JobBlock;
+  private readonly done: Uint8Array;
+
+  constructor(
+    private readonly gen: Generation,
+    readonly dim: number,
+    private readonly weights: readonly number[],
+    seedOf: (generation: number, index: number) => number,
+  ) {
+    const n = gen.candidates.length;
+    const nObj = weights.length;
+    this.generation = gen.generation;
+    this.n = n;
+    this.index = new Int32Array(n);
+    this.seed = new Uint32Array(n);
+    this.x = new Float64Array(n * dim);
+    this.fitness = new Float64Array(n * nObj).fill(NaN);
+    this.weighted = new Float64Array(n).fill(-Infinity);
+    this.status = new Uint8Array(n);
+    this.seconds = new Float64Array(n);
+    this.rank = new Int32Array(n).fill(-1);
+    this.done = new Uint8Array(n);
+    gen.candidates.forEach((c, k) => {
+      this.index[k] = c.index;
+      this.seed[k] = seedOf(gen.generation, c.index);
+      this.x.set(c.x, k * dim);
+    });
+    this.block = { generation: gen.generation, index: this.index, seed: this.seed, x: this.x };
+  }
+
+  get complete(): boolean {
+    return this.received >= this.n;
+  }
+
+  /** Stores a batch's rows; returns how many were new (stale or repeated rows are ignored). */
+  accept(b: ResultBatch): number {
+    const nObj = this.weights.length;
+    if (b.nObj !== nObj) throw new Error(`rank ${b.rank} returned ${b.nObj} fitness values per individual, expected ${nObj}`);
+    if (b.block !== this.block) return 0;
+    let counted = 0;
+    for (let i = 0; i < b.n; i++) {
+      const k = b.offset + i;
+      if (this.done[k]) continue;
+      this.done[k] = 1;
+      counted++;
+      let w = 0;
+      for (let j = 0; j < nObj; j++) {
+        const f = b.fitness[i * nObj + j];
+        this.fitness[k * nObj + j] = f;
+        w += f * this.weights[j];
+      }
+      this.status[k] = b.status[i];
+      this.seconds[k] = b.seconds[i];
+      this.rank[k] = b.rank;
+      if (b.status[i] === STATUS_CODES.ok) this.weighted[k] = Number.isNaN(w) ? -Infinity : w;
+      const err = b.errors?.[i];
+      if (err) this.errors[k] = err;
+      const out = b.outputs?.[i];
+      if (out) (this.outputs ??= new Array(this.n))[k] = out;
+    }
+    this.received += counted;
+    return counted;
+  }
+
+  /** What the core's tell() takes, in candidate order. */
+  evaluations(): Evaluation[] {
+    const nObj = this.weights.length;
+    return this.gen.candidates.map((c, k) => {
+      const e: Evaluation = {
+        index: c.index,
+        x: c.x,
+        fitness: this.fitness.subarray(k * nObj, (k + 1) * nObj),
+        weighted: this.weighted[k],
+        status: STATUS_NAMES[this.status[k]] ?? 'failed',
+      };
+      const out = this.outputs?.[k];
+      if (out) e.outputs = out;
+      return e;
+    });
+  }
+
+  toRecord(stats: Record<string, number>): GenerationRecord {
+    return {
+      generation: this.generation, dim: this.dim, nObj: this.weights.length, stats,
+      index: this.index, x: this.x, fitness: this.fitness, weighted: this.weighted,
+      status: this.status, seconds: this.seconds, rank: this.rank, seed: this.seed, errors: this.errors,
+    };
+  }
+
+  /** Best, mean, median and worst weighted fitness of the successful evaluations, and failures. */
+  stats(): Record<string, number> {
+    const all = new Float64Array(this.n);
+    let m = 0;
+    for (let k = 0; k < this.n; k++) if (this.status[k] === STATUS_CODES.ok) all[m++] = this.weighted[k];
+    const failures = this.n - m;
+    if (m === 0) return { evaluated: this.n, failures };
+    const w = all.subarray(0, m).sort(); // typed sort: numeric, no comparator
+    const mid = w.length >> 1;
+    let sum = 0;
+    for (const v of w) sum += v;
+    return {
+      evaluated: this.n, failures, best: w[w.length - 1], worst: w[0], mean: sum / w.length,
+      median: w.length % 2 ? w[mid] : (w[mid - 1] + w[mid]) / 2,
+    };
+  }
+}

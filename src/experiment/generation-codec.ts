@@ -1,0 +1,99 @@
+/**
+ * generations.msgpack: a stream of msgpack maps. The first is a header; then one map per generation
+ * whose columns are arrays stored as {dtype, shape, data}, data being the raw little-endian bytes
+ * (numpy dtype strings), so a reader needs only msgpack and numpy.frombuffer:
+ *
+ *   {format: 'l2l-generations', version: 1, statusNames: ['ok', 'failed', 'timed-out']}
+ *   {generation, stats: {...}, errors: {row: text},
+ *    index <i4 [n], x <f8 [n, dim], fitness <f8 [n, nObj], weighted <f8 [n], status |u1 [n],
+ *    seconds <f8 [n], rank <i4 [n], seed <u4 [n]}
+ *
+ * Encoding is a copy of the typed arrays' bytes, so recording every individual costs the optimizer
+ * next to nothing (JSON text cost ~6 us per 10-D individual here; this costs well under 1).
+ */
+import { Packr, Unpackr } from 'msgpackr';
+import { STATUS_NAMES } from '../core/fitness.js';
+import type { GenerationRecord } from './recorder.js';
+
+export const GENERATIONS_FORMAT = 'l2l-generations';
+export const GENERATIONS_VERSION = 1;
+
+// Plain msgpack (no records, no typed-array extensions) so any msgpack library reads it.
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+interface Column {
+  dtype: string;
+  shape: number[];
+  data: Buffer;
+}
+
+function column(a: ArrayBufferView, dtype: string, shape: number[]): Column {
+  return { dtype, shape, data: Buffer.from(a.buffer, a.byteOffset, a.byteLength) };
+}
+
+export function encodeHeader(): Buffer {
+  return packr.pack({ format: GENERATIONS_FORMAT, version: GENERATIONS_VERSION, statusNames: STATUS_NAMES });
+}
+
+export function encodeGeneration(r: GenerationRecord): Buffer {
+  const n = r.index.length;
+  return packr.pack({
+    generation: r.generation,
+    stats: r.stats,
+    errors: r.errors,
+    index: column(r.index, '<i4', [n]),
+    x: column(r.x, '<f8', [n, r.dim]),
+    fitness: column(r.fitness, '<f8', [n, r.nObj]),
+    weighted: column(r.weighted, '<f8', [n]),
+    status: column(r.status, '|u1', [n]),
+    seconds: column(r.seconds, '<f8', [n]),
+    rank: column(r.rank, '<i4', [n]),
+    seed: column(r.seed, '<u4', [n]),
+  });
+}
+
+const ARRAYS: Record<string, new (b: ArrayBuffer) => ArrayBufferView & ArrayLike<number>> = {
+  '<i4': Int32Array, '<f8': Float64Array, '|u1': Uint8Array, '<u4': Uint32Array,
+};
+
+export interface DecodedGeneration {
+  generation: number;
+  stats: Record<string, number>;
+  errors: Record<string, string>;
+  dim: number;
+  nObj: number;
+  index: Int32Array;
+  x: Float64Array;
+  fitness: Float64Array;
+  weighted: Float64Array;
+  status: Uint8Array;
+  seconds: Float64Array;
+  rank: Int32Array;
+  seed: Uint32Array;
+}
+
+function toArray(c: Column): ArrayLike<number> {
+  const Ctor = ARRAYS[c.dtype];
+  if (!Ctor) throw new Error(`generations.msgpack: unknown dtype ${c.dtype}`);
+  const bytes = Uint8Array.prototype.slice.call(c.data); // aligned copy
+  return new Ctor(bytes.buffer);
+}
+
+/** Reads a whole generations.msgpack (header checked). */
+export function decodeGenerations(file: Uint8Array): DecodedGeneration[] {
+  const [header, ...gens] = new Unpackr({ useRecords: false }).unpackMultiple(file) as Array<Record<string, unknown>>;
+  if (header?.format !== GENERATIONS_FORMAT) throw new Error('not a generations.msgpack file');
+  if (header.version !== GENERATIONS_VERSION) throw new Error(`generations.msgpack version ${String(header.version)}, this reader knows ${GENERATIONS_VERSION}`);
+  return gens.map((g) => {
+    const col = (k: string) => toArray(g[k] as Column);
+    const x = g.x as Column;
+    const f = g.fitness as Column;
+    return {
+      generation: g.generation as number, stats: g.stats as Record<string, number>, errors: g.errors as Record<string, string>,
+      dim: x.shape[1], nObj: f.shape[1],
+      index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
+      weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, seconds: col('seconds') as Float64Array,
+      rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
+    };
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Random search: every generation is pop_size points drawn uniformly from the box. The baseline
+ * any optimizer must beat, and the cheapest real optimizer, which is why the dispatch benchmark
+ * measures the stack with it.
+ */
+import { z } from 'zod';
+import type { CoreStats, Evaluation, Generation, GenerationalCore, OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
+import { Rng } from '../../math/rng.js';
+
+export const randomSearchSchema = z.strictObject({
+  pop_size: z.number().int().min(1).default(100).describe('points drawn per generation'),
+});
+
+export type RandomSearchParams = z.output<typeof randomSearchSchema>;
+
+export class RandomSearchCore implements GenerationalCore {
+  readonly mode = 'generational';
+  private generation = 0;
+
+  constructor(
+    private readonly params: RandomSearchParams,
+    private readonly ctx: OptimizerContext,
+  ) {}
+
+  ask(): Generation {
+    const rng = Rng.derive(this.ctx.seed, 'random-search', this.generation);
+    const candidates = new Array(this.params.pop_size);
+    for (let i = 0; i < candidates.length; i++) candidates[i] = { index: i, x: this.ctx.space.sample(rng) };
+    return { generation: this.generation, candidates };
+  }
+
+  tell(generation: number, evaluations: Evaluation[]): CoreStats {
+    if (generation !== this.generation) throw new Error(`tell for generation ${generation}, expected ${this.generation}`);
+    if (evaluations.length !== this.params.pop_size) throw new Error(`tell with ${evaluations.length} evaluations, expected ${this.params.pop_size}`);
+    this.generation++;
+    return {};
+  }
+
+  stop(): string[] {
+    return [];
+  }
+
+  snapshot(): { generation: number } {
+    return { generation: this.generation };
+  }
+
+  restore(s: unknown): void {
+    const g = (s as { generation?: unknown })?.generation;
+    if (!Number.isInteger(g) || (g as number) < 0) throw new Error('random search snapshot: generation must be a non-negative integer');
+    this.generation = g as number;
+  }
+}
+
+export const randomSearchOptimizer: OptimizerFactory<typeof randomSearchSchema> = {
+  type: 'random',
+  description: 'Random search: uniform samples from the parameter box, pop_size per generation',
+  schema: randomSearchSchema,
+  create: (params, ctx) => new RandomSearchCore(params, ctx),
+};
