@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libopenmpi-dev openmpi-bin)
+# OpenMPI for the binding; msgpack and numpy so Python can read the results (python/l2l_results.py).
+APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
