@@ -66,8 +66,12 @@ export class Space {
 
   /** Uniform sample inside the box. */
   sample(rng: Rng): Float64Array {
-    const x = new Float64Array(this.dim);
-    for (let i = 0; i < this.dim; i++) x[i] = rng.between(this.lower[i], this.upper[i]);
+    return this.sampleInto(rng, new Float64Array(this.dim));
+  }
+
+  /** Uniform sample inside the box, written into x (length dim). */
+  sampleInto(rng: Rng, x: Float64Array): Float64Array {
+    for (let i = 0; i < this.dim; i++) x[i] = this.lower[i] + (this.upper[i] - this.lower[i]) * rng.uniform();
     return x;
   }
 

@@ -24,8 +24,11 @@ export class RandomSearchCore implements GenerationalCore {
 
   ask(): Generation {
     const rng = Rng.derive(this.ctx.seed, 'random-search', this.generation);
-    const candidates = new Array(this.params.pop_size);
-    for (let i = 0; i < candidates.length; i++) candidates[i] = { index: i, x: this.ctx.space.sample(rng) };
+    const { space } = this.ctx;
+    const n = this.params.pop_size;
+    const all = new Float64Array(n * space.dim); // one allocation per generation; candidates are views
+    const candidates = new Array(n);
+    for (let i = 0; i < n; i++) candidates[i] = { index: i, x: space.sampleInto(rng, all.subarray(i * space.dim, (i + 1) * space.dim)) };
     return { generation: this.generation, candidates };
   }
 
