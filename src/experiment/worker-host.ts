@@ -7,7 +7,7 @@
  *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves
  */
 import { hostname } from 'node:os';
-import type { Optimizee } from '../core/optimizee.js';
+import type { Optimizee, OptimizeeFactory } from '../core/optimizee.js';
 import type { ActorContext, Behaviour, Envelope } from '../runtime/actor-system.js';
 import { STATUS_CODES } from '../core/fitness.js';
 import { getOptimizee } from '../optimizees/registry.js';
@@ -55,6 +55,8 @@ export class WorkerHost {
   private resolveDone!: () => void;
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
 
+  constructor(private readonly lookup: (type: string) => OptimizeeFactory = getOptimizee) {}
+
   readonly behaviour: Behaviour = (msg, ctx) => {
     switch (msg.type) {
       case 'experiment.setup':
@@ -72,7 +74,7 @@ export class WorkerHost {
 
   private setup(msg: Envelope, ctx: ActorContext): void {
     const { experiment } = msg.body as SetupBody;
-    const factory = getOptimizee(experiment.optimizee.type);
+    const factory = this.lookup(experiment.optimizee.type);
     const optimizee = factory.create(experiment.optimizee);
     this.optimizee = optimizee;
     this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;

@@ -2,7 +2,13 @@
  * Drives a poll function from the event loop without blocking it and without spinning when idle.
  * MPI offers nothing to wait on (no file descriptor), so ranks poll: on every event-loop turn
  * (setImmediate) while there is work and for a short spin window after it (a reply to a message
- * usually comes within microseconds), then on timers that back off while nothing happens.
+ * usually comes within microseconds), then on timers whose delay grows with the time spent idle.
+ *
+ * Why the delay is proportional to idle time rather than doubling: two ranks that ping-pong while
+ * both back off fall into anti-phase, each finding the other asleep (measured: 6 ms round trips
+ * instead of 10 us with a 1 ms spin window and doubling 1..10 ms sleeps). A rank idle for a short
+ * while sleeps the minimum (1 ms, the timer granularity), shorter than the peer's spin window, so
+ * the peer's reply is caught and both spin again.
  */
 
 /**
@@ -12,26 +18,27 @@
 export type PollState = 'active' | 'waiting' | 'idle';
 
 export interface PollerOptions {
-  /** Poll on every event-loop turn for this long after the last activity (ms). */
+  /** Poll on every event-loop turn for this long after the last activity (ms); above minSleepMs. */
   readonly spinMs?: number;
-  /** First timer delay once the spin window has passed (ms); doubles while nothing happens. */
+  /** Shortest timer delay (ms). */
   readonly minSleepMs?: number;
   /** Longest timer delay while idle (ms). */
   readonly maxSleepMs?: number;
+  /** Timer delay as a fraction of the time idle so far, between minSleepMs and maxSleepMs. */
+  readonly backoffRatio?: number;
   /** Longest timer delay while operations are in flight (ms). */
   readonly maxWaitingSleepMs?: number;
   /** Monotonic clock in ms; injectable for tests. */
   readonly now?: () => number;
 }
 
-const defaults = { spinMs: 1, minSleepMs: 1, maxSleepMs: 10, maxWaitingSleepMs: 1 };
+const defaults = { spinMs: 2, minSleepMs: 1, maxSleepMs: 10, backoffRatio: 0.1, maxWaitingSleepMs: 1 };
 
 export class Poller {
   private readonly options: Required<PollerOptions>;
   private immediate: NodeJS.Immediate | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastActivity = 0;
-  private sleepMs: number;
   private polling = false;
   private woken = false;
   private active = false;
@@ -41,7 +48,6 @@ export class Poller {
     options: PollerOptions = {},
   ) {
     this.options = { ...defaults, now: () => performance.now(), ...options };
-    this.sleepMs = this.options.minSleepMs;
   }
 
   get running(): boolean {
@@ -96,19 +102,18 @@ export class Poller {
       this.immediate = setImmediate(this.tick);
       return;
     }
-    if (this.options.now() - this.lastActivity < this.options.spinMs) {
+    const { spinMs, minSleepMs, maxSleepMs, backoffRatio, maxWaitingSleepMs } = this.options;
+    const idleMs = this.options.now() - this.lastActivity;
+    if (idleMs < spinMs) {
       this.immediate = setImmediate(this.tick);
       return;
     }
-    const cap = state === 'waiting' ? this.options.maxWaitingSleepMs : this.options.maxSleepMs;
-    const delay = Math.min(this.sleepMs, cap);
-    this.timer = setTimeout(this.tick, delay);
-    this.sleepMs = Math.min(delay * 2, this.options.maxSleepMs);
+    const cap = state === 'waiting' ? maxWaitingSleepMs : maxSleepMs;
+    this.timer = setTimeout(this.tick, Math.min(cap, Math.max(minSleepMs, idleMs * backoffRatio)));
   }
 
   private markActivity(): void {
     this.lastActivity = this.options.now();
-    this.sleepMs = this.options.minSleepMs;
   }
 }
 

@@ -1,0 +1,86 @@
+import t from 'tap';
+import { Dispatcher, type JobBlock, type ResultBatch } from '../../src/experiment/dispatcher.js';
+import type { EvalBatch, EvalResults } from '../../src/experiment/worker-host.js';
+import type { Address, Envelope } from '../../src/runtime/actor-system.js';
+
+function block(n: number, dim: number, generation = 0): JobBlock {
+  const x = new Float64Array(n * dim);
+  for (let i = 0; i < x.length; i++) x[i] = i;
+  return { generation, index: Int32Array.from({ length: n }, (_, i) => i), seed: Uint32Array.from({ length: n }, (_, i) => 1000 + i), x };
+}
+
+/** A dispatcher whose sends are captured, so the test plays the workers and picks the reply order. */
+function harness(ranks: number[], opts = { inflight: 2, batch_seconds: 0.01, max_batch: 4096 }, dim = 3) {
+  const sent: Array<{ to: Address; body: EvalBatch }> = [];
+  const got: ResultBatch[] = [];
+  const d = new Dispatcher(ranks, dim, opts, (r) => got.push(r));
+  d.attach((to, _type, body) => sent.push({ to, body: body as EvalBatch }));
+  const answer = (k: number, secondsPerEval: number) => {
+    const [{ to, body }] = sent.splice(k, 1);
+    const n = body.index.length;
+    const res: EvalResults = {
+      batch: body.batch, nObj: 1, fitness: Float64Array.from(body.seed, (s) => s * 2), status: new Uint8Array(n),
+      seconds: new Float64Array(n).fill(secondsPerEval), errors: null, outputs: null, busy: n * secondsPerEval,
+    };
+    const env: Envelope = { type: 'eval.results', to: 'dispatcher', from: { rank: to.rank, id: 'worker' }, corr: 0, replyTo: 0, body: res };
+    d.behaviour(env, null as never);
+  };
+  return { d, sent, got, answer };
+}
+
+t.test('never more than `inflight` batches per worker; every row comes back once, in any order', async (t) => {
+  const h = harness([1, 2, 3]);
+  h.d.submit(block(100, 3));
+  const perRank = (r: number) => h.sent.filter((s) => s.to.rank === r).length;
+  t.same([perRank(1), perRank(2), perRank(3)], [2, 2, 2], 'two batches in flight on each worker');
+  t.equal(h.sent[0].body.index.length, 16, 'the first batches are small until the evaluation time is known');
+  let rounds = 0;
+  while (h.sent.length > 0 && rounds++ < 1000) {
+    h.answer(h.sent.length - 1, 1e-7); // answer the newest first: out of order
+    for (const r of [1, 2, 3]) t.ok(perRank(r) <= 2) || t.fail(`rank ${r} over its credit`);
+  }
+  const rows = h.got.flatMap((b) => Array.from({ length: b.n }, (_, i) => b.offset + i)).sort((a, b) => a - b);
+  t.same(rows, [...Array(100).keys()], 'each row exactly once');
+  for (const b of h.got) {
+    for (let i = 0; i < b.n; i++) t.equal(b.fitness[i], 2 * b.block.seed[b.offset + i]);
+  }
+  t.equal(h.d.inFlight, 0);
+  t.equal(h.d.queued, 0);
+  t.same(h.d.workerStats().map((w) => w.evaluations).reduce((a, b) => a + b, 0), 100);
+});
+
+t.test('batches grow for cheap evaluations and shrink to one for expensive ones', async (t) => {
+  const cheap = harness([1], { inflight: 2, batch_seconds: 0.01, max_batch: 1000 });
+  cheap.d.submit(block(10000, 3));
+  cheap.answer(0, 1e-7);
+  const sizes = cheap.sent.map((s) => s.body.index.length);
+  t.equal(sizes.at(-1), 1000, `cheap: capped by max_batch (${sizes})`);
+
+  const slow = harness([1, 2], { inflight: 2, batch_seconds: 0.01, max_batch: 1000 });
+  slow.d.submit(block(200, 3));
+  slow.answer(0, 0.5);
+  t.equal(slow.sent.at(-1)!.body.index.length, 1, 'half a second per evaluation: one per message');
+});
+
+t.test('a batch shares its worker fairly: the queue is split over free slots', async (t) => {
+  const h = harness([1, 2, 3, 4], { inflight: 1, batch_seconds: 10, max_batch: 4096 });
+  h.d.submit(block(4, 3));
+  t.equal(h.sent.length, 4, 'four individuals on four idle workers go out one each');
+  t.same(h.sent.map((s) => s.body.index.length), [1, 1, 1, 1]);
+});
+
+t.test('batches are views of the job block, not copies', async (t) => {
+  const h = harness([1]);
+  const b = block(40, 3);
+  h.d.submit(b);
+  t.equal(h.sent[0].body.x.buffer, b.x.buffer);
+  t.same(Array.from(h.sent[1].body.x.subarray(0, 3)), Array.from(b.x.subarray(16 * 3, 17 * 3)), 'second batch starts where the first ended');
+});
+
+t.test('bad inputs are refused', async (t) => {
+  t.throws(() => new Dispatcher([], 3, { inflight: 1, batch_seconds: 1, max_batch: 1 }, () => {}), /no worker ranks/);
+  const h = harness([1]);
+  t.throws(() => h.d.submit({ ...block(2, 3), x: new Float64Array(5) }), /job block of 2 rows/);
+  const env: Envelope = { type: 'eval.results', to: 'dispatcher', from: { rank: 1, id: 'worker' }, corr: 0, replyTo: 0, body: { batch: 99 } };
+  t.throws(() => h.d.behaviour(env, null as never), /results for unknown batch 99 from rank 1/);
+});

@@ -1,0 +1,69 @@
+import t from 'tap';
+import { z } from 'zod';
+import { Space } from '../../src/core/space.js';
+import type { OptimizeeFactory } from '../../src/core/optimizee.js';
+import { WorkerHost, type EvalBatch, type EvalResults } from '../../src/experiment/worker-host.js';
+import { ActorSystem } from '../../src/runtime/actor-system.js';
+import { systemClock } from '../../src/runtime/clock.js';
+import { InProcessHub } from '../../src/runtime/in-process-transport.js';
+
+/** A model whose behaviour depends on x[0]: 0 ok, 1 throws, 2 NaN, 3 wrong arity; it echoes the seed. */
+const quirky: OptimizeeFactory = {
+  type: 'quirky',
+  description: 'test model',
+  schema: z.object({}),
+  create: () => ({
+    space: new Space([{ name: 'x', length: 2, lower: -10, upper: 10 }]),
+    weights: [1, -1],
+    evaluate(x, ctx) {
+      if (x[0] === 1) throw new Error('the simulation diverged');
+      if (x[0] === 2) return { fitness: [NaN, 0] };
+      if (x[0] === 3) return { fitness: [1] };
+      return { fitness: [x[1], ctx.seed], outputs: Float64Array.of(ctx.index, ctx.generation) };
+    },
+  }),
+};
+
+t.test('failures are data: thrown errors, NaN and wrong arity become failed rows with reasons', async (t) => {
+  const hub = new InProcessHub(2);
+  const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
+  const host = new WorkerHost(() => quirky);
+  s1.spawn('worker', host.behaviour);
+  let results: EvalResults | null = null;
+  const me = s0.spawn('dispatcher', (m) => void (results = m.body as EvalResults));
+  const experiment = { name: 'q', seed: 1, optimizer: { type: 'random' }, optimizee: { type: 'quirky' }, stop: { generations: 1 }, dispatch: { inflight: 1, batch_seconds: 1, max_batch: 10 } };
+  const ready = await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.setup', { experiment }, 1000);
+  t.equal(ready.type, 'experiment.ready');
+  const batch: EvalBatch = {
+    batch: 7, dim: 2, generation: 4, index: Int32Array.of(0, 1, 2, 3), seed: Uint32Array.of(11, 12, 13, 14),
+    x: Float64Array.of(0, 5, 1, 0, 2, 0, 3, 0),
+  };
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch);
+  for (let i = 0; i < 10 && !results; i++) await new Promise((r) => setImmediate(r));
+  const r = results as unknown as EvalResults;
+  t.equal(r.batch, 7);
+  t.same(Array.from(r.status), [0, 1, 1, 1]);
+  t.same(Array.from(r.fitness.subarray(0, 2)), [5, 11], 'the ok row carries its fitness and saw its own seed');
+  t.ok(r.fitness.subarray(2).every((f) => Number.isNaN(f)), 'failed rows carry NaN');
+  t.equal(r.errors![0], null);
+  t.match(r.errors![1], /Error: the simulation diverged\n\s+at /, 'the remote stack is kept');
+  t.match(r.errors![2], /non-finite fitness \(NaN\)/);
+  t.match(r.errors![3], /returned 1 fitness values, expected 2/);
+  t.same(Array.from(r.outputs![0]!), [0, 4], 'model outputs travel back');
+  t.ok(r.seconds.every((s) => s >= 0));
+  const ended = await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.end', null, 1000);
+  t.equal(ended.type, 'experiment.ended');
+  await host.done;
+});
+
+t.test('a batch before setup is refused to the sender', async (t) => {
+  const hub = new InProcessHub(2);
+  const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
+  const errors: string[] = [];
+  s1.onError = (e) => void errors.push(e.message);
+  s1.spawn('worker', new WorkerHost(() => quirky).behaviour);
+  const me = s0.spawn('d', () => {});
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', { batch: 1, dim: 2, generation: 0, index: Int32Array.of(0), seed: Uint32Array.of(0), x: Float64Array.of(0, 0) });
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  t.match(errors, [/'eval.batch' before 'experiment.setup'/]);
+});
