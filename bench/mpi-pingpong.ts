@@ -23,9 +23,10 @@ function round(us: number): number {
   return Math.round(us * 100) / 100;
 }
 
-/** Raw binding: the pattern ENVIRONMENT.md measured (8-9 us at 16 B). */
+/** Raw binding: the pattern ENVIRONMENT.md measured (8-9 us at 16 B). Rank 0 times, rank 1 echoes. */
 function rawPingPong(comm: Communicator, bytes: number, iterations: number): Promise<number[]> {
   const samples: number[] = [];
+  let received = 0;
   let started = performance.now();
   if (rank === 0) comm.isend(peer, TAG, Buffer.alloc(bytes));
   return new Promise((resolve) => {
@@ -33,16 +34,15 @@ function rawPingPong(comm: Communicator, bytes: number, iterations: number): Pro
       comm.testSends();
       const message = comm.tryRecv(peer, TAG);
       if (message !== null) {
+        received += 1;
         if (rank === 0) {
           const now = performance.now();
           samples.push((now - started) * 1000);
           started = now;
         }
-        if (samples.length === iterations || (rank === 1 && ++samples.length === iterations)) {
-          if (rank === 1) comm.isend(peer, TAG, message.data);
-          return resolve(samples);
-        }
-        comm.isend(peer, TAG, message.data);
+        // Rank 0 stops at its last reply; rank 1 still echoes its last message.
+        if (rank === 1 || received < iterations) comm.isend(peer, TAG, message.data);
+        if (received === iterations) return resolve(samples);
       }
       setImmediate(loop);
     };
@@ -94,16 +94,13 @@ async function main(): Promise<void> {
     await rawPingPong(world, bytes, iterations / 10); // warm-up
     await barrier(world);
     report[`raw ${bytes} B`] = summary(await rawPingPong(world, bytes, iterations));
-    console.error(rank, "done raw", bytes);
     await barrier(world);
   }
   const transport = new MpiTransport();
   for (const [bytes, iterations] of [[16, 20000], [1024, 10000], [65536, 2000]] as const) {
     await transportPingPong(transport, bytes, iterations / 10);
-    console.error(rank, "warm", bytes);
     await barrier(world);
     report[`transport ${bytes} B`] = summary(await transportPingPong(transport, bytes, iterations));
-    console.error(rank, "done transport", bytes);
     await barrier(world);
   }
   for (const [bytes, count] of [[1024, 20000], [16384, 5000], [102400, 2000]] as const) {

@@ -8,7 +8,7 @@ import type { Job } from './job.js';
 
 export function openMpiJob(): Job {
   const ctx = initMpi({ threadLevel: 'funneled' });
-  const transport = new MpiTransport({ comm: ctx.world, poller: { spinMs: 2, maxSleepMs: 1 } });
+  const transport = new MpiTransport({ comm: ctx.world });
   return {
     kind: 'mpi',
     rank: ctx.rank,

@@ -10,6 +10,9 @@ import type { MessageHandler, Transport } from './transport.js';
 /** The one MPI tag the transport uses; other users of the same communicator must avoid it. */
 export const TRANSPORT_TAG = 0x4c32;
 
+/** Communicators with an open transport: a second one would steal half of the first one's messages. */
+const inUse = new WeakSet<Communicator>();
+
 export interface MpiTransportOptions {
   /** Defaults to the world communicator (initializing MPI if needed). */
   readonly comm?: Communicator;
@@ -34,6 +37,10 @@ export class MpiTransport implements Transport {
   constructor(options: MpiTransportOptions = {}) {
     const mpi = initMpi();
     this.comm = options.comm ?? mpi.world;
+    if (inUse.has(this.comm)) {
+      throw new Error('MpiTransport: this communicator already has an open transport (close it first)');
+    }
+    inUse.add(this.comm);
     this.rank = this.comm.rank;
     this.size = this.comm.size;
     this.host = mpi.host;
@@ -78,6 +85,7 @@ export class MpiTransport implements Transport {
     // Messages this rank sent itself were sent before close: deliver them rather than drop them.
     if (this.handler !== undefined) this.deliverLocal(this.handler, Number.POSITIVE_INFINITY);
     this.poller.stop();
+    inUse.delete(this.comm);
   }
 
   private poll(): PollState {

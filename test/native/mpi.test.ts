@@ -1,5 +1,5 @@
 /**
- * The MPI binding end to end: test/native/mpi-ranks.ts and mpi-exit.ts run alone (singleton MPI),
+ * The MPI binding end to end: test/native/fixtures/mpi-ranks.ts and mpi-exit.ts run alone (singleton MPI),
  * under mpirun with 1 rank and with 4 ranks; each rank prints JSON lines that are asserted here.
  */
 import t, { type Test } from 'tap';
@@ -20,7 +20,8 @@ const launches: Launch[] = [
   { name: 'mpirun -n 4', n: 4, start: (command) => mpirun(4, command) },
 ];
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+// Rank output is untyped JSON; the assertions below are its schema.
+type Json = Record<string, any>;
 
 function byRank(lines: Json[], key: string): Map<number, Json> {
   return new Map(lines.filter((line) => key in line).map((line) => [line.rank as number, line]));
@@ -72,7 +73,7 @@ function checkErrors(t: Test, r: Json, n: number): void {
 
 for (const launch of launches) {
   t.test(`rank program, ${launch.name}`, async (t) => {
-    const result = await launch.start(tsProgram('test/native/mpi-ranks.ts'));
+    const result = await launch.start(tsProgram('test/native/fixtures/mpi-ranks.ts'));
     t.equal(result.code, 0, 'exit code', { stderr: result.stderr.slice(-2000) });
     t.notMatch(result.stdout + result.stderr, UNFINALIZED, 'no unfinalized-exit banner');
     const lines = jsonLines<Json>(result.stdout);
@@ -97,7 +98,7 @@ for (const launch of launches) {
 }
 
 function exitProgram(mode: string): string[] {
-  return tsProgram('test/native/mpi-exit.ts', mode);
+  return tsProgram('test/native/fixtures/mpi-exit.ts', mode);
 }
 
 for (const launch of launches) {

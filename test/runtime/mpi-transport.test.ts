@@ -1,12 +1,12 @@
 /**
- * MpiTransport end to end: test/runtime/mpi-transport-ranks.ts alone, under mpirun with 1 and 4
+ * MpiTransport end to end: test/runtime/fixtures/mpi-transport-ranks.ts alone, under mpirun with 1 and 4
  * ranks, and with OpenMPI's default 4 KiB eager limit (so 40 KiB messages take the rendezvous path).
  */
 import t from 'tap';
 import { jsonLines, mpirun, run, tsProgram, type RunResult } from '../helpers/mpirun.js';
 
 const PER_PAIR = 200;
-const program = tsProgram('test/runtime/mpi-transport-ranks.ts', String(PER_PAIR));
+const program = tsProgram('test/runtime/fixtures/mpi-transport-ranks.ts', String(PER_PAIR));
 
 const launches: Array<{ name: string; n: number; start: () => Promise<RunResult> }> = [
   { name: 'singleton (no mpirun)', n: 1, start: () => run(program, { timeoutMs: 60_000 }) },
@@ -39,6 +39,7 @@ for (const launch of launches) {
           selfDeliveredSynchronously: false,
           selfExtraDelivered: true,
           invalidRank: 'RangeError',
+          secondTransport: 'Error',
           sendAfterClose: 'Error',
         },
         `rank ${String(line.rank)}: all-to-all delivery, in order per pair, self-sends asynchronous`,
