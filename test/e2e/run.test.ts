@@ -128,6 +128,24 @@ t.test('an existing results directory is refused without --force', async (t) => 
   t.equal(runMain(['run', file, '--out', out, '--quiet', '--force']).code, 0);
 });
 
+t.test('a JSON experiment file runs like its YAML twin', async (t) => {
+  const json = join(dir, 'twin.json');
+  writeFileSync(json, JSON.stringify({
+    name: 'twin', seed: 7, optimizer: { type: 'ga', pop_size: 40, tourn_size: 4 },
+    optimizee: { type: 'benchmark', preset: 'Rastrigin10d', noise: { mean: 0, sigma: 0.01 } }, stop: { generations: 12 },
+  }));
+  const a = runMain(['run', json, '--out', join(dir, 'twin-json'), '--quiet']);
+  const b = runMain(['run', experiment('twin'), '--out', join(dir, 'twin-yaml'), '--quiet']);
+  t.equal(a.code, 0, a.stderr);
+  t.equal(b.code, 0, b.stderr);
+  t.same(readRun(join(dir, 'twin-json')).trajectory, readRun(join(dir, 'twin-yaml')).trajectory);
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, '{"name": "x",');
+  const r = runMain(['run', broken]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /broken\.json: not valid JSON/);
+});
+
 t.test('help on every command', async (t) => {
   for (const args of [['--help'], ['help'], ['run', '--help'], ['help', 'run']]) {
     const r = runMain(args);
