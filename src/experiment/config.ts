@@ -11,7 +11,7 @@ export const stopSchema = z
     generations: z.number().int().min(1).optional().describe('stop after this many generations'),
     evaluations: z.number().int().min(1).optional().describe('stop once this many evaluations are done (the generation in progress completes)'),
     target: z.number().optional().describe('stop once the best weighted fitness (the maximised quantity) reaches this value'),
-    seconds: z.number().positive().optional().describe('stop after this many seconds of wall time'),
+    seconds: z.number().positive().optional().describe('stop after this many seconds of wall time (checked between generations)'),
   })
   .refine((s) => s.generations !== undefined || s.evaluations !== undefined || s.seconds !== undefined, {
     message: 'a budget needs at least one of generations, evaluations or seconds (target alone may never be reached)',

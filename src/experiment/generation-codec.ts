@@ -56,22 +56,6 @@ const ARRAYS: Record<string, new (b: ArrayBuffer) => ArrayBufferView & ArrayLike
   '<i4': Int32Array, '<f8': Float64Array, '|u1': Uint8Array, '<u4': Uint32Array,
 };
 
-export interface DecodedGeneration {
-  generation: number;
-  stats: Record<string, number>;
-  errors: Record<string, string>;
-  dim: number;
-  nObj: number;
-  index: Int32Array;
-  x: Float64Array;
-  fitness: Float64Array;
-  weighted: Float64Array;
-  status: Uint8Array;
-  seconds: Float64Array;
-  rank: Int32Array;
-  seed: Uint32Array;
-}
-
 function toArray(c: Column): ArrayLike<number> {
   const Ctor = ARRAYS[c.dtype];
   if (!Ctor) throw new Error(`generations.msgpack: unknown dtype ${c.dtype}`);
@@ -80,7 +64,7 @@ function toArray(c: Column): ArrayLike<number> {
 }
 
 /** Reads a whole generations.msgpack (header checked). */
-export function decodeGenerations(file: Uint8Array): DecodedGeneration[] {
+export function decodeGenerations(file: Uint8Array): GenerationRecord[] {
   const [header, ...gens] = new Unpackr({ useRecords: false }).unpackMultiple(file) as Array<Record<string, unknown>>;
   if (header?.format !== GENERATIONS_FORMAT) throw new Error('not a generations.msgpack file');
   if (header.version !== GENERATIONS_VERSION) throw new Error(`generations.msgpack version ${String(header.version)}, this reader knows ${GENERATIONS_VERSION}`);
