@@ -63,7 +63,7 @@ if selected dispatch "$@"; then
   section dispatch 3600 node --import tsx bench/dispatch/run.ts
 fi
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then
-  section mpi-pingpong 900 node --import tsx bench/mpi-pingpong.ts
+  section mpi-pingpong 900 launch/mpirun.sh -n 2 node --import tsx bench/mpi-pingpong.ts
 fi
 
 {
