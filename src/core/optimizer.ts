@@ -3,30 +3,39 @@
  * The optimizer actor (src/experiment) drives any core through this interface.
  */
 import type { z } from 'zod';
-import type { EvalStatus } from './fitness.js';
 import type { Space } from './space.js';
 
-export interface Candidate {
-  /** ind_idx: position of the individual within its generation's population. */
-  index: number;
-  x: Float64Array;
-}
-
+/**
+ * The individuals to evaluate now, columnar: row k is individual index[k] (ind_idx, its position in the
+ * optimizer's population) with parameters x[k*dim .. (k+1)*dim). Population methods sample whole
+ * matrices; a GA re-asks only the rows that changed. The caller takes ownership of both arrays.
+ */
 export interface Generation {
   generation: number;
-  /** The individuals to evaluate now, in index order (a GA re-evaluates only changed ones). */
-  candidates: Candidate[];
+  index: Int32Array;
+  /** n * dim parameters, row-major, inside the space's box. */
+  x: Float64Array;
 }
 
-export interface Evaluation {
-  index: number;
+/**
+ * What a generation's evaluations gave, row k belonging to row k of the Generation asked (whatever
+ * order the results arrived in). Read-only for the core, and valid after tell() returns: keep
+ * references rather than copies if you like.
+ */
+export interface Evaluations {
+  generation: number;
+  dim: number;
+  nObj: number;
+  index: Int32Array;
   x: Float64Array;
+  /** n * nObj fitness values as the optimizee returned them; NaN where the evaluation failed. */
   fitness: Float64Array;
-  /** dot(fitness, weights), -Infinity for failed evaluations. */
-  weighted: number;
-  status: EvalStatus;
-  /** Model outputs, for optimizers that need more than a fitness (EnKF). */
-  outputs?: Float64Array;
+  /** dot(fitness, weights) per row; -Infinity where the evaluation failed. */
+  weighted: Float64Array;
+  /** STATUS_CODES per row: 0 ok, 1 failed, 2 timed out. */
+  status: Uint8Array;
+  /** Model outputs per row (the EnKF needs them), or null when the optimizee gives none. */
+  outputs: ReadonlyArray<Float64Array | undefined> | null;
 }
 
 export interface OptimizerContext {
@@ -44,8 +53,8 @@ export interface GenerationalCore {
   readonly mode: 'generational';
   /** The next generation to evaluate. Called once per generation, alternating with tell(). */
   ask(): Generation;
-  /** Every evaluation of the generation last asked, in index order. */
-  tell(generation: number, evaluations: Evaluation[]): CoreStats;
+  /** Every evaluation of the generation last asked, row for row. */
+  tell(evaluations: Evaluations): CoreStats;
   /** Reasons the algorithm itself wants to stop (converged, exhausted grid, ...); empty to go on. */
   stop(): string[];
   /** Plain data (msgpack-able) from which restore() rebuilds the exact state. */

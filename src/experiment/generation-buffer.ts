@@ -1,14 +1,15 @@
 /**
- * One generation in flight, held columnar: parameters, fitness, status, timings and ranks in typed
- * arrays indexed by the candidate's position. Results land in place as batches arrive, in any order;
- * nothing is allocated per evaluation on the hot path except what the core's tell() needs.
+ * One generation in flight, held columnar: the core's rows (adopted, not copied) plus fitness,
+ * status, timings and ranks in typed arrays of the same order. Results land in place as batches
+ * arrive, in any order; the buffer itself is what the core's tell() receives, and its arrays are what
+ * the recorder writes. Nothing is allocated per evaluation.
  */
-import { STATUS_CODES, STATUS_NAMES } from '../core/fitness.js';
-import type { Evaluation, Generation } from '../core/optimizer.js';
+import { STATUS_CODES } from '../core/fitness.js';
+import type { Evaluations, Generation } from '../core/optimizer.js';
 import type { JobBlock, ResultBatch } from './dispatcher.js';
 import type { GenerationRecord } from './recorder.js';
 
-export class GenerationBuffer {
+export class GenerationBuffer implements Evaluations {
   readonly generation: number;
   readonly n: number;
   readonly index: Int32Array;
@@ -19,6 +20,7 @@ export class GenerationBuffer {
   readonly status: Uint8Array;
   readonly seconds: Float64Array;
   readonly rank: Int32Array;
+  readonly nObj: number;
   errors: Record<string, string> = {};
   outputs: Array<Float64Array | undefined> | null = null;
   received = 0;
@@ -26,29 +28,27 @@ export class GenerationBuffer {
   private readonly done: Uint8Array;
 
   constructor(
-    private readonly gen: Generation,
+    gen: Generation,
     readonly dim: number,
     private readonly weights: readonly number[],
     seedOf: (generation: number, index: number) => number,
   ) {
-    const n = gen.candidates.length;
+    const n = gen.index.length;
     const nObj = weights.length;
+    if (gen.x.length !== n * dim) throw new RangeError(`generation ${gen.generation}: ${n} rows need ${n * dim} parameters, got ${gen.x.length}`);
     this.generation = gen.generation;
     this.n = n;
-    this.index = new Int32Array(n);
+    this.nObj = nObj;
+    this.index = gen.index;
+    this.x = gen.x;
     this.seed = new Uint32Array(n);
-    this.x = new Float64Array(n * dim);
     this.fitness = new Float64Array(n * nObj).fill(NaN);
     this.weighted = new Float64Array(n).fill(-Infinity);
     this.status = new Uint8Array(n);
     this.seconds = new Float64Array(n);
     this.rank = new Int32Array(n).fill(-1);
     this.done = new Uint8Array(n);
-    gen.candidates.forEach((c, k) => {
-      this.index[k] = c.index;
-      this.seed[k] = seedOf(gen.generation, c.index);
-      this.x.set(c.x, k * dim);
-    });
+    for (let k = 0; k < n; k++) this.seed[k] = seedOf(gen.generation, this.index[k]);
     this.block = { generation: gen.generation, index: this.index, seed: this.seed, x: this.x };
   }
 
@@ -84,23 +84,6 @@ export class GenerationBuffer {
     }
     this.received += counted;
     return counted;
-  }
-
-  /** What the core's tell() takes, in candidate order. */
-  evaluations(): Evaluation[] {
-    const nObj = this.weights.length;
-    return this.gen.candidates.map((c, k) => {
-      const e: Evaluation = {
-        index: c.index,
-        x: c.x,
-        fitness: this.fitness.subarray(k * nObj, (k + 1) * nObj),
-        weighted: this.weighted[k],
-        status: STATUS_NAMES[this.status[k]] ?? 'failed',
-      };
-      const out = this.outputs?.[k];
-      if (out) e.outputs = out;
-      return e;
-    });
   }
 
   toRecord(stats: Record<string, number>): GenerationRecord {

@@ -80,7 +80,7 @@ export class OptimizerActor implements OptimizerDriver {
   tellGeneration(): void {
     const buf = this.pending!;
     this.pending = null;
-    const coreStats = this.deps.core.tell(buf.generation, buf.evaluations());
+    const coreStats = this.deps.core.tell(buf);
     const stats = { ...buf.stats(), ...coreStats };
     this.generations++;
     this.evaluations += buf.n;

@@ -13,7 +13,9 @@
  *   where the reference seeds nothing and shares Python's global generator.
  * - There is no n_iteration: the experiment's budget decides when to stop, so stop() returns [].
  */
-import type { Candidate, CoreStats, Evaluation, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
+import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
+import { STATUS_CODES } from '../../core/fitness.js';
+import { row, stackRows } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
 import { HallOfFame } from './hall-of-fame.js';
 import { blend, mutateGaussian, remutateDuplicates, tournament } from './operators.js';
@@ -63,14 +65,15 @@ export class GaCore implements GenerationalCore {
 
   /** The individuals of the current generation that still need an evaluation. Repeatable until tell(). */
   ask(): Generation {
-    const candidates: Candidate[] = [];
-    for (let i = 0; i < this.xs.length; i++) if (this.fits[i] === null) candidates.push({ index: i, x: this.xs[i].slice() });
-    return { generation: this.generation, candidates };
+    const waiting: number[] = [];
+    for (let i = 0; i < this.xs.length; i++) if (this.fits[i] === null) waiting.push(i);
+    const dim = this.ctx.space.dim;
+    return { generation: this.generation, index: Int32Array.from(waiting), x: stackRows(waiting.map((i) => this.xs[i]), dim) };
   }
 
-  tell(generation: number, evaluations: Evaluation[]): CoreStats {
-    if (generation !== this.generation) throw new RangeError(`ga: told generation ${generation}, but generation ${this.generation} is in progress`);
-    const told = this.acceptEvaluations(evaluations);
+  tell(ev: Evaluations): CoreStats {
+    if (ev.generation !== this.generation) throw new RangeError(`ga: told generation ${ev.generation}, but generation ${this.generation} is in progress`);
+    const told = this.acceptEvaluations(ev);
     this.hof.update(told.map((i) => ({ x: this.xs[i], fit: this.fits[i]! })));
     const failed = told.filter((i) => this.fits[i]!.w === null).length;
     this.breed();
@@ -85,14 +88,15 @@ export class GaCore implements GenerationalCore {
   }
 
   /** Stores each evaluation on its individual; every asked individual must be told exactly once. */
-  private acceptEvaluations(evaluations: Evaluation[]): number[] {
+  private acceptEvaluations(ev: Evaluations): number[] {
     const fresh = new Map<number, Fit>();
-    for (const e of evaluations) {
-      if (!(e.index >= 0 && e.index < this.xs.length) || this.fits[e.index] !== null) {
-        throw new RangeError(`ga: evaluation for individual ${e.index}, which generation ${this.generation} did not ask for`);
+    for (let k = 0; k < ev.index.length; k++) {
+      const i = ev.index[k];
+      if (!(i >= 0 && i < this.xs.length) || this.fits[i] !== null) {
+        throw new RangeError(`ga: evaluation for individual ${i}, which generation ${this.generation} did not ask for`);
       }
-      if (fresh.has(e.index)) throw new RangeError(`ga: individual ${e.index} told twice`);
-      fresh.set(e.index, makeFit(e.fitness, this.ctx.weights, e.status === 'ok'));
+      if (fresh.has(i)) throw new RangeError(`ga: individual ${i} told twice`);
+      fresh.set(i, makeFit(row(ev.fitness, k, ev.nObj), this.ctx.weights, ev.status[k] === STATUS_CODES.ok));
     }
     const missing = this.fits.reduce((n, f, i) => n + (f === null && !fresh.has(i) ? 1 : 0), 0);
     if (missing > 0) throw new RangeError(`ga: ${missing} individual(s) of generation ${this.generation} were asked but not told`);

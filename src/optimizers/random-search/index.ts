@@ -4,7 +4,8 @@
  * measures the stack with it.
  */
 import { z } from 'zod';
-import type { CoreStats, Evaluation, Generation, GenerationalCore, OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
+import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
+import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
 
 export const randomSearchSchema = z.strictObject({
@@ -26,15 +27,18 @@ export class RandomSearchCore implements GenerationalCore {
     const rng = Rng.derive(this.ctx.seed, 'random-search', this.generation);
     const { space } = this.ctx;
     const n = this.params.pop_size;
-    const all = new Float64Array(n * space.dim); // one allocation per generation; candidates are views
-    const candidates = new Array(n);
-    for (let i = 0; i < n; i++) candidates[i] = { index: i, x: space.sampleInto(rng, all.subarray(i * space.dim, (i + 1) * space.dim)) };
-    return { generation: this.generation, candidates };
+    const x = new Float64Array(n * space.dim);
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      index[i] = i;
+      space.sampleInto(rng, row(x, i, space.dim));
+    }
+    return { generation: this.generation, index, x };
   }
 
-  tell(generation: number, evaluations: Evaluation[]): CoreStats {
-    if (generation !== this.generation) throw new Error(`tell for generation ${generation}, expected ${this.generation}`);
-    if (evaluations.length !== this.params.pop_size) throw new Error(`tell with ${evaluations.length} evaluations, expected ${this.params.pop_size}`);
+  tell(ev: Evaluations): CoreStats {
+    if (ev.generation !== this.generation) throw new Error(`tell for generation ${ev.generation}, expected ${this.generation}`);
+    if (ev.index.length !== this.params.pop_size) throw new Error(`tell with ${ev.index.length} evaluations, expected ${this.params.pop_size}`);
     this.generation++;
     return {};
   }
