@@ -76,8 +76,9 @@ export class Coordinator {
       best: actor.best,
       workers: dispatcher.workerStats().map((w) => ({ ...w, host: hosts.get(w.rank) ?? '?' })),
     });
-    const tRun = system.clock.now();
+    let tRun = system.clock.now();
     recorder.writeSummary(summaryOf('running', []));
+    tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
     if (this.interruptedBy) actor.stopRun(this.interruptedBy);
     const out = await actor.run();
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });

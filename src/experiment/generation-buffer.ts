@@ -6,6 +6,7 @@
  */
 import { STATUS_CODES } from '../core/fitness.js';
 import type { Evaluations, Generation } from '../core/optimizer.js';
+import { median } from '../math/statistics.js';
 import type { JobBlock, ResultBatch } from './dispatcher.js';
 import type { GenerationRecord } from './recorder.js';
 
@@ -96,18 +97,19 @@ export class GenerationBuffer implements Evaluations {
 
   /** Best, mean, median and worst weighted fitness of the successful evaluations, and failures. */
   stats(): Record<string, number> {
-    const all = new Float64Array(this.n);
+    const ok = new Float64Array(this.n);
     let m = 0;
-    for (let k = 0; k < this.n; k++) if (this.status[k] === STATUS_CODES.ok) all[m++] = this.weighted[k];
+    let best = -Infinity, worst = Infinity, sum = 0;
+    for (let k = 0; k < this.n; k++) {
+      if (this.status[k] !== STATUS_CODES.ok) continue;
+      const w = this.weighted[k];
+      ok[m++] = w;
+      sum += w;
+      if (w > best) best = w;
+      if (w < worst) worst = w;
+    }
     const failures = this.n - m;
     if (m === 0) return { evaluated: this.n, failures };
-    const w = all.subarray(0, m).sort(); // typed sort: numeric, no comparator
-    const mid = w.length >> 1;
-    let sum = 0;
-    for (const v of w) sum += v;
-    return {
-      evaluated: this.n, failures, best: w[w.length - 1], worst: w[0], mean: sum / w.length,
-      median: w.length % 2 ? w[mid] : (w[mid - 1] + w[mid]) / 2,
-    };
+    return { evaluated: this.n, failures, best, worst, mean: sum / m, median: median(ok.subarray(0, m)) };
   }
 }
