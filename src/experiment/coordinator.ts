@@ -5,10 +5,11 @@
  * With one rank the worker host lives on rank 0 beside the optimizer; with N ranks, ranks 1..N-1
  * evaluate and rank 0 only optimizes.
  */
-import { Space } from '../core/space.js';
+import type { Space } from '../core/space.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import { getOptimizer } from '../optimizers/registry.js';
-import type { ActorSystem } from '../runtime/actor-system.js';
+import type { Address, ActorSystem } from '../runtime/actor-system.js';
+import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { OptimizerActor } from './optimizer-actor.js';
@@ -28,6 +29,16 @@ export interface CoordinatorOptions {
   setupTimeoutMs?: number;
 }
 
+interface Parts {
+  space: Space;
+  weights: number[];
+  core: OptimizerCore;
+  recorder: Recorder;
+  self: Address;
+  workerRanks: number[];
+  hosts: Map<number, string>;
+}
+
 export class Coordinator {
   private actor: OptimizerActor | null = null;
   private interruptedBy: string | null = null;
@@ -41,56 +52,73 @@ export class Coordinator {
   }
 
   async run(): Promise<Summary> {
-    const { system, experiment: exp, outDir, force, version } = this.opts;
+    const { system } = this.opts;
     const t0 = system.clock.now();
+    const parts = await this.setUp();
+    const { actor, dispatcher, progress } = this.wire(parts);
+    const summaryOf = (status: Summary['status'], reasons: string[], tRun: number): Summary => ({
+      ...this.describe(parts, actor, dispatcher),
+      status, stopReasons: reasons,
+      wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
+      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (system.clock.now() - tRun) / 1000 },
+    });
+    parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
+    const tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
+    if (this.interruptedBy) actor.stopRun(this.interruptedBy);
+    const out = await actor.run();
+    progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
+    dispatcher.cancelQueued();
+    await this.endWorkers(parts.self, parts.workerRanks);
+    await parts.recorder.close();
+    const summary = summaryOf(out.status, out.reasons, tRun); // timings include the last record on disk
+    parts.recorder.writeSummary(summary);
+    return summary;
+  }
+
+  /** The model, the core and the recorder on rank 0; every worker set up and ready. */
+  private async setUp(): Promise<Parts> {
+    const { system, experiment: exp, outDir, force, version } = this.opts;
     const optimizee = getOptimizee(exp.optimizee.type).create(exp.optimizee);
-    const space: Space = optimizee.space;
+    const space = optimizee.space;
     const weights = exp.optimizee.weights ?? [...optimizee.weights];
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
-
     const recorder = Recorder.open(outDir, { force });
     recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size });
     const self = system.spawn('coordinator', () => {});
     const workerRanks = system.size > 1 ? Array.from({ length: system.size - 1 }, (_, i) => i + 1) : [0];
     if (system.size === 1) system.spawn('worker', new WorkerHost().behaviour);
     const hosts = await this.setupWorkers(self, workerRanks);
+    return { space, weights, core, recorder, self, workerRanks, hosts };
+  }
 
-    let actor: OptimizerActor;
-    const dispatcher = new Dispatcher(workerRanks, space.dim, exp.dispatch, (r) => actor.accept(r));
+  /** The dispatcher and the optimizer actor, connected; actor failures end the run as failed. */
+  private wire(p: Parts): { actor: OptimizerActor; dispatcher: Dispatcher; progress: Progress } {
+    const { system, experiment: exp } = this.opts;
+    let actor: OptimizerActor | null = null;
+    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => actor?.accept(r));
     const dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
     dispatcher.attach((to, type, body) => system.send(dispatcherAddr, to, type, body));
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop);
-    actor = new OptimizerActor({
-      core, dispatcher, space, weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
-      record: (rec) => recorder.recordGeneration(rec),
+    const a = new OptimizerActor({
+      core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
+      record: (rec) => p.recorder.recordGeneration(rec),
       progress: (s) => progress.update(s),
     });
-    this.actor = actor;
-    system.onError = (err, msg) => actor.failRun(`${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`);
-
-    const summaryOf = (status: Summary['status'], reasons: string[]): Summary => ({
-      name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size,
-      status, stopReasons: reasons, evaluations: actor.evaluations, failures: actor.failures, generations: actor.generations,
-      wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (system.clock.now() - tRun) / 1000 },
-      best: actor.best,
-      workers: dispatcher.workerStats().map((w) => ({ ...w, host: hosts.get(w.rank) ?? '?' })),
-    });
-    let tRun = system.clock.now();
-    recorder.writeSummary(summaryOf('running', []));
-    tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
-    if (this.interruptedBy) actor.stopRun(this.interruptedBy);
-    const out = await actor.run();
-    progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
-    dispatcher.cancelQueued();
-    await this.endWorkers(self, workerRanks);
-    await recorder.close();
-    const summary = summaryOf(out.status, out.reasons); // timings include the last record on disk
-    recorder.writeSummary(summary);
-    return summary;
+    actor = this.actor = a;
+    system.onError = (err, msg) => a.failRun(`${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`);
+    return { actor: a, dispatcher, progress };
   }
 
-  private async setupWorkers(self: { rank: number; id: string }, ranks: number[]): Promise<Map<number, string>> {
+  private describe(p: Parts, actor: OptimizerActor, dispatcher: Dispatcher) {
+    const { system, experiment: exp } = this.opts;
+    return {
+      name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size,
+      evaluations: actor.evaluations, failures: actor.failures, generations: actor.generations, best: actor.best,
+      workers: dispatcher.workerStats().map((w) => ({ ...w, host: p.hosts.get(w.rank) ?? '?' })),
+    };
+  }
+
+  private async setupWorkers(self: Address, ranks: number[]): Promise<Map<number, string>> {
     const { system, experiment } = this.opts;
     const body: SetupBody = { experiment };
     const timeout = this.opts.setupTimeoutMs ?? 120_000;
@@ -98,7 +126,7 @@ export class Coordinator {
     return new Map(replies.map((m) => [m.from.rank, (m.body as ReadyBody).host]));
   }
 
-  private async endWorkers(self: { rank: number; id: string }, ranks: number[]): Promise<void> {
+  private async endWorkers(self: Address, ranks: number[]): Promise<void> {
     const { system } = this.opts;
     await Promise.all(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.end', null, 60_000)));
   }

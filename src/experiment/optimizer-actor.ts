@@ -1,7 +1,7 @@
 /**
  * OptimizerActor: runs the optimizer machine over a pure core. It turns the core's generations into
  * dispatcher jobs (with per-individual seeds derived from the experiment seed, generation and
- * index, never from rank or arrival order), collects results, tells the core in index order, keeps
+ * index, never from rank or arrival order), collects results in place, tells the core row for row, keeps
  * the best individual, and hands each generation to the recorder.
  */
 import { createActor, type Actor } from 'xstate';
