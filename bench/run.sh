@@ -12,6 +12,17 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench/out/sections
 
+# The baselines need Debian's mpi4py (the tests do not, so launch/setup.sh leaves it out).
+if ! /usr/bin/python3 -c 'import mpi4py' 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench: installing python3-mpi4py for the baselines"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-mpi4py >/dev/null
+  else
+    echo "bench: the mpi4py baselines need python3-mpi4py: sudo apt-get install -y python3-mpi4py" >&2
+  fi
+fi
+[ -f dist/main.js ] && [ -f build/Release/l2l_mpi.node ] || { echo "bench: build first (bash launch/setup.sh)" >&2; exit 1; }
+
 # Same variables as launch/mpirun.sh, for benches that call mpirun themselves.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl_vader_single_copy_mechanism=none
