@@ -108,7 +108,7 @@ export async function runCommand(args: string[]): Promise<number> {
       return code;
     }
     const system = new ActorSystem(job.transport, systemClock);
-    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(system);
+    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(job, system);
     return code;
   } catch (err) {
     process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -144,17 +144,28 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   }
 }
 
-async function work(system: ActorSystem): Promise<number> {
+/** How long a worker waits for rank 0 to end it after a signal, before aborting the job itself. */
+const WORKER_SIGNAL_GRACE_MS = 30_000;
+
+async function work(job: Job, system: ActorSystem): Promise<number> {
   const host = new WorkerHost();
   system.spawn('worker', host.behaviour);
-  // Signals are the coordinator's to handle: it ends the workers.
-  const ignore = () => {};
-  process.on('SIGINT', ignore).on('SIGTERM', ignore);
+  // Signals are the coordinator's to handle: it stops the run and ends the workers, so every rank
+  // finalizes. Should rank 0 not do so in time (gone, or hung), the worker ends the job itself.
+  let deadline: NodeJS.Timeout | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    deadline ??= setTimeout(() => {
+      process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${sig}, and rank 0 did not end the run within ${WORKER_SIGNAL_GRACE_MS / 1000} s: aborting the job\n`);
+      job.abort(EXIT.interrupted);
+    }, WORKER_SIGNAL_GRACE_MS);
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     await host.done;
     return EXIT.ok;
   } finally {
-    process.off('SIGINT', ignore).off('SIGTERM', ignore);
+    clearTimeout(deadline);
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
 }
 

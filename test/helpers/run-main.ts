@@ -1,5 +1,5 @@
 /** Runs the compiled command line, alone or under launch/mpirun.sh. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,16 +19,22 @@ export function runMain(args: string[], timeoutMs = 120_000): Ran {
 }
 
 export function runMainMpi(n: number, args: string[], timeoutMs = 180_000): Promise<Ran> {
-  return new Promise((resolve) => {
-    const p = spawn(`${ROOT}launch/mpirun.sh`, ['-n', String(n), process.execPath, MAIN, ...args], { env: quietEnv });
+  return startMainMpi(n, args, timeoutMs).done;
+}
+
+/** Starts an mpirun job and returns it with a promise of its end (for tests that signal it). */
+export function startMainMpi(n: number, args: string[], timeoutMs = 180_000): { child: ChildProcess; done: Promise<Ran> } {
+  const child = spawn(`${ROOT}launch/mpirun.sh`, ['-n', String(n), process.execPath, MAIN, ...args], { env: quietEnv });
+  const done = new Promise<Ran>((resolve) => {
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
-    p.on('close', (code) => {
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code: code ?? -1, stdout: stdout.replace(/\r/g, ''), stderr: stderr.replace(/\r/g, '') });
     });
   });
+  return { child, done };
 }
