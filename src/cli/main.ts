@@ -40,7 +40,9 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n`);
+      // every rank of an mpirun job has the same argv and environment, hence the same error: one says it
+      const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? '0';
+      if (rank === '0') process.stderr.write(`error: ${err.message}\n`);
       return EXIT.usage;
     }
     throw err;

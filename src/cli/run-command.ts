@@ -97,7 +97,14 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
-  const job = await openJob(opts.transport);
+  let job: Job;
+  try {
+    job = await openJob(opts.transport);
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    // the addon not built, libmpi missing: the environment, not the program
+    throw new UsageError(`cannot start the MPI job: ${(err as Error).message.split('\n')[0]}`);
+  }
   let code: number = EXIT.internal;
   try {
     const mine = job.rank === 0 ? encode(prepare(opts)) : null;
