@@ -66,8 +66,17 @@ export type OptimizerCore = GenerationalCore;
 
 export interface OptimizerFactory<S extends z.ZodType = z.ZodType> {
   type: string;
+  /** One line, for `list optimizers`. */
   description: string;
-  /** Hyper-parameters with the reference's example values as defaults. */
+  /** The paper or reference that defines the algorithm, for the docs. */
+  reference?: string;
+  /** Hyper-parameters with the reference's example values as defaults; unknown keys refused. */
   schema: S;
+  /**
+   * Hyper-parameters for a small run: the conformance suite runs every optimizer with them on a
+   * shifted 4-D sphere in [-5, 5]^4 for at most 4,000 evaluations (model outputs x - 1.5, for
+   * optimizers that need them); {} when the defaults do.
+   */
+  example: Record<string, unknown>;
   create(params: z.output<S>, ctx: OptimizerContext): OptimizerCore;
 }

@@ -30,7 +30,9 @@ export type GaConfig = z.output<typeof gaSchema>;
 export const gaOptimizer: OptimizerFactory<typeof gaSchema> = {
   type: 'ga',
   description: 'Genetic algorithm (tournament selection, blend crossover, Gaussian mutation, hall of fame), after the reference GA',
+  reference: 'Holland, Adaptation in Natural and Artificial Systems (1975); DEAP eaSimple (Fortin et al., JMLR 2012); L2L (Yegenoglu et al., Front. Comput. Neurosci. 2022)',
   schema: gaSchema,
+  example: { pop_size: 30, tourn_size: 3 },
   create: (params, ctx) => new GaCore(params, ctx),
 };
 

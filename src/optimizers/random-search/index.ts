@@ -61,6 +61,8 @@ export class RandomSearchCore implements GenerationalCore {
 export const randomSearchOptimizer: OptimizerFactory<typeof randomSearchSchema> = {
   type: 'random',
   description: 'Random search: uniform samples from the parameter box, pop_size per generation',
+  reference: 'Bergstra and Bengio, Random search for hyper-parameter optimization, JMLR 13 (2012)',
   schema: randomSearchSchema,
+  example: { pop_size: 50 },
   create: (params, ctx) => new RandomSearchCore(params, ctx),
 };
