@@ -70,13 +70,18 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     dispatch: top.dispatch,
   };
   // Building the model once here catches what only construction can check (data files, dimensions).
+  let mode: string;
   try {
     const model = optimizee.create(resolved.optimizee);
-    if (w && w.length === 0) throw new Error('weights must not be empty');
-    optimizer.create(resolved.optimizer, { space: model.space, weights: w ?? model.weights, seed: resolved.seed });
+    mode = optimizer.create(resolved.optimizer, { space: model.space, weights: w ?? model.weights, seed: resolved.seed }).mode;
   } catch (err) {
-    if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (mode === 'steady-state' && resolved.stop.generations !== undefined) {
+    throw new ConfigError(`${file}: stop.generations: got ${resolved.stop.generations}, expected no generations budget: '${optType}' is asynchronous (no generations); use stop.evaluations or stop.seconds`);
+  }
+  if (mode === 'steady-state' && resolved.stop.evaluations === undefined && resolved.stop.seconds === undefined) {
+    throw new ConfigError(`${file}: stop: '${optType}' is asynchronous: give stop.evaluations or stop.seconds`);
   }
   return resolved;
 }

@@ -62,7 +62,25 @@ export interface GenerationalCore {
   restore(snapshot: unknown): void;
 }
 
-export type OptimizerCore = GenerationalCore;
+/**
+ * An asynchronous (steady-state) core: no generation barrier. The experiment asks for new
+ * individuals whenever workers free up and tells results as they arrive, a few rows at a time, in
+ * any order. `index` is then the individual's birth number, unique over the run; `generation`
+ * counts ask() calls. Reproducible given the order of asks and tells, which, unlike a generational
+ * run, depends on arrival times.
+ */
+export interface SteadyStateCore {
+  readonly mode: 'steady-state';
+  /** n >= 1 new individuals to evaluate (default 1). */
+  ask(n?: number): Generation;
+  /** Evaluated rows of earlier asks, any subset, any order. */
+  tell(evaluations: Evaluations): CoreStats;
+  stop(): string[];
+  snapshot(): unknown;
+  restore(snapshot: unknown): void;
+}
+
+export type OptimizerCore = GenerationalCore | SteadyStateCore;
 
 export interface OptimizerFactory<S extends z.ZodType = z.ZodType> {
   type: string;

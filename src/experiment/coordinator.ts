@@ -101,6 +101,7 @@ export class Coordinator {
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop);
     const a = new OptimizerActor({
       core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
+      capacity: p.workerRanks.length * exp.dispatch.inflight,
       record: (rec) => p.recorder.recordGeneration(rec),
       progress: (s) => progress.update(s),
     });

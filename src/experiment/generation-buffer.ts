@@ -88,19 +88,37 @@ export class GenerationBuffer implements Evaluations {
   }
 
   toRecord(stats: Record<string, number>): GenerationRecord {
+    return this.sliceRecord(0, this.n, stats);
+  }
+
+  /** Rows [offset, offset + n) as what tell() takes (views, no copy): for steady-state cores. */
+  slice(offset: number, n: number): Evaluations {
+    const { dim, nObj } = this;
     return {
-      generation: this.generation, dim: this.dim, nObj: this.weights.length, stats,
-      index: this.index, x: this.x, fitness: this.fitness, weighted: this.weighted,
-      status: this.status, seconds: this.seconds, rank: this.rank, seed: this.seed, errors: this.errors,
+      generation: this.generation, dim, nObj,
+      index: this.index.subarray(offset, offset + n), x: this.x.subarray(offset * dim, (offset + n) * dim),
+      fitness: this.fitness.subarray(offset * nObj, (offset + n) * nObj), weighted: this.weighted.subarray(offset, offset + n),
+      status: this.status.subarray(offset, offset + n), outputs: this.outputs ? this.outputs.slice(offset, offset + n) : null,
+    };
+  }
+
+  /** Rows [offset, offset + n) as a record (views, no copy); error rows renumbered from 0. */
+  sliceRecord(offset: number, n: number, stats: Record<string, number>): GenerationRecord {
+    const errors: Record<string, string> = {};
+    for (const [k, text] of Object.entries(this.errors)) if (+k >= offset && +k < offset + n) errors[+k - offset] = text;
+    const ev = this.slice(offset, n);
+    return {
+      ...ev, stats, errors,
+      seconds: this.seconds.subarray(offset, offset + n), rank: this.rank.subarray(offset, offset + n), seed: this.seed.subarray(offset, offset + n),
     };
   }
 
   /** Best, mean, median and worst weighted fitness of the successful evaluations, and failures. */
-  stats(): Record<string, number> {
-    const ok = new Float64Array(this.n);
+  stats(offset = 0, n = this.n): Record<string, number> {
+    const ok = new Float64Array(n);
     let m = 0;
     let best = -Infinity, worst = Infinity, sum = 0;
-    for (let k = 0; k < this.n; k++) {
+    for (let k = offset; k < offset + n; k++) {
       if (this.status[k] !== STATUS_CODES.ok) continue;
       const w = this.weighted[k];
       ok[m++] = w;
@@ -108,8 +126,8 @@ export class GenerationBuffer implements Evaluations {
       if (w > best) best = w;
       if (w < worst) worst = w;
     }
-    const failures = this.n - m;
-    if (m === 0) return { evaluated: this.n, failures };
-    return { evaluated: this.n, failures, best, worst, mean: sum / m, median: median(ok.subarray(0, m)) };
+    const failures = n - m;
+    if (m === 0) return { evaluated: n, failures };
+    return { evaluated: n, failures, best, worst, mean: sum / m, median: median(ok.subarray(0, m)) };
   }
 }

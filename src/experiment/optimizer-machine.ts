@@ -3,9 +3,10 @@
  * (optimizer-actor.ts) and from the algorithm (a pure ask/tell core behind the driver).
  *
  * Generational mode: ask a generation -> evaluate (results arrive in batches, in any order) -> tell
- * -> check the budget -> ask again. A steady-state mode for asynchronous optimizers will be a sibling
- * state that tells and asks per result instead of per generation; the driver interface already
- * reports results as counts so both modes share it.
+ * -> check the budget -> ask again.
+ * Steady-state mode (asynchronous cores): keep the workers supplied (fill), tell each batch of
+ * results as it arrives, check the budget, fill again; once the budget is spent, drain: tell what is
+ * still in flight (it was paid for) and ask nothing more.
  */
 import { assign, setup } from 'xstate';
 
@@ -13,10 +14,17 @@ export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 
 /** What the machine asks of the world; implemented by the optimizer actor. */
 export interface OptimizerDriver {
+  readonly mode: 'generational' | 'steady-state';
   /** Asks the core for a generation and dispatches it; returns how many evaluations to expect. */
   askGeneration(): number;
   /** Tells the core the generation's results and records them. */
   tellGeneration(): void;
+  /** Steady state: asks for and dispatches as many individuals as the workers can take now. */
+  fill(): void;
+  /** Steady state: tells the core every result that arrived since the last call, and records them. */
+  tellArrived(): void;
+  /** Steady state: individuals asked and not yet told. */
+  outstanding(): number;
   /** Why the run should end now (budget spent, target reached, core converged); empty to go on. */
   stopReasons(): string[];
 }
@@ -53,6 +61,8 @@ export const optimizerMachine = setup({
       received: context.received + (event.type === 'results' ? event.count : 0),
     })),
     tell: ({ context }) => context.driver.tellGeneration(),
+    fill: ({ context }) => context.driver.fill(),
+    tellArrived: ({ context }) => context.driver.tellArrived(),
     checkBudget: assign(({ context }) => ({ reasons: context.driver.stopReasons() })),
     complete: assign({ status: 'completed' as RunStatus }),
     interrupt: assign(({ event }) => ({
@@ -62,6 +72,8 @@ export const optimizerMachine = setup({
     fail: assign(({ event }) => ({ status: 'failed' as RunStatus, reasons: [event.type === 'fail' ? event.reason : 'failed'] })),
   },
   guards: {
+    steady: ({ context }) => context.driver.mode === 'steady-state',
+    drained: ({ context }) => context.driver.outstanding() === 0,
     generationComplete: ({ context }) => context.received >= context.expected,
     budgetSpent: ({ context }) => context.reasons.length > 0,
   },
@@ -70,7 +82,7 @@ export const optimizerMachine = setup({
   initial: 'idle',
   context: ({ input }) => ({ driver: input.driver, expected: 0, received: 0, status: 'running', reasons: [] }),
   states: {
-    idle: { on: { start: 'asking' } },
+    idle: { on: { start: [{ guard: 'steady', target: 'steady' }, { target: 'asking' }] } },
     asking: { entry: 'ask', always: 'evaluating' },
     evaluating: {
       always: { guard: 'generationComplete', target: 'telling' },
@@ -79,6 +91,17 @@ export const optimizerMachine = setup({
     telling: {
       entry: ['tell', 'checkBudget'],
       always: [{ guard: 'budgetSpent', target: 'done', actions: 'complete' }, { target: 'asking' }],
+    },
+    steady: {
+      entry: 'fill',
+      on: { results: { target: 'steadyTold', actions: ['tellArrived', 'checkBudget'] } },
+    },
+    steadyTold: {
+      always: [{ guard: 'budgetSpent', target: 'draining', actions: 'complete' }, { target: 'steady' }],
+    },
+    draining: {
+      always: { guard: 'drained', target: 'done' },
+      on: { results: { target: 'draining', reenter: true, actions: 'tellArrived' } },
     },
     done: { type: 'final' },
   },

@@ -4,10 +4,12 @@
 import type { OptimizerFactory } from '../core/optimizer.js';
 import { gaOptimizer } from './ga/index.js';
 import { randomSearchOptimizer } from './random-search/index.js';
+import { asyncEvolutionOptimizer } from './async-evolution/index.js';
 
 const FACTORIES: readonly OptimizerFactory[] = [
   gaOptimizer,
   randomSearchOptimizer,
+  asyncEvolutionOptimizer,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

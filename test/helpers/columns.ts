@@ -42,5 +42,6 @@ export function pick(ev: Evaluations, rows: number[]): Evaluations {
   return {
     ...ev, index: Int32Array.from(rows, (k) => ev.index[k]), x: take(ev.x, ev.dim), fitness: take(ev.fitness, ev.nObj),
     weighted: Float64Array.from(rows, (k) => ev.weighted[k]), status: Uint8Array.from(rows, (k) => ev.status[k]),
+    outputs: ev.outputs ? rows.map((k) => ev.outputs![k]) : null,
   };
 }

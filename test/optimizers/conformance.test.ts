@@ -9,6 +9,7 @@ import type { Evaluations, Generation, OptimizerCore, OptimizerFactory } from '.
 import { Space } from '../../src/core/space.js';
 import { row } from '../../src/math/rows.js';
 import { listOptimizers } from '../../src/optimizers/registry.js';
+import { pick } from '../helpers/columns.js';
 
 const DIM = 4;
 const SHIFT = 1.5;
@@ -40,19 +41,31 @@ interface Trace {
   values: number[][];
 }
 
-/** Runs up to `generations` generations or until the budget or the core's own stop. */
+/** Runs up to `generations` generations (steady state: asks of 8) or until the budget or the core's own stop. */
 function drive(core: OptimizerCore, generations: number, budget = Infinity): Trace {
   const trace: Trace = { asks: [], values: [] };
   let used = 0;
+  let pending: Evaluations | null = null;
   for (let g = 0; g < generations && used < budget && core.stop().length === 0; g++) {
-    const gen = core.ask();
+    const gen = core.mode === 'steady-state' ? core.ask(8) : core.ask();
     trace.asks.push({ generation: gen.generation, index: Array.from(gen.index), x: Array.from(gen.x) });
     const ev = evaluate(gen);
     trace.values.push(Array.from(ev.fitness));
-    core.tell(ev);
     used += gen.index.length;
+    if (core.mode === 'generational') {
+      core.tell(ev);
+      continue;
+    }
+    // asynchronous: the previous batch's results arrive while this one is out, second half first
+    if (pending) for (const rows of halves(pending.index.length)) core.tell(pick(pending, rows));
+    pending = ev;
   }
   return trace;
+}
+
+function halves(n: number): number[][] {
+  const all = Array.from({ length: n }, (_, k) => k);
+  return [all.slice(n >> 1), all.slice(0, n >> 1)];
 }
 
 for (const factory of listOptimizers()) {

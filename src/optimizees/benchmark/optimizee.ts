@@ -9,6 +9,7 @@ import { Space } from '../../core/space.js';
 import { checkFunction, FUNCTION_NAMES, functionSpecSchema, type FunctionSpec } from './catalog.js';
 import { FunctionGenerator, type NoiseConfig } from './generator.js';
 import { getPreset, PRESET_NAMES, presetNameSchema } from './presets.js';
+import { delayMs, delaySchema, sleepMs, type DelayConfig } from './delay.js';
 
 const noiseSchema = z.strictObject({
   mean: z.number().default(0).describe('mean of the additive Gaussian noise'),
@@ -26,6 +27,7 @@ export const benchmarkSchema = z
     dims: z.number().int().min(1).optional().describe('dimensionality, with functions'),
     noise: noiseSchema.optional().describe('additive Gaussian noise N(mean, sigma), reproducible per individual'),
     bounds: boundsSchema.optional().describe('[lower, upper] for every coordinate (default: from the functions)'),
+    delay: delaySchema.optional().describe('simulated evaluation time, log-normal per individual (for scheduling benchmarks)'),
   })
   .superRefine((cfg, ctx) => {
     // messages read as "got <input>, expected <message>", the form the CLI prints
@@ -55,20 +57,23 @@ export interface ResolvedBenchmark {
   functions: FunctionSpec[];
   bounds?: [number, number];
   noise?: NoiseConfig;
+  delay?: DelayConfig;
 }
 
 /** A validated config with its preset, if any, expanded into functions and dims. */
 export function resolveBenchmark(cfg: BenchmarkConfig): ResolvedBenchmark {
   const base = cfg.preset !== undefined ? getPreset(cfg.preset) : { dims: cfg.dims!, functions: cfg.functions! };
-  return { ...base, ...(cfg.bounds ? { bounds: cfg.bounds } : {}), ...(cfg.noise ? { noise: cfg.noise } : {}) };
+  return { ...base, ...(cfg.bounds ? { bounds: cfg.bounds } : {}), ...(cfg.noise ? { noise: cfg.noise } : {}), ...(cfg.delay ? { delay: cfg.delay } : {}) };
 }
 
 export class BenchmarkOptimizee implements Optimizee {
   readonly space: Space;
   readonly weights: readonly number[] = [-1];
   readonly generator: FunctionGenerator;
+  private readonly delay: DelayConfig | undefined;
 
   constructor(cfg: ResolvedBenchmark) {
+    this.delay = cfg.delay;
     this.generator = new FunctionGenerator(cfg.functions, cfg.dims, cfg.bounds, cfg.noise);
     const [lower, upper] = this.generator.bounds;
     this.space = new Space([{ name: 'coords', length: cfg.dims, lower, upper }]);
@@ -76,6 +81,7 @@ export class BenchmarkOptimizee implements Optimizee {
 
   evaluate(x: Float64Array, ctx: { seed: number }): { fitness: number[] } {
     if (x.length !== this.generator.dims) throw new RangeError(`benchmark: expected ${this.generator.dims} coordinates, got ${x.length}`);
+    if (this.delay) sleepMs(delayMs(this.delay, ctx.seed));
     return { fitness: [this.generator.evaluate(x, ctx.seed)] };
   }
 }

@@ -1,0 +1,144 @@
+/**
+ * Asynchronous steady-state evolution (after Propulate, Taubert et al. 2023): no generation barrier.
+ * Each island keeps the pop_size best individuals evaluated so far; a new individual is bred from
+ * them the moment a worker frees up (tournament parents, blend crossover, Gaussian mutation scaled to
+ * the box), or drawn uniformly while its island is still filling. Islands exchange their best in a
+ * ring every migration_interval results.
+ *
+ * Every draw for individual i comes from Rng.derive(seed, 'async-evolution', i): given the order of
+ * asks and tells a run is reproducible; that order itself depends on evaluation times.
+ */
+import { STATUS_CODES } from '../../core/fitness.js';
+import type { CoreStats, Evaluations, Generation, OptimizerContext, SteadyStateCore } from '../../core/optimizer.js';
+import { Rng } from '../../math/rng.js';
+import { row } from '../../math/rows.js';
+import type { AsyncEvolutionParams } from './index.js';
+
+interface Member {
+  x: number[];
+  w: number;
+  fitness: number[];
+}
+
+interface State {
+  births: number;
+  asks: number;
+  islands: Member[][];
+  told: number[];
+  /** individual index -> island, for individuals asked and not yet told */
+  pending: Array<[number, number]>;
+}
+
+export class AsyncEvolutionCore implements SteadyStateCore {
+  readonly mode = 'steady-state' as const;
+  private s: State;
+  private pending = new Map<number, number>();
+
+  constructor(
+    private readonly p: AsyncEvolutionParams,
+    private readonly ctx: OptimizerContext,
+  ) {
+    this.s = { births: 0, asks: 0, islands: Array.from({ length: p.n_islands }, () => []), told: new Array(p.n_islands).fill(0), pending: [] };
+  }
+
+  ask(n = 1): Generation {
+    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`async-evolution: ask(n) needs an integer n >= 1, got ${n}`);
+    const dim = this.ctx.space.dim;
+    const index = new Int32Array(n);
+    const x = new Float64Array(n * dim);
+    for (let k = 0; k < n; k++) {
+      const i = this.s.births++;
+      const island = i % this.p.n_islands;
+      index[k] = i;
+      this.breed(Rng.derive(this.ctx.seed, 'async-evolution', i), this.s.islands[island], row(x, k, dim));
+      this.pending.set(i, island);
+    }
+    return { generation: this.s.asks++, index, x };
+  }
+
+  tell(ev: Evaluations): CoreStats {
+    let failed = 0;
+    for (let k = 0; k < ev.index.length; k++) {
+      const i = ev.index[k];
+      const island = this.pending.get(i);
+      if (island === undefined) throw new RangeError(`async-evolution: individual ${i} was not asked, or was told before`);
+      this.pending.delete(i);
+      this.s.told[island]++;
+      if (ev.status[k] !== STATUS_CODES.ok || !Number.isFinite(ev.weighted[k])) failed++;
+      else this.insert(this.s.islands[island], { x: Array.from(row(ev.x, k, ev.dim)), w: ev.weighted[k], fitness: Array.from(row(ev.fitness, k, ev.nObj)) });
+      if (this.p.n_islands > 1 && this.s.told[island] % this.p.migration_interval === 0) this.migrate(island);
+    }
+    const best = Math.max(...this.s.islands.map((m) => m[0]?.w ?? -Infinity));
+    return { told: ev.index.length, failed, population: this.s.islands.reduce((a, m) => a + m.length, 0), pending: this.pending.size, ...(Number.isFinite(best) ? { best } : {}) };
+  }
+
+  stop(): string[] {
+    return [];
+  }
+
+  snapshot(): State {
+    return { ...structuredClone(this.s), pending: [...this.pending] };
+  }
+
+  restore(snapshot: unknown): void {
+    const s = snapshot as State;
+    if (!s || !Array.isArray(s.islands) || s.islands.length !== this.p.n_islands || !Array.isArray(s.pending)) {
+      throw new Error(`async-evolution snapshot: expected ${this.p.n_islands} islands and a pending list`);
+    }
+    this.s = structuredClone(s);
+    this.pending = new Map(s.pending);
+  }
+
+  /** A new individual into x: uniform while the island fills, else bred from its members. */
+  private breed(rng: Rng, members: Member[], x: Float64Array): void {
+    const { space } = this.ctx;
+    if (members.length < this.p.pop_size) {
+      space.sampleInto(rng, x);
+      return;
+    }
+    const a = this.tournament(rng, members);
+    const b = this.tournament(rng, members);
+    const cross = rng.uniform() < this.p.cx_prob;
+    let changed = false;
+    for (let d = 0; d < x.length; d++) {
+      // blend crossover (BLX-alpha): uniform in the parents' interval widened by alpha on each side
+      const lo = Math.min(a.x[d], b.x[d]), hi = Math.max(a.x[d], b.x[d]);
+      x[d] = cross ? lo - this.p.mate_par * (hi - lo) + rng.uniform() * (1 + 2 * this.p.mate_par) * (hi - lo) : a.x[d];
+      if (rng.uniform() < this.p.ind_prob) {
+        x[d] += rng.normal() * this.p.mut_sigma * (space.upper[d] - space.lower[d]);
+        changed = true;
+      }
+    }
+    if (!cross && !changed) {
+      // a plain copy would only re-measure its parent: perturb one coordinate at least
+      const d = rng.int(x.length);
+      x[d] += rng.normal() * this.p.mut_sigma * (space.upper[d] - space.lower[d]);
+    }
+    space.clip(x);
+  }
+
+  private tournament(rng: Rng, members: Member[]): Member {
+    let best = members[rng.int(members.length)];
+    for (let j = 1; j < this.p.tourn_size; j++) {
+      const m = members[rng.int(members.length)];
+      if (m.w > best.w) best = m;
+    }
+    return best;
+  }
+
+  /** Keeps members sorted best first and at most pop_size long. */
+  private insert(members: Member[], m: Member): void {
+    let at = members.findIndex((o) => m.w > o.w);
+    if (at < 0) at = members.length;
+    members.splice(at, 0, m);
+    if (members.length > this.p.pop_size) members.length = this.p.pop_size;
+  }
+
+  /** Ring migration: copies of this island's best go to the next island. */
+  private migrate(from: number): void {
+    const to = (from + 1) % this.p.n_islands;
+    for (const m of this.s.islands[from].slice(0, this.p.n_migrants)) {
+      if (!this.s.islands[to].some((o) => o.x.every((v, d) => v === m.x[d]))) this.insert(this.s.islands[to], structuredClone(m));
+    }
+  }
+}
