@@ -76,6 +76,9 @@ fi
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then
   section mpi-pingpong 900 launch/mpirun.sh -n 2 node --import tsx bench/mpi-pingpong.ts
 fi
+if selected utilization "$@"; then
+  section utilization 1800 node --import tsx bench/utilization/run.ts
+fi
 
 {
   echo '# Benchmark results'
