@@ -2,6 +2,7 @@
  * Command dispatch. Every command has --help; usage errors exit 2 with one line and no stack trace.
  */
 import { EXIT, UsageError } from './exit-codes.js';
+import { listCommand, LIST_HELP } from './list-command.js';
 import { runCommand, RUN_HELP } from './run-command.js';
 import { version } from './version.js';
 
@@ -13,6 +14,8 @@ Gradient-free (meta-)optimization of simulations, as one MPI job:
 
 commands:
   run EXPERIMENT.yaml    run an experiment (see 'run --help')
+  list optimizers        every optimizer with its hyper-parameters, defaults and a description
+  list optimizees        every optimizee (model) with its settings
   help [COMMAND]         show help
   version                print the version
 
@@ -27,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(rest[0] === 'run' ? RUN_HELP : HELP);
+        process.stdout.write(rest[0] === 'run' ? RUN_HELP : rest[0] === 'list' ? LIST_HELP : HELP);
         return EXIT.ok;
       case 'version':
       case '--version':
@@ -35,8 +38,10 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       case 'run':
         return await runCommand(rest);
+      case 'list':
+        return listCommand(rest);
       default:
-        throw new UsageError(`unknown command '${cmd}'; expected one of run, help, version (see --help)`);
+        throw new UsageError(`unknown command '${cmd}'; expected one of run, list, help, version (see --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
