@@ -21,6 +21,7 @@ export const dispatchSchema = z.strictObject({
   inflight: z.number().int().min(1).max(64).default(2).describe('batches in flight per worker rank, to hide message latency'),
   batch_seconds: z.number().positive().max(60).default(0.01).describe('aim for batches that take about this long to evaluate'),
   max_batch: z.number().int().min(1).max(65536).default(4096).describe('most individuals in one message'),
+  batch: z.number().int().min(1).max(65536).optional().describe('fixed individuals per message (multi-instance mode: the width of a batched kernel, n_inner_params); overrides the adaptive size'),
 });
 
 export const experimentSchema = z.strictObject({

@@ -119,6 +119,7 @@ export class Dispatcher {
   }
 
   private batchSize(): number {
+    if (this.opts.batch !== undefined) return this.opts.batch;
     const share = Math.ceil(this.queued / (this.workers.length * this.opts.inflight));
     const bySeconds = Number.isNaN(this.secondsPerEval)
       ? FIRST_BATCH

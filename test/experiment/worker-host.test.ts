@@ -67,3 +67,45 @@ t.test('a batch before setup is refused to the sender', async (t) => {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   t.match(errors, [/'eval.batch' before 'experiment.setup'/]);
 });
+
+t.test('evaluateBatch: one call per message, per-row errors, a throw fails every row', async (t) => {
+  let calls = 0;
+  const batchy: OptimizeeFactory = {
+    ...quirky,
+    create: () => ({
+      ...quirky.create({}),
+      evaluateBatch(x, ctx) {
+        calls++;
+        if (x[0] === 99) throw new Error('kernel launch failed');
+        const n = ctx.index.length;
+        const fitness = new Float64Array(2 * n);
+        const errors: Array<string | null> = [];
+        for (let i = 0; i < n; i++) {
+          fitness[2 * i] = x[2 * i];
+          fitness[2 * i + 1] = i === 1 ? Infinity : ctx.seed[i];
+          errors.push(i === 2 ? 'set 2 diverged' : null);
+        }
+        return { fitness, errors };
+      },
+    }),
+  };
+  const hub = new InProcessHub(2);
+  const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
+  s1.spawn('worker', new WorkerHost(() => batchy).behaviour);
+  const got: EvalResults[] = [];
+  const me = s0.spawn('dispatcher', (m) => void got.push(m.body as EvalResults));
+  const experiment = { name: 'b', seed: 1, optimizer: { type: 'random' }, optimizee: { type: 'quirky' }, stop: { generations: 1 }, dispatch: { inflight: 1, batch_seconds: 1, max_batch: 10 } };
+  await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.setup', { experiment }, 1000);
+  const batch = (x: number[]): EvalBatch => ({ batch: got.length + 1, dim: 2, generation: 0, index: Int32Array.from({ length: x.length / 2 }, (_, i) => i), seed: Uint32Array.from({ length: x.length / 2 }, (_, i) => 10 + i), x: Float64Array.from(x) });
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch([5, 0, 6, 0, 7, 0]));
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch([99, 0, 1, 0]));
+  for (let i = 0; i < 10 && got.length < 2; i++) await new Promise((r) => setImmediate(r));
+  t.equal(calls, 2, 'one call per message');
+  t.same(Array.from(got[0].status), [0, 1, 1]);
+  t.same(Array.from(got[0].fitness.subarray(0, 2)), [5, 10]);
+  t.match(got[0].errors![1], /non-finite fitness \(6, Infinity\)/);
+  t.equal(got[0].errors![2], 'set 2 diverged');
+  t.same(Array.from(got[1].status), [1, 1], 'a throwing kernel fails every row of its message');
+  t.match(got[1].errors![0], /kernel launch failed/);
+  t.equal(got[0].seconds[0], got[0].seconds[2], 'the call\'s time is shared by its rows');
+});

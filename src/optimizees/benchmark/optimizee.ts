@@ -4,7 +4,7 @@
  * value, minimised by the default weights [-1].
  */
 import { z } from 'zod';
-import type { Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
+import type { BatchContext, BatchOutput, Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { checkFunction, FUNCTION_NAMES, functionSpecSchema, type FunctionSpec } from './catalog.js';
 import { FunctionGenerator, type NoiseConfig } from './generator.js';
@@ -28,6 +28,7 @@ export const benchmarkSchema = z
     noise: noiseSchema.optional().describe('additive Gaussian noise N(mean, sigma), reproducible per individual'),
     bounds: boundsSchema.optional().describe('[lower, upper] for every coordinate (default: from the functions)'),
     delay: delaySchema.optional().describe('simulated evaluation time, log-normal per individual (for scheduling benchmarks)'),
+    batched: z.boolean().default(false).describe('evaluate each message\'s rows in one call, as a batched (GPU) kernel would: the multi-instance path'),
   })
   .superRefine((cfg, ctx) => {
     // messages read as "got <input>, expected <message>", the form the CLI prints
@@ -86,9 +87,21 @@ export class BenchmarkOptimizee implements Optimizee {
   }
 }
 
+/** The same functions through evaluateBatch: one call per message, as a batched kernel. */
+export class BatchedBenchmarkOptimizee extends BenchmarkOptimizee {
+  evaluateBatch(x: Float64Array, ctx: BatchContext): BatchOutput {
+    const dim = this.space.dim;
+    const n = ctx.index.length;
+    if (x.length !== n * dim) throw new RangeError(`benchmark: ${n} rows need ${n * dim} coordinates, got ${x.length}`);
+    const fitness = new Float64Array(n);
+    for (let i = 0; i < n; i++) fitness[i] = this.evaluate(x.subarray(i * dim, (i + 1) * dim), { seed: ctx.seed[i] }).fitness[0];
+    return { fitness };
+  }
+}
+
 export const benchmarkOptimizee: OptimizeeFactory<typeof benchmarkSchema> = {
   type: 'benchmark',
   description: "The reference's function generator: Rastrigin, Rosenbrock, Ackley, ... and their sums, optionally noisy",
   schema: benchmarkSchema,
-  create: (cfg) => new BenchmarkOptimizee(resolveBenchmark(cfg)),
+  create: (cfg) => (cfg.batched ? new BatchedBenchmarkOptimizee(resolveBenchmark(cfg)) : new BenchmarkOptimizee(resolveBenchmark(cfg))),
 };
