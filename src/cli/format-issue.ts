@@ -36,22 +36,27 @@ export function didYouMean(word: string, choices: readonly string[]): string {
   return bestD <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
 }
 
-/** The keys an object schema accepts at a path, when the schema is a (wrapped) object. */
+/** The keys an object schema accepts at a path, when the schema is a (wrapped) object or a union of objects. */
 function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | null {
-  let s: unknown = schema;
-  for (let i = 0; ; i++) {
-    for (let unwrap = 0; unwrap < 5; unwrap++) {
-      const def = (s as { _zod?: { def?: { innerType?: unknown; in?: unknown; schema?: unknown } } })._zod?.def;
-      const inner = def?.innerType ?? def?.in ?? def?.schema;
-      if (!inner) break;
-      s = inner;
+  type Def = { innerType?: unknown; in?: unknown; out?: unknown; schema?: unknown; options?: unknown[] };
+  const defOf = (x: unknown) => (x as { _zod?: { def?: Def } })._zod?.def;
+  const shapes = (x: unknown, depth = 0): Array<Record<string, z.ZodType>> => {
+    if (!x || depth > 8) return [];
+    const shape = (x as { shape?: Record<string, z.ZodType> }).shape;
+    if (shape) return [shape];
+    const def = defOf(x);
+    if (def?.options) return def.options.flatMap((o) => shapes(o, depth + 1));
+    // wrappers: default/optional (innerType), pipes such as preprocess (out, else in)
+    for (const inner of [def?.innerType, def?.out, def?.in, def?.schema]) {
+      const found = shapes(inner, depth + 1);
+      if (found.length) return found;
     }
-    const shape = (s as { shape?: Record<string, z.ZodType> }).shape;
-    if (!shape) return null;
-    if (i === path.length) return Object.keys(shape);
-    s = shape[String(path[i])];
-    if (!s) return null;
-  }
+    return [];
+  };
+  let current: unknown[] = [schema];
+  for (const key of path) current = current.flatMap((c) => shapes(c).map((sh) => sh[String(key)]).filter(Boolean));
+  const keys = new Set(current.flatMap((c) => shapes(c).flatMap((sh) => Object.keys(sh))));
+  return keys.size ? [...keys] : null;
 }
 
 function expectation(issue: Issue): string {

@@ -46,8 +46,7 @@ function typeOf(s: JsonSchema): string {
   return bounds.length ? `${t} ${bounds.join(', ')}` : t;
 }
 
-export function schemaRows(schema: z.ZodType): KeyRow[] {
-  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+function rowsOf(json: JsonSchema): KeyRow[] {
   const props = json.properties ?? {};
   const required = new Set(json.required ?? []);
   return Object.entries(props).map(([key, s]) => ({
@@ -56,4 +55,46 @@ export function schemaRows(schema: z.ZodType): KeyRow[] {
     default: s.default !== undefined ? JSON.stringify(s.default) : required.has(key) ? '(required)' : '(optional)',
     description: s.description ?? (s.anyOf ?? s.oneOf ?? []).map((a) => a.description).find(Boolean) ?? '',
   }));
+}
+
+/** The discriminator of a union alternative: its key whose schema is a constant (e.g. variant: 'adam'). */
+function tagOf(alt: JsonSchema): [string, string] | null {
+  for (const [k, s] of Object.entries(alt.properties ?? {})) if (s.const !== undefined) return [k, String(s.const)];
+  return null;
+}
+
+/**
+ * A union of objects (a discriminated union, e.g. per-variant hyper-parameters) as one table: each key
+ * once, its default per alternative where they differ, and which alternatives accept it.
+ */
+function unionRows(alts: JsonSchema[]): KeyRow[] {
+  const tags = alts.map(tagOf);
+  const tagKey = tags.find(Boolean)?.[0];
+  const byKey = new Map<string, Array<{ row: KeyRow; tag: string }>>();
+  alts.forEach((alt, i) => {
+    for (const row of rowsOf(alt)) byKey.set(row.key, [...(byKey.get(row.key) ?? []), { row, tag: tags[i]?.[1] ?? String(i) }]);
+  });
+  return [...byKey.entries()].map(([key, seen]) => {
+    if (key === tagKey) return { key, type: seen.map((s) => JSON.stringify(s.tag)).join(' | '), default: seen.find((s) => s.row.default !== '(required)' && s.row.default !== '(optional)')?.row.default ?? '(required)', description: seen[0].row.description };
+    const defaults = new Set(seen.map((s) => s.row.default));
+    const only = seen.length < alts.length ? ` (${tagKey ?? 'alternative'}: ${seen.map((s) => s.tag).join(', ')})` : '';
+    return {
+      key,
+      type: seen[0].row.type,
+      default: defaults.size === 1 ? seen[0].row.default : seen.map((s) => `${s.tag}: ${s.row.default}`).join(', '),
+      description: seen[0].row.description + only,
+    };
+  });
+}
+
+export function schemaRows(schema: z.ZodType): KeyRow[] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const alts = json.oneOf ?? json.anyOf;
+  if (!json.properties && alts?.every((a) => a.properties)) {
+    // a default chosen by the schema's own code (e.g. a preprocess step) shows only by parsing {}
+    const empty = schema.safeParse({});
+    const chosen = empty.success ? (empty.data as Record<string, unknown>) : {};
+    return unionRows(alts).map((r) => (r.default === '(required)' && chosen[r.key] !== undefined ? { ...r, default: JSON.stringify(chosen[r.key]) } : r));
+  }
+  return rowsOf(json);
 }

@@ -3,9 +3,11 @@
  */
 import type { OptimizeeFactory } from '../core/optimizee.js';
 import { benchmarkOptimizee } from './benchmark/index.js';
+import { linearInverseOptimizee } from './linear-inverse/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
+  linearInverseOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

@@ -5,11 +5,31 @@ import type { OptimizerFactory } from '../core/optimizer.js';
 import { gaOptimizer } from './ga/index.js';
 import { randomSearchOptimizer } from './random-search/index.js';
 import { asyncEvolutionOptimizer } from './async-evolution/index.js';
+import { enkfOptimizer } from './enkf/index.js';
+import { crossEntropyOptimizer } from './cross-entropy/index.js';
+import { faceOptimizer } from './face/index.js';
+import { gridSearchOptimizer } from './grid-search/index.js';
+import { simulatedAnnealingOptimizer } from './simulated-annealing/index.js';
+import { parallelTemperingOptimizer } from './parallel-tempering/index.js';
+import { esOptimizer } from './es/index.js';
+import { nesOptimizer } from './nes/index.js';
+import { gradientDescentOptimizer } from './gradient-descent/index.js';
+import { cmaesOptimizer } from './cmaes/index.js';
 
 const FACTORIES: readonly OptimizerFactory[] = [
   gaOptimizer,
   randomSearchOptimizer,
   asyncEvolutionOptimizer,
+  enkfOptimizer,
+  crossEntropyOptimizer,
+  faceOptimizer,
+  gridSearchOptimizer,
+  simulatedAnnealingOptimizer,
+  parallelTemperingOptimizer,
+  esOptimizer,
+  nesOptimizer,
+  gradientDescentOptimizer,
+  cmaesOptimizer,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

@@ -1,0 +1,1 @@
+export { linearInverseOptimizee, linearInverseSchema, LinearInverseOptimizee, type LinearInverseConfig } from './optimizee.js';

@@ -1,0 +1,47 @@
+/**
+ * The cross-entropy optimizer as a registered optimizer: hyper-parameters (the reference's names and
+ * example values as defaults) and the factory.
+ */
+import { z } from 'zod';
+import type { OptimizerFactory } from '../../core/optimizer.js';
+import { CrossEntropyCore, eliteCount } from './core.js';
+import { distributionSchema, componentCount } from './distributions/schema.js';
+import { MIN_FIT_ROWS } from './selection.js';
+
+export const crossEntropySchema = z
+  .strictObject({
+    pop_size: z.number().int().min(2).default(50).describe('individuals sampled per generation'),
+    rho: z.number().gt(0).max(1).default(0.9).describe('elite fraction: the floor(rho * pop_size) best individuals are fitted'),
+    smoothing: z.number().min(0).lt(1).default(0).describe('weight of the old distribution: new = smoothing * old + (1 - smoothing) * fitted'),
+    temp_decay: z.number().min(0).max(1).default(0)
+      .describe('factor by which the annealing temperature (1 at first) decays per generation; 0 turns admission of non-elite individuals off'),
+    distribution: distributionSchema.default({ type: 'noisy-gaussian', noise_magnitude: 1, noise_decay: 0.99 }),
+  })
+  .superRefine((p, ctx) => {
+    const n = eliteCount(p.rho, p.pop_size);
+    // read as "got <input>, expected <message>", the form the CLI prints
+    if (n < MIN_FIT_ROWS) {
+      ctx.addIssue({ code: 'custom', path: ['rho'], input: p.rho, message: `rho * pop_size (${p.pop_size}) to leave at least ${MIN_FIT_ROWS} elite individuals: a covariance needs two points` });
+    } else if (n < componentCount(p.distribution)) {
+      ctx.addIssue({ code: 'custom', path: ['rho'], input: p.rho, message: `rho * pop_size (${p.pop_size}) to leave at least n_components (${componentCount(p.distribution)}) elite individuals` });
+    }
+  });
+
+export type CrossEntropyConfig = z.output<typeof crossEntropySchema>;
+
+export const crossEntropyOptimizer: OptimizerFactory<typeof crossEntropySchema> = {
+  type: 'cross-entropy',
+  description: 'Cross-entropy method: sample a (noisy) Gaussian or Gaussian mixture, refit it to the elite with smoothing, after the reference CE',
+  reference: 'Rubinstein and Kroese, The Cross-Entropy Method, Springer (2004); L2L (Yegenoglu et al., Front. Comput. Neurosci. 2022)',
+  schema: crossEntropySchema,
+  example: { pop_size: 50, rho: 0.2, smoothing: 0.5, distribution: { type: 'gaussian' } },
+  create: (params, ctx) => new CrossEntropyCore(params, ctx),
+};
+
+export { CrossEntropyCore, COLLAPSE_TOLERANCE, eliteCount, type CrossEntropyParams } from './core.js';
+export type { CeSnapshot } from './snapshot.js';
+export { admissionProbability, rank, type Ranking } from './selection.js';
+export { distributionSchema, type DistributionConfig } from './distributions/schema.js';
+export { SearchDistribution, type DistributionState } from './distributions/search-distribution.js';
+export { fitMixture, kMeansInit, type Component } from './distributions/mixture-em.js';
+export { meanCov, samplingFactor } from './distributions/gaussian.js';
