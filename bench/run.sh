@@ -73,6 +73,7 @@ selected() { local n=$1; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$
 if selected dispatch "$@"; then
   section dispatch 3600 node --import tsx bench/dispatch/run.ts
 fi
+if selected quality "$@"; then section quality 1800 node --import tsx bench/quality/run.ts; fi
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then
   section mpi-pingpong 900 launch/mpirun.sh -n 2 node --import tsx bench/mpi-pingpong.ts
 fi

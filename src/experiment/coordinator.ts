@@ -56,16 +56,18 @@ export class Coordinator {
     const t0 = system.clock.now();
     const parts = await this.setUp();
     const { actor, dispatcher, progress } = this.wire(parts);
+    let evaluationSeconds = 0;
     const summaryOf = (status: Summary['status'], reasons: string[], tRun: number): Summary => ({
       ...this.describe(parts, actor, dispatcher),
       status, stopReasons: reasons,
       wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (system.clock.now() - tRun) / 1000 },
+      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (system.clock.now() - tRun) / 1000, evaluationSeconds },
     });
     parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
     const tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
     if (this.interruptedBy) actor.stopRun(this.interruptedBy);
     const out = await actor.run();
+    evaluationSeconds = (system.clock.now() - tRun) / 1000; // first dispatch to last result told
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
     dispatcher.cancelQueued();
     await this.endWorkers(parts.self, parts.workerRanks);

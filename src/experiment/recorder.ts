@@ -51,7 +51,8 @@ export interface Summary {
   failures: number;
   generations: number;
   wallSeconds: number;
-  timing: { startupSeconds: number; runSeconds: number };
+  /** runSeconds: first dispatch to the last record on disk; evaluationSeconds: to the last result told. */
+  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number };
   best: Best | null;
   workers: Array<{ rank: number; host: string; evaluations: number; busySeconds: number }>;
 }
