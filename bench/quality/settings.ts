@@ -77,6 +77,14 @@ export const BASELINE_BUDGETS: Record<string, { budget: number; why: string }> =
 
 const GD_VARIANTS = ['classic', 'stochastic', 'adam', 'adamax', 'rmsprop'] as const;
 
+/**
+ * At a fixed budget, the baselines refine to its end (DEAP's CMA-ES has no stop criterion); pycma's
+ * default tolerances (1e-11) would end our runs early at f ~ 1e-11..1e-14. Tighter tolerances let ours
+ * use the budget as they do (the no-restart variant); the other criteria (stagnation, conditioning, no
+ * effect) still apply.
+ */
+const PRECISE = { tolfun: 1e-300, tolfunhist: 1e-300, tolx: 1e-300 };
+
 export const SETTINGS: Record<string, Setting> = {
   ga: [{ label: 'ga', params: () => ({ ...GA_SETTINGS }) }],
   random: [{ label: 'random', params: () => ({ pop_size: 100 }) }],
@@ -84,7 +92,9 @@ export const SETTINGS: Record<string, Setting> = {
     ...(['none', 'ipop', 'bipop'] as const).map((restarts) => ({
       label: `cmaes (restarts ${restarts})`,
       optional: restarts !== 'none',
-      params: (r: RunInfo) => ({ x0: cmaStart(r).x0, sigma0: SIGMA0_FRACTION, restarts }),
+      // restarts are triggered by the tolerances (a run stuck in a local minimum ends, a larger one starts),
+      // so the restart variants keep pycma's defaults; without restarts, refine to the budget's end
+      params: (r: RunInfo) => ({ x0: cmaStart(r).x0, sigma0: SIGMA0_FRACTION, restarts, ...(restarts === 'none' ? PRECISE : {}) }),
     })),
     // IPOP's premise (Auger & Hansen 2005) is a growing population for multimodal functions; starting
     // at 2x the default lets the 1e4 budget hold the larger runs that pay off on Rastrigin
