@@ -45,6 +45,17 @@ export function uniformRows(ctx: OptimizerContext, n: number, rng: Rng): Float64
   return x;
 }
 
+/** A generation of n rows: uniform in generation 0, then drawn from the distribution (clipped); CE and FACE. */
+export function sampleGeneration(ctx: OptimizerContext, dist: SearchDistribution, g: number, n: number, stream: (g: number, purpose: string) => Rng): Generation {
+  let x: Float64Array;
+  if (g === 0) x = uniformRows(ctx, n, stream(0, 'init'));
+  else {
+    x = new Float64Array(n * ctx.space.dim);
+    dist.sampleInto(stream(g, 'sample'), x, n, ctx.space);
+  }
+  return { generation: g, index: Int32Array.from({ length: n }, (_, k) => k), x };
+}
+
 /**
  * The distribution the reference holds before the first update: fitted to the uniform first
  * generation. Its parameters are the "old" ones the first update is smoothed with (and a noisy
@@ -87,15 +98,7 @@ export class CrossEntropyCore implements GenerationalCore {
 
   /** pop_size rows: uniform in generation 0, then from the distribution, clipped. Repeatable until tell(). */
   ask(): Generation {
-    const n = this.params.pop_size;
-    const g = this.generation;
-    let x: Float64Array;
-    if (g === 0) x = uniformRows(this.ctx, n, this.stream(0, 'init'));
-    else {
-      x = new Float64Array(n * this.ctx.space.dim);
-      this.dist.sampleInto(this.stream(g, 'sample'), x, n, this.ctx.space);
-    }
-    return { generation: g, index: Int32Array.from({ length: n }, (_, k) => k), x };
+    return sampleGeneration(this.ctx, this.dist, this.generation, this.params.pop_size, (g, purpose) => this.stream(g, purpose));
   }
 
   tell(ev: Evaluations): CoreStats {

@@ -16,7 +16,7 @@
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { collapseReasons, initialDistribution, uniformRows } from '../cross-entropy/core.js';
+import { collapseReasons, initialDistribution, sampleGeneration } from '../cross-entropy/core.js';
 import type { DistributionConfig } from '../cross-entropy/distributions/schema.js';
 import type { SearchDistribution } from '../cross-entropy/distributions/search-distribution.js';
 import { checkTold, rank, updateDistribution, type Ranking, type UpdateStats } from '../cross-entropy/selection.js';
@@ -52,14 +52,7 @@ export class FaceCore implements GenerationalCore {
 
   /** The current sample size: uniform rows in generation 0, then from the distribution, clipped. Repeatable until tell(). */
   ask(): Generation {
-    const { generation: g, popSize: n } = this.s;
-    let x: Float64Array;
-    if (g === 0) x = uniformRows(this.ctx, n, this.stream(0, 'init'));
-    else {
-      x = new Float64Array(n * this.ctx.space.dim);
-      this.dist.sampleInto(this.stream(g, 'sample'), x, n, this.ctx.space);
-    }
-    return { generation: g, index: Int32Array.from({ length: n }, (_, k) => k), x };
+    return sampleGeneration(this.ctx, this.dist, this.s.generation, this.s.popSize, (g, purpose) => this.stream(g, purpose));
   }
 
   tell(ev: Evaluations): CoreStats {

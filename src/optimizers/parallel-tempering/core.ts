@@ -19,7 +19,7 @@
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { Chains, type ChainsSnapshot } from '../simulated-annealing/chains.js';
+import { annealingStopReasons, Chains, type ChainsSnapshot } from '../simulated-annealing/chains.js';
 import { temperature, type Schedule } from '../simulated-annealing/schedules.js';
 import { swapPass } from './swap.js';
 
@@ -93,12 +93,7 @@ export class ParallelTemperingCore implements GenerationalCore {
   }
 
   stop(): string[] {
-    const reasons: string[] = [];
-    const { n_iteration, stop_criterion } = this.params;
-    if (this.generation >= n_iteration) reasons.push(`n_iteration reached (${n_iteration} generations)`);
-    const best = this.chains.best();
-    if (stop_criterion !== undefined && best >= stop_criterion) reasons.push(`stop_criterion reached: best weighted fitness ${best} >= ${stop_criterion}`);
-    return reasons;
+    return annealingStopReasons(this.generation, this.params, this.chains.best());
   }
 
   /** Each chain's current point, weighted fitness, schedule and the temperature it proposes at next. */

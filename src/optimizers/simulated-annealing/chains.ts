@@ -12,6 +12,14 @@ import type { Rng } from '../../math/rng.js';
  * Metropolis acceptance for a maximised fitness: 1 if f' >= f, else exp((f' - f) / T); 0 at T <= 0
  * and for a failed proposal (NaN or -Infinity), so a failure never displaces a working point.
  */
+/** The annealers' own stop reasons (simulated annealing and parallel tempering share them). */
+export function annealingStopReasons(generation: number, p: { n_iteration: number; stop_criterion?: number }, best: number): string[] {
+  const reasons: string[] = [];
+  if (generation >= p.n_iteration) reasons.push(`n_iteration reached (${p.n_iteration} generations)`);
+  if (p.stop_criterion !== undefined && best >= p.stop_criterion) reasons.push(`stop_criterion reached: best weighted fitness ${best} >= ${p.stop_criterion}`);
+  return reasons;
+}
+
 export function acceptProbability(fNew: number, fCur: number, t: number): number {
   if (fNew >= fCur) return 1;
   if (!(t > 0) || !(fNew > -Infinity)) return 0;
