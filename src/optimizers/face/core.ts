@@ -16,7 +16,7 @@
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { collapseReasons, initialDistribution, sampleGeneration } from '../cross-entropy/core.js';
+import { collapseReasons, initialDistribution, sampleGeneration, uniformRows } from '../cross-entropy/core.js';
 import type { DistributionConfig } from '../cross-entropy/distributions/schema.js';
 import type { SearchDistribution } from '../cross-entropy/distributions/search-distribution.js';
 import { checkTold, rank, updateDistribution, type Ranking, type UpdateStats } from '../cross-entropy/selection.js';
