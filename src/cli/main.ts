@@ -4,6 +4,7 @@
 import { EXIT, UsageError } from './exit-codes.js';
 import { listCommand, LIST_HELP } from './list-command.js';
 import { runCommand, RUN_HELP } from './run-command.js';
+import { validateCommand, VALIDATE_HELP } from './validate-command.js';
 import { version } from './version.js';
 
 const HELP = `usage: node dist/main.js <command> [options]
@@ -13,7 +14,8 @@ Gradient-free (meta-)optimization of simulations, as one MPI job:
   node dist/main.js run experiment.yaml                 (one process does both)
 
 commands:
-  run EXPERIMENT.yaml    run an experiment (see 'run --help')
+  run EXPERIMENT.yaml    run an experiment (see 'run --help'; --dry-run shows what it would do)
+  validate EXPERIMENT.yaml   check an experiment file without running it
   list optimizers        every optimizer with its hyper-parameters, defaults and a description
   list optimizees        every optimizee (model) with its settings
   help [COMMAND]         show help
@@ -30,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(rest[0] === 'run' ? RUN_HELP : rest[0] === 'list' ? LIST_HELP : HELP);
+        process.stdout.write(rest[0] === 'run' ? RUN_HELP : rest[0] === 'list' ? LIST_HELP : rest[0] === 'validate' ? VALIDATE_HELP : HELP);
         return EXIT.ok;
       case 'version':
       case '--version':
@@ -40,8 +42,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runCommand(rest);
       case 'list':
         return listCommand(rest);
+      case 'validate':
+        return validateCommand(rest);
       default:
-        throw new UsageError(`unknown command '${cmd}'; expected one of run, list, help, version (see --help)`);
+        throw new UsageError(`unknown command '${cmd}'; expected one of run, validate, list, help, version (see --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

@@ -16,6 +16,7 @@ import { decode, encode } from '../runtime/codec.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openJob, type Job, type JobMode } from './job.js';
 import { ConfigError, loadExperiment } from './load-config.js';
+import { budgetText, preview } from './preview.js';
 import { version } from './version.js';
 
 export const RUN_HELP = `usage: node dist/main.js run EXPERIMENT.yaml [options]
@@ -29,6 +30,7 @@ options:
   --force            overwrite a results directory that holds an earlier run
   --quiet            no progress display
   --transport T      auto (default: MPI under mpirun, in-process otherwise), mpi or local
+  --dry-run          print the resolved configuration and the first individuals, and stop
   -h, --help         this help
 
 The results directory receives config.json, generations.msgpack (every individual of every
@@ -42,6 +44,7 @@ interface RunOptions {
   force: boolean;
   quiet: boolean;
   transport: JobMode;
+  dryRun: boolean;
 }
 
 function parseRunArgs(args: string[]): RunOptions | null {
@@ -56,6 +59,7 @@ function parseRunArgs(args: string[]): RunOptions | null {
         force: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         transport: { type: 'string', default: 'auto' },
+        'dry-run': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -72,7 +76,7 @@ function parseRunArgs(args: string[]): RunOptions | null {
   if (!['auto', 'mpi', 'local'].includes(v.transport)) {
     throw new UsageError(`run: --transport: got ${JSON.stringify(v.transport)}, expected one of auto, mpi, local`);
   }
-  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode };
+  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'] };
 }
 
 type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
@@ -97,6 +101,7 @@ export async function runCommand(args: string[]): Promise<number> {
     process.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
+  if (opts.dryRun) return dryRun(opts);
   let job: Job;
   try {
     job = await openJob(opts.transport);
@@ -186,4 +191,29 @@ function describe(s: Summary, dir: string): string {
   }
   lines.push(`results: ${dir}/ (summary.json, generations.msgpack, config.json)`);
   return lines.join('\n') + '\n';
+}
+
+/** --dry-run: nothing starts (no MPI, no results directory); under mpirun only rank 0 prints. */
+function dryRun(opts: RunOptions): number {
+  let exp: ResolvedExperiment;
+  try {
+    exp = loadExperiment(opts.file, opts.seed);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
+  const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? '0';
+  if (rank !== '0') return EXIT.ok;
+  const p = preview(exp);
+  const shown = p.first.slice(0, 10);
+  const lines = [
+    `# ${exp.name}: ${exp.optimizer.type} (${p.mode}) on ${exp.optimizee.type}; ${p.dim} parameters (${p.parameters.join(', ')}); budget ${budgetText(exp)}`,
+    `# results would go to ${opts.out ?? join('results', exp.name)}/`,
+    '# resolved configuration (every default filled in):',
+    JSON.stringify(exp, null, 2),
+    `# the first ${p.mode === 'steady-state' ? 'individuals asked' : 'generation'}: ${p.firstSize} individuals${p.firstSize > shown.length ? ` (the first ${shown.length} shown)` : ''}`,
+    ...shown.map((r) => `${r.index}\t${JSON.stringify(r.individual, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(6)) : v))}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  return EXIT.ok;
 }
