@@ -25,12 +25,12 @@ export const dispatchSchema = z.strictObject({
 });
 
 export const experimentSchema = z.strictObject({
-  name: z.string().regex(NAME_PATTERN, 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  name: z.string().regex(NAME_PATTERN, 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit').describe('the experiment\'s name; results go to results/<name> unless --out'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('experiment seed; chosen at random and recorded when absent'),
-  optimizer: z.looseObject({ type: z.string() }),
-  optimizee: z.looseObject({ type: z.string() }),
-  stop: stopSchema,
-  dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }),
+  optimizer: z.looseObject({ type: z.string() }).describe('{type, ...hyper-parameters}: the optimizer (docs/optimizers.md)'),
+  optimizee: z.looseObject({ type: z.string() }).describe('{type, weights?, ...settings}: the model to optimize (below)'),
+  stop: stopSchema.describe('the budget: at least one of generations, evaluations, seconds; the run ends at the first reached'),
+  dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }).describe('how individuals are farmed out to the worker ranks'),
 });
 
 export type ExperimentFile = z.output<typeof experimentSchema>;
