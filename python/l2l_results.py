@@ -18,7 +18,7 @@ import msgpack
 import numpy as np
 
 FORMAT = "l2l-generations"
-VERSION = 1
+VERSION = 2
 
 
 def _column(c):

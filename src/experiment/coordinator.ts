@@ -97,7 +97,9 @@ export class Coordinator {
   private wire(p: Parts): { actor: OptimizerActor; dispatcher: Dispatcher; progress: Progress } {
     const { system, experiment: exp } = this.opts;
     let actor: OptimizerActor | null = null;
-    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => actor?.accept(r));
+    const epoch = system.clock.now();
+    const now = () => (system.clock.now() - epoch) / 1000;
+    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => actor?.accept(r), now);
     const dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
     dispatcher.attach((to, type, body) => system.send(dispatcherAddr, to, type, body));
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop);

@@ -34,6 +34,8 @@ export interface ResultBatch {
   /** Status codes (STATUS_CODES). */
   status: Uint8Array;
   seconds: Float64Array;
+  /** When each evaluation started, in seconds on the dispatcher's clock (see the constructor). */
+  started: Float64Array;
   errors: ReadonlyArray<string | null> | null;
   outputs: ReadonlyArray<Float64Array | null> | null;
 }
@@ -71,6 +73,8 @@ export class Dispatcher {
     private readonly dim: number,
     private readonly opts: DispatchConfig,
     private readonly onResults: (results: ResultBatch) => void,
+    /** Seconds on the clock that start times are given in (default: since the dispatcher was made). */
+    private readonly now: () => number = defaultNow(),
   ) {
     if (workerRanks.length === 0) throw new Error('no worker ranks to dispatch to');
     this.workers = workerRanks.map((rank) => ({ rank, inflight: new Map(), busySeconds: 0, evaluations: 0 }));
@@ -175,7 +179,15 @@ export class Dispatcher {
     if (r.status.length !== slice.n || r.fitness.length !== slice.n * r.nObj) {
       throw new Error(`rank ${rank} answered batch ${r.batch} of ${slice.n} with ${r.status.length} results`);
     }
+    const t = this.now();
+    const started = new Float64Array(slice.n);
+    for (let i = 0; i < slice.n; i++) started[i] = t - r.startedAgo[i];
     this.pump();
-    this.onResults({ ...slice, rank, nObj: r.nObj, fitness: r.fitness, status: r.status, seconds: r.seconds, errors: r.errors, outputs: r.outputs });
+    this.onResults({ ...slice, rank, nObj: r.nObj, fitness: r.fitness, status: r.status, seconds: r.seconds, started, errors: r.errors, outputs: r.outputs });
   }
+}
+
+function defaultNow(): () => number {
+  const t0 = performance.now();
+  return () => (performance.now() - t0) / 1000;
 }

@@ -20,6 +20,7 @@ export class GenerationBuffer implements Evaluations {
   readonly weighted: Float64Array;
   readonly status: Uint8Array;
   readonly seconds: Float64Array;
+  readonly started: Float64Array;
   readonly rank: Int32Array;
   readonly nObj: number;
   errors: Record<string, string> = {};
@@ -47,6 +48,7 @@ export class GenerationBuffer implements Evaluations {
     this.weighted = new Float64Array(n).fill(-Infinity);
     this.status = new Uint8Array(n);
     this.seconds = new Float64Array(n);
+    this.started = new Float64Array(n);
     this.rank = new Int32Array(n).fill(-1);
     this.done = new Uint8Array(n);
     for (let k = 0; k < n; k++) this.seed[k] = seedOf(gen.generation, this.index[k]);
@@ -76,6 +78,7 @@ export class GenerationBuffer implements Evaluations {
       }
       this.status[k] = b.status[i];
       this.seconds[k] = b.seconds[i];
+      this.started[k] = b.started[i];
       this.rank[k] = b.rank;
       if (b.status[i] === STATUS_CODES.ok) this.weighted[k] = Number.isNaN(w) ? -Infinity : w;
       const err = b.errors?.[i];
@@ -109,7 +112,7 @@ export class GenerationBuffer implements Evaluations {
     const ev = this.slice(offset, n);
     return {
       ...ev, stats, errors,
-      seconds: this.seconds.subarray(offset, offset + n), rank: this.rank.subarray(offset, offset + n), seed: this.seed.subarray(offset, offset + n),
+      seconds: this.seconds.subarray(offset, offset + n), started: this.started.subarray(offset, offset + n), rank: this.rank.subarray(offset, offset + n), seed: this.seed.subarray(offset, offset + n),
     };
   }
 

@@ -3,10 +3,12 @@
  * whose columns are arrays stored as {dtype, shape, data}, data being the raw little-endian bytes
  * (numpy dtype strings), so a reader needs only msgpack and numpy.frombuffer:
  *
- *   {format: 'l2l-generations', version: 1, statusNames: ['ok', 'failed', 'timed-out']}
+ *   {format: 'l2l-generations', version: 2, statusNames: ['ok', 'failed', 'timed-out']}
  *   {generation, stats: {...}, errors: {row: text},
  *    index <i4 [n], x <f8 [n, dim], fitness <f8 [n, nObj], weighted <f8 [n], status |u1 [n],
- *    seconds <f8 [n], rank <i4 [n], seed <u4 [n]}
+ *    seconds <f8 [n], started <f8 [n], rank <i4 [n], seed <u4 [n], outputs <f8 [n, k] or nil}
+ *
+ * outputs holds the model outputs, k the longest row's length, NaN where a row has fewer (or none).
  *
  * Encoding is a copy of the typed arrays' bytes, so recording every individual costs the optimizer
  * next to nothing (JSON text cost ~6 us per 10-D individual here; this costs well under 1).
@@ -16,7 +18,7 @@ import { STATUS_NAMES } from '../core/fitness.js';
 import type { GenerationRecord } from './recorder.js';
 
 export const GENERATIONS_FORMAT = 'l2l-generations';
-export const GENERATIONS_VERSION = 1;
+export const GENERATIONS_VERSION = 2;
 
 // Plain msgpack (no records, no typed-array extensions) so any msgpack library reads it.
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -47,9 +49,36 @@ export function encodeGeneration(r: GenerationRecord): Buffer {
     weighted: column(r.weighted, '<f8', [n]),
     status: column(r.status, '|u1', [n]),
     seconds: column(r.seconds, '<f8', [n]),
+    started: column(r.started, '<f8', [n]),
     rank: column(r.rank, '<i4', [n]),
     seed: column(r.seed, '<u4', [n]),
+    outputs: r.outputs ? outputsColumn(r.outputs, n) : null,
   });
+}
+
+/** Model outputs as one n x k matrix, NaN-padded. */
+function outputsColumn(rows: ReadonlyArray<Float64Array | undefined>, n: number): Column {
+  let k = 0;
+  for (let i = 0; i < n; i++) k = Math.max(k, rows[i]?.length ?? 0);
+  const m = new Float64Array(n * k).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const o = rows[i];
+    if (o) m.set(o, i * k);
+  }
+  return column(m, '<f8', [n, k]);
+}
+
+/** An outputs matrix back to rows; a row that is all NaN (none given) becomes undefined. */
+function outputRows(c: Column | null | undefined): Array<Float64Array | undefined> | null {
+  if (!c) return null;
+  const [n, k] = c.shape;
+  const m = toArray(c) as Float64Array;
+  const rows: Array<Float64Array | undefined> = [];
+  for (let i = 0; i < n; i++) {
+    const row = m.slice(i * k, (i + 1) * k);
+    rows.push(row.every(Number.isNaN) && k > 0 ? undefined : row);
+  }
+  return rows;
 }
 
 const ARRAYS: Record<string, new (b: ArrayBuffer) => ArrayBufferView & ArrayLike<number>> = {
@@ -77,7 +106,8 @@ export function decodeGenerations(file: Uint8Array): GenerationRecord[] {
       dim: x.shape[1], nObj: f.shape[1],
       index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
       weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, seconds: col('seconds') as Float64Array,
-      rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
+      started: col('started') as Float64Array, rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
+      outputs: outputRows(g.outputs as Column | null),
     };
   });
 }

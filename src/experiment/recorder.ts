@@ -25,10 +25,14 @@ export interface GenerationRecord {
   weighted: Float64Array;
   status: Uint8Array;
   seconds: Float64Array;
+  /** When each evaluation started: seconds since the optimizer began, on rank 0's clock. */
+  started: Float64Array;
   rank: Int32Array;
   seed: Uint32Array;
   /** Error text by row, only for failed evaluations. */
   errors: Record<string, string>;
+  /** Model outputs by row, or null when the optimizee gives none. */
+  outputs: ReadonlyArray<Float64Array | undefined> | null;
 }
 
 export interface Best {

@@ -41,6 +41,11 @@ export interface EvalResults {
   fitness: Float64Array;
   status: Uint8Array;
   seconds: Float64Array;
+  /**
+   * Per individual: seconds from the start of its evaluation to the sending of this reply. Rank 0
+   * subtracts it from its own receive time, so start times need no synchronised clocks.
+   */
+  startedAgo: Float64Array;
   /** Error text per individual, or null when none failed. */
   errors: Array<string | null> | null;
   /** Model outputs per individual (the EnKF needs them), or null when the optimizee gives none. */
@@ -94,23 +99,29 @@ export class WorkerHost {
       fitness: new Float64Array(n * nObj),
       status: new Uint8Array(n),
       seconds: new Float64Array(n),
+      startedAgo: new Float64Array(n),
       errors: null,
       outputs: null,
       busy: 0,
     };
     const start = performance.now();
+    const started = out.startedAgo; // absolute ms first, made relative just before sending
     if (opt.evaluateBatch) {
       this.evaluateAll(opt, b, out);
       out.seconds.fill((performance.now() - start) / 1000 / Math.max(1, n)); // one call: its time shared
+      started.fill(start);
     } else {
       for (let i = 0; i < n; i++) {
         const t0 = performance.now();
+        started[i] = t0;
         const error = this.evaluateOne(opt, b, i, out);
         out.seconds[i] = (performance.now() - t0) / 1000;
         if (error !== null) fail(out, i, error);
       }
     }
-    out.busy = (performance.now() - start) / 1000;
+    const end = performance.now();
+    out.busy = (end - start) / 1000;
+    for (let i = 0; i < n; i++) started[i] = (end - started[i]) / 1000;
     ctx.send(msg.from, 'eval.results', out);
   }
 

@@ -20,7 +20,7 @@ function harness(ranks: number[], opts = { inflight: 2, batch_seconds: 0.01, max
     const n = body.index.length;
     const res: EvalResults = {
       batch: body.batch, nObj: 1, fitness: Float64Array.from(body.seed, (s) => s * 2), status: new Uint8Array(n),
-      seconds: new Float64Array(n).fill(secondsPerEval), errors: null, outputs: null, busy: n * secondsPerEval,
+      seconds: new Float64Array(n).fill(secondsPerEval), startedAgo: new Float64Array(n).fill(secondsPerEval), errors: null, outputs: null, busy: n * secondsPerEval,
     };
     const env: Envelope = { type: 'eval.results', to: 'dispatcher', from: { rank: to.rank, id: 'worker' }, corr: 0, replyTo: 0, body: res };
     d.behaviour(env, null as never);
@@ -75,6 +75,22 @@ t.test('batches are views of the job block, not copies', async (t) => {
   h.d.submit(b);
   t.equal(h.sent[0].body.x.buffer, b.x.buffer);
   t.same(Array.from(h.sent[1].body.x.subarray(0, 3)), Array.from(b.x.subarray(16 * 3, 17 * 3)), 'second batch starts where the first ended');
+});
+
+t.test("start times: rank 0's receive time minus each row's startedAgo, no shared clock needed", async (t) => {
+  let now = 100;
+  const got: ResultBatch[] = [];
+  const d = new Dispatcher([1], 1, { inflight: 1, batch_seconds: 1, max_batch: 3 }, (r) => got.push(r), () => now);
+  const sent: EvalBatch[] = [];
+  d.attach((_to, _type, body) => sent.push(body as EvalBatch));
+  d.submit(block(3, 1));
+  now = 107.5;
+  const res: EvalResults = {
+    batch: sent[0].batch, nObj: 1, fitness: new Float64Array(3), status: new Uint8Array(3), seconds: Float64Array.of(1, 2, 3),
+    startedAgo: Float64Array.of(6, 5, 3), errors: null, outputs: null, busy: 6,
+  };
+  d.behaviour({ type: 'eval.results', to: 'dispatcher', from: { rank: 1, id: 'worker' }, corr: 0, replyTo: 0, body: res }, null as never);
+  t.same(Array.from(got[0].started), [101.5, 102.5, 104.5]);
 });
 
 t.test('bad inputs are refused', async (t) => {
