@@ -11,6 +11,7 @@ import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
 import { WorkerHost } from '../experiment/worker-host.js';
 import { ActorSystem } from '../runtime/actor-system.js';
+import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -31,10 +32,13 @@ options:
   --quiet            no progress display
   --transport T      auto (default: MPI under mpirun, in-process otherwise), mpi or local
   --dry-run          print the resolved configuration and the first individuals, and stop
+  --log-level L      run.log detail: ${LOG_LEVELS.join(', ')} (default info; debug adds a line
+                     per generation and every failure)
   -h, --help         this help
 
 The results directory receives config.json, generations.msgpack (every individual of every
-generation, columnar; see docs/results.md) and summary.json (status, budget used, best individual).
+generation, columnar; see docs/results.md), summary.json (status, budget used, best individual) and
+run.log (every rank's log lines, JSON, tagged with rank and host).
 `;
 
 interface RunOptions {
@@ -45,6 +49,7 @@ interface RunOptions {
   quiet: boolean;
   transport: JobMode;
   dryRun: boolean;
+  logLevel: LogLevel;
 }
 
 function parseRunArgs(args: string[]): RunOptions | null {
@@ -60,6 +65,7 @@ function parseRunArgs(args: string[]): RunOptions | null {
         quiet: { type: 'boolean', default: false },
         transport: { type: 'string', default: 'auto' },
         'dry-run': { type: 'boolean', default: false },
+        'log-level': { type: 'string', default: 'info' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -76,7 +82,9 @@ function parseRunArgs(args: string[]): RunOptions | null {
   if (!['auto', 'mpi', 'local'].includes(v.transport)) {
     throw new UsageError(`run: --transport: got ${JSON.stringify(v.transport)}, expected one of auto, mpi, local`);
   }
-  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'] };
+  const logLevel = v['log-level'];
+  if (!isLogLevel(logLevel)) throw new UsageError(`run: --log-level: got ${JSON.stringify(logLevel)}, expected one of ${LOG_LEVELS.join(', ')}`);
+  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'], logLevel };
 }
 
 type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
@@ -120,7 +128,7 @@ export async function runCommand(args: string[]): Promise<number> {
       return code;
     }
     const system = new ActorSystem(job.transport, systemClock);
-    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(job, system);
+    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(job, system, opts.logLevel);
     return code;
   } catch (err) {
     process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -135,8 +143,11 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   const exp = p.experiment;
   const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
   process.stdout.write(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})\n`);
+  const logSink = new LogSink();
+  system.spawn(LOG_ACTOR, logSink.behaviour);
+  const log = createLogger({ rank: 0, host: job.transport.host, level: opts.logLevel, sink: (line) => logSink.write(line) });
   const coordinator = new Coordinator({
-    system, experiment: exp, outDir: p.outDir, force: true, version: version(),
+    system, experiment: exp, outDir: p.outDir, force: true, version: version(), log, logSink,
     progress: progressMode(opts.quiet, process.env, process.stderr.isTTY === true),
     startupSeconds: (performance.now() - started) / 1000,
   });
@@ -144,6 +155,7 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals > 1) job.abort(EXIT.interrupted);
     process.stderr.write(`\n${sig}: stopping after the evaluations in flight (again to abort)\n`);
+    log.warn({ signal: sig }, 'signal: stopping after the evaluations in flight');
     coordinator.interrupt(`interrupted by ${sig}`);
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
@@ -159,9 +171,12 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
 /** How long a worker waits for rank 0 to end it after a signal, before aborting the job itself. */
 const WORKER_SIGNAL_GRACE_MS = 30_000;
 
-async function work(job: Job, system: ActorSystem): Promise<number> {
-  const host = new WorkerHost();
-  system.spawn('worker', host.behaviour);
+async function work(job: Job, system: ActorSystem, level: LogLevel): Promise<number> {
+  const forwarder = new LogForwarder();
+  const log = createLogger({ rank: job.rank, host: job.transport.host, level, sink: forwarder.sink });
+  const host = new WorkerHost(undefined, { log, flushLog: () => forwarder.flush() });
+  const self = system.spawn('worker', host.behaviour);
+  forwarder.attach((to, type, body) => system.send(self, to, type, body));
   // Signals are the coordinator's to handle: it stops the run and ends the workers, so every rank
   // finalizes. Should rank 0 not do so in time (gone, or hung), the worker ends the job itself.
   let deadline: NodeJS.Timeout | undefined;
@@ -176,6 +191,8 @@ async function work(job: Job, system: ActorSystem): Promise<number> {
     await host.done;
     return EXIT.ok;
   } finally {
+    const unsent = forwarder.takeUnsent();
+    if (unsent) process.stderr.write(unsent);
     clearTimeout(deadline);
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   }
@@ -189,7 +206,7 @@ function describe(s: Summary, dir: string): string {
   if (s.best) {
     lines.push(`best weighted fitness ${s.best.weightedFitness.toPrecision(6)} (fitness [${s.best.fitness.map((f) => f.toPrecision(6)).join(', ')}]) at generation ${s.best.generation}, index ${s.best.index}`);
   }
-  lines.push(`results: ${dir}/ (summary.json, generations.msgpack, config.json)`);
+  lines.push(`results: ${dir}/ (summary.json, generations.msgpack, config.json, run.log)`);
   return lines.join('\n') + '\n';
 }
 

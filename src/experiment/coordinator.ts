@@ -16,6 +16,7 @@ import { OptimizerActor } from './optimizer-actor.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
 import { WorkerHost, type ReadyBody, type SetupBody } from './worker-host.js';
+import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
 
 export interface CoordinatorOptions {
   system: ActorSystem;
@@ -27,6 +28,9 @@ export interface CoordinatorOptions {
   /** Seconds from process start to the coordinator's start, for the summary. */
   startupSeconds: number;
   setupTimeoutMs?: number;
+  /** Rank 0's run log, and the sink that gathers every rank's lines into run.log. */
+  log?: Logger;
+  logSink?: LogSink;
 }
 
 interface Parts {
@@ -42,8 +46,11 @@ interface Parts {
 export class Coordinator {
   private actor: OptimizerActor | null = null;
   private interruptedBy: string | null = null;
+  private readonly log: Logger;
 
-  constructor(private readonly opts: CoordinatorOptions) {}
+  constructor(private readonly opts: CoordinatorOptions) {
+    this.log = opts.log ?? silentLogger;
+  }
 
   /** Asks the run to end early (a signal): the summary records status "interrupted". */
   interrupt(reason: string): void {
@@ -71,6 +78,8 @@ export class Coordinator {
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
     dispatcher.cancelQueued();
     await this.endWorkers(parts.self, parts.workerRanks);
+    this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
+    this.opts.logSink?.detach();
     await parts.recorder.close();
     const summary = summaryOf(out.status, out.reasons, tRun); // timings include the last record on disk
     parts.recorder.writeSummary(summary);
@@ -86,10 +95,13 @@ export class Coordinator {
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
     const recorder = Recorder.open(outDir, { force });
     recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size });
+    this.opts.logSink?.open((text) => recorder.appendLog(text));
+    this.log.info({ name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size, dim: space.dim, outDir, version }, 'run started');
     const self = system.spawn('coordinator', () => {});
     const workerRanks = system.size > 1 ? Array.from({ length: system.size - 1 }, (_, i) => i + 1) : [0];
-    if (system.size === 1) system.spawn('worker', new WorkerHost().behaviour);
+    if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log }).behaviour);
     const hosts = await this.setupWorkers(self, workerRanks);
+    this.log.info({ workers: workerRanks.length, hosts: new Set(hosts.values()).size }, 'every worker is ready');
     return { space, weights, core, recorder, self, workerRanks, hosts };
   }
 
@@ -106,11 +118,18 @@ export class Coordinator {
     const a = new OptimizerActor({
       core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
       capacity: p.workerRanks.length * exp.dispatch.inflight,
-      record: (rec) => p.recorder.recordGeneration(rec),
+      record: (rec) => {
+        p.recorder.recordGeneration(rec);
+        if (this.log.isLevelEnabled('debug')) this.log.debug({ generation: rec.generation, ...rec.stats }, 'generation told');
+      },
       progress: (s) => progress.update(s),
     });
     actor = this.actor = a;
-    system.onError = (err, msg) => a.failRun(`${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`);
+    system.onError = (err, msg) => {
+      const reason = `${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`;
+      this.log.error({ err, message: msg.type, from: msg.from.rank }, 'run failed');
+      a.failRun(reason);
+    };
     return { actor: a, dispatcher, progress };
   }
 

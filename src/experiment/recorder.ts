@@ -3,8 +3,9 @@
  *   config.json        the resolved experiment, parameter space, software version, ranks
  *   generations.msgpack  per generation: statistics and every individual evaluated (generation-codec.ts)
  *   summary.json       written at the start (status "running") and atomically replaced at the end
+ *   run.log            every rank's log lines (JSON, pino), written through as they arrive
  */
-import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGeneration, encodeHeader } from './generation-codec.js';
 import type { Individual, ParamSpec } from '../core/space.js';
@@ -68,6 +69,7 @@ export class ResultsDirError extends Error {
 export class Recorder {
   private generations: WriteStream | null = null;
   private failure: Error | null = null;
+  private logFd: number | null = null;
 
   private constructor(readonly dir: string) {}
 
@@ -87,6 +89,12 @@ export class Recorder {
     this.generations.write(encodeHeader());
   }
 
+  /** Appends log lines to run.log (opened on first use; synchronous, so a crash loses none written). */
+  appendLog(text: string): void {
+    this.logFd ??= openSync(join(this.dir, 'run.log'), 'w');
+    writeSync(this.logFd, text);
+  }
+
   /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
   recordGeneration(rec: GenerationRecord): void {
     if (!this.generations) throw new Error('recorder: writeConfig must come first');
@@ -100,6 +108,8 @@ export class Recorder {
 
   /** Waits until every generation handed over is written, then closes the file. */
   async close(): Promise<void> {
+    if (this.logFd !== null) closeSync(this.logFd);
+    this.logFd = null;
     const s = this.generations;
     this.generations = null;
     if (!s) return;

@@ -12,6 +12,18 @@ import type { ActorContext, Behaviour, Envelope } from '../runtime/actor-system.
 import { STATUS_CODES } from '../core/fitness.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import type { ResolvedExperiment } from './config.js';
+import { silentLogger, type Logger } from '../runtime/log.js';
+import { OutputCapture, withOutput } from './output-capture.js';
+
+/** Failures a worker logs at warn level before it logs the rest at debug level. */
+const WARN_FAILURES = 20;
+
+export interface WorkerHostOptions {
+  /** This rank's run log. */
+  log?: Logger;
+  /** Called before the worker acknowledges its end, to send what it logged. */
+  flushLog?: () => void;
+}
 
 export interface SetupBody {
   experiment: ResolvedExperiment;
@@ -57,10 +69,18 @@ export interface EvalResults {
 export class WorkerHost {
   private optimizee: Optimizee | null = null;
   private nObj = 1;
+  private failures = 0;
+  private readonly capture = new OutputCapture();
+  private readonly log: Logger;
   private resolveDone!: () => void;
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
 
-  constructor(private readonly lookup: (type: string) => OptimizeeFactory = getOptimizee) {}
+  constructor(
+    private readonly lookup: (type: string) => OptimizeeFactory = getOptimizee,
+    private readonly opts: WorkerHostOptions = {},
+  ) {
+    this.log = opts.log ?? silentLogger;
+  }
 
   readonly behaviour: Behaviour = (msg, ctx) => {
     switch (msg.type) {
@@ -69,6 +89,8 @@ export class WorkerHost {
       case 'eval.batch':
         return this.evaluate(msg, ctx);
       case 'experiment.end':
+        this.log.info({ failures: this.failures }, 'worker done');
+        this.opts.flushLog?.();
         ctx.reply(msg, 'experiment.ended', null);
         this.resolveDone();
         return;
@@ -83,6 +105,7 @@ export class WorkerHost {
     const optimizee = factory.create(experiment.optimizee);
     this.optimizee = optimizee;
     this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;
+    this.log.info({ optimizee: experiment.optimizee.type, dim: optimizee.space.dim }, 'worker ready');
     const ready: ReadyBody = { host: hostname(), pid: process.pid };
     ctx.reply(msg, 'experiment.ready', ready);
   }
@@ -106,23 +129,48 @@ export class WorkerHost {
     };
     const start = performance.now();
     const started = out.startedAgo; // absolute ms first, made relative just before sending
-    if (opt.evaluateBatch) {
-      this.evaluateAll(opt, b, out);
-      out.seconds.fill((performance.now() - start) / 1000 / Math.max(1, n)); // one call: its time shared
-      started.fill(start);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const t0 = performance.now();
-        started[i] = t0;
-        const error = this.evaluateOne(opt, b, i, out);
-        out.seconds[i] = (performance.now() - t0) / 1000;
-        if (error !== null) fail(out, i, error);
+    const capture = this.capture;
+    capture.start();
+    try {
+      if (opt.evaluateBatch) {
+        capture.mark();
+        this.evaluateAll(opt, b, out);
+        out.seconds.fill((performance.now() - start) / 1000 / Math.max(1, n)); // one call: its time shared
+        started.fill(start);
+        if (out.errors) {
+          const printed = capture.take();
+          for (let i = 0; i < n; i++) if (out.errors[i] !== null) out.errors[i] = withOutput(out.errors[i]!, printed);
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          started[i] = t0;
+          capture.mark();
+          const error = this.evaluateOne(opt, b, i, out);
+          out.seconds[i] = (performance.now() - t0) / 1000;
+          if (error !== null) fail(out, i, withOutput(error, capture.take()));
+        }
       }
+    } finally {
+      capture.stop();
     }
+    if (out.errors) this.logFailures(b, out.errors);
     const end = performance.now();
     out.busy = (end - start) / 1000;
     for (let i = 0; i < n; i++) started[i] = (end - started[i]) / 1000;
     ctx.send(msg.from, 'eval.results', out);
+  }
+
+  private logFailures(b: EvalBatch, errors: ReadonlyArray<string | null>): void {
+    for (let i = 0; i < errors.length; i++) {
+      const e = errors[i];
+      if (e === null) continue;
+      this.failures++;
+      const fields = { generation: b.generation, index: b.index[i], seed: b.seed[i], error: e };
+      if (this.failures <= WARN_FAILURES) this.log.warn(fields, 'evaluation failed');
+      else this.log.debug(fields, 'evaluation failed');
+      if (this.failures === WARN_FAILURES) this.log.warn(`${WARN_FAILURES} failed evaluations on this rank: further ones are logged at debug level (every failure is in the trajectory)`);
+    }
   }
 
   /** The whole batch through the optimizee's evaluateBatch (multi-instance mode). */

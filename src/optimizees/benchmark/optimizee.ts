@@ -10,6 +10,7 @@ import { checkFunction, FUNCTION_NAMES, functionSpecSchema, type FunctionSpec } 
 import { FunctionGenerator, type NoiseConfig } from './generator.js';
 import { getPreset, PRESET_NAMES, presetNameSchema } from './presets.js';
 import { delayMs, delaySchema, sleepMs, type DelayConfig } from './delay.js';
+import { fault, faultsSchema, isFaulty, type FaultsConfig } from './faults.js';
 
 const noiseSchema = z.strictObject({
   mean: z.number().default(0).describe('mean of the additive Gaussian noise'),
@@ -28,6 +29,7 @@ export const benchmarkSchema = z
     noise: noiseSchema.optional().describe('additive Gaussian noise N(mean, sigma), reproducible per individual'),
     bounds: boundsSchema.optional().describe('[lower, upper] for every coordinate (default: from the functions)'),
     delay: delaySchema.optional().describe('simulated evaluation time, log-normal per individual (for scheduling benchmarks)'),
+    faults: faultsSchema.optional().describe('make a fraction of the evaluations fail, chosen by seed (for testing failure handling)'),
     batched: z.boolean().default(false).describe('evaluate each message\'s rows in one call, as a batched (GPU) kernel would: the multi-instance path'),
   })
   .superRefine((cfg, ctx) => {
@@ -59,12 +61,13 @@ export interface ResolvedBenchmark {
   bounds?: [number, number];
   noise?: NoiseConfig;
   delay?: DelayConfig;
+  faults?: FaultsConfig;
 }
 
 /** A validated config with its preset, if any, expanded into functions and dims. */
 export function resolveBenchmark(cfg: BenchmarkConfig): ResolvedBenchmark {
   const base = cfg.preset !== undefined ? getPreset(cfg.preset) : { dims: cfg.dims!, functions: cfg.functions! };
-  return { ...base, ...(cfg.bounds ? { bounds: cfg.bounds } : {}), ...(cfg.noise ? { noise: cfg.noise } : {}), ...(cfg.delay ? { delay: cfg.delay } : {}) };
+  return { ...base, ...(cfg.bounds ? { bounds: cfg.bounds } : {}), ...(cfg.noise ? { noise: cfg.noise } : {}), ...(cfg.delay ? { delay: cfg.delay } : {}), ...(cfg.faults ? { faults: cfg.faults } : {}) };
 }
 
 export class BenchmarkOptimizee implements Optimizee {
@@ -72,9 +75,11 @@ export class BenchmarkOptimizee implements Optimizee {
   readonly weights: readonly number[] = [-1];
   readonly generator: FunctionGenerator;
   private readonly delay: DelayConfig | undefined;
+  private readonly faults: FaultsConfig | undefined;
 
   constructor(cfg: ResolvedBenchmark) {
     this.delay = cfg.delay;
+    this.faults = cfg.faults;
     this.generator = new FunctionGenerator(cfg.functions, cfg.dims, cfg.bounds, cfg.noise);
     const [lower, upper] = this.generator.bounds;
     this.space = new Space([{ name: 'coords', length: cfg.dims, lower, upper }]);
@@ -83,6 +88,7 @@ export class BenchmarkOptimizee implements Optimizee {
   evaluate(x: Float64Array, ctx: { seed: number }): { fitness: number[] } {
     if (x.length !== this.generator.dims) throw new RangeError(`benchmark: expected ${this.generator.dims} coordinates, got ${x.length}`);
     if (this.delay) sleepMs(delayMs(this.delay, ctx.seed));
+    if (this.faults && isFaulty(this.faults, ctx.seed)) return { fitness: [fault(this.faults, ctx.seed)] };
     return { fitness: [this.generator.evaluate(x, ctx.seed)] };
   }
 }
@@ -94,8 +100,15 @@ export class BatchedBenchmarkOptimizee extends BenchmarkOptimizee {
     const n = ctx.index.length;
     if (x.length !== n * dim) throw new RangeError(`benchmark: ${n} rows need ${n * dim} coordinates, got ${x.length}`);
     const fitness = new Float64Array(n);
-    for (let i = 0; i < n; i++) fitness[i] = this.evaluate(x.subarray(i * dim, (i + 1) * dim), { seed: ctx.seed[i] }).fitness[0];
-    return { fitness };
+    let errors: Array<string | null> | undefined;
+    for (let i = 0; i < n; i++) {
+      try {
+        fitness[i] = this.evaluate(x.subarray(i * dim, (i + 1) * dim), { seed: ctx.seed[i] }).fitness[0];
+      } catch (err) {
+        (errors ??= new Array<string | null>(n).fill(null))[i] = (err as Error).stack ?? String(err);
+      }
+    }
+    return errors ? { fitness, errors } : { fitness };
   }
 }
 
