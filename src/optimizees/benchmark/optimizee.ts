@@ -11,6 +11,7 @@ import { FunctionGenerator, type NoiseConfig } from './generator.js';
 import { getPreset, PRESET_NAMES, presetNameSchema } from './presets.js';
 import { delayMs, delaySchema, sleepMs, type DelayConfig } from './delay.js';
 import { fault, faultsSchema, isFaulty, type FaultsConfig } from './faults.js';
+import { MAX_DIMS } from '../../core/limits.js';
 
 const noiseSchema = z.strictObject({
   mean: z.number().default(0).describe('mean of the additive Gaussian noise'),
@@ -25,7 +26,7 @@ export const benchmarkSchema = z
   .strictObject({
     preset: presetNameSchema.optional().describe(`one of ${PRESET_NAMES.join(', ')} (case-insensitive)`),
     functions: z.array(functionSpecSchema).min(1).optional().describe(`functions to sum, each { function: ${FUNCTION_NAMES.join(' | ')}, ...params }`),
-    dims: z.number().int().min(1).optional().describe('dimensionality, with functions'),
+    dims: z.number().int().min(1).max(MAX_DIMS).optional().describe('dimensionality, with functions'),
     noise: noiseSchema.optional().describe('additive Gaussian noise N(mean, sigma), reproducible per individual'),
     bounds: boundsSchema.optional().describe('[lower, upper] for every coordinate (default: from the functions)'),
     delay: delaySchema.optional().describe('simulated evaluation time, log-normal per individual (for scheduling benchmarks)'),

@@ -16,14 +16,15 @@ import { Matrix, solve } from 'ml-matrix';
 import type { Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
+import { MAX_DIMS } from '../../core/limits.js';
 
 const boundsSchema = z
   .tuple([z.number(), z.number()])
   .refine(([lo, hi]) => lo < hi, { message: '[lower, upper] with lower < upper' });
 
 export const linearInverseSchema = z.strictObject({
-  dims: z.number().int().min(1).default(10).describe('number of parameters u'),
-  outputs: z.number().int().min(1).default(20).describe('number of observations y (rows of A)'),
+  dims: z.number().int().min(1).max(MAX_DIMS).default(10).describe('number of parameters u'),
+  outputs: z.number().int().min(1).max(MAX_DIMS).default(20).describe('number of observations y (rows of A)'),
   seed: z.number().int().min(0).default(0).describe('seed from which A, the true u* and the noise on y are generated'),
   noise: z.number().min(0).default(0).describe('standard deviation of the Gaussian noise added to y = A u* (0: exact data)'),
   bounds: boundsSchema.default([-5, 5]).describe('[lower, upper] for every parameter'),

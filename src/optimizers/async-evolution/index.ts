@@ -4,16 +4,17 @@
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { AsyncEvolutionCore } from './core.js';
+import { MAX_COUNT, MAX_POPULATION } from '../../core/limits.js';
 
 const probability = (what: string) => z.number().min(0).max(1).describe(what);
 
 export const asyncEvolutionSchema = z
   .strictObject({
-    pop_size: z.number().int().min(2).default(50).describe('best individuals kept per island; new ones are drawn uniformly until it is full'),
-    n_islands: z.number().int().min(1).default(1).describe('independent populations, individuals assigned round-robin'),
+    pop_size: z.number().int().min(2).max(MAX_POPULATION).default(50).describe('best individuals kept per island; new ones are drawn uniformly until it is full'),
+    n_islands: z.number().int().min(1).max(MAX_COUNT).default(1).describe('independent populations, individuals assigned round-robin'),
     migration_interval: z.number().int().min(1).default(50).describe('results an island receives between sending migrants'),
-    n_migrants: z.number().int().min(1).default(1).describe('best individuals copied to the next island (ring) at each migration'),
-    tourn_size: z.number().int().min(1).default(3).describe('aspirants per parent tournament'),
+    n_migrants: z.number().int().min(1).max(MAX_POPULATION).default(1).describe('best individuals copied to the next island (ring) at each migration'),
+    tourn_size: z.number().int().min(1).max(MAX_POPULATION).default(3).describe('aspirants per parent tournament'),
     cx_prob: probability('probability that a child blends two parents (else it copies one)').default(0.7),
     mate_par: z.number().min(0).default(0.5).describe('blend crossover alpha'),
     ind_prob: probability('probability that a coordinate is mutated').default(0.2),

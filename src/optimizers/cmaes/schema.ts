@@ -3,6 +3,7 @@
  * restarts/incpopsize/bipop), box-relative where a box makes a scale-free default possible.
  */
 import { z } from 'zod';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 const positive = (what: string) => z.number().positive().describe(what);
 
@@ -10,7 +11,7 @@ export const cmaesSchema = z.strictObject({
   x0: z.union([z.number(), z.array(z.number()).min(1)]).nullable().default(null)
     .describe('initial mean in parameter units: one number for every coordinate, or one per coordinate; null for the centre of the box'),
   sigma0: positive('initial step size as a fraction of each coordinate\'s box width (pycma advises 1/4 of the domain width)').default(0.25),
-  pop_size: z.number().int().min(2).nullable().default(null).describe('population size lambda of the first run; null for 4 + floor(3 ln n)'),
+  pop_size: z.number().int().min(2).max(MAX_POPULATION).nullable().default(null).describe('population size lambda of the first run; null for 4 + floor(3 ln n)'),
   restarts: z.enum(['none', 'ipop', 'bipop']).default('ipop')
     .describe('what to do when a run\'s termination criteria fire: stop (none), restart with inc_popsize times the population (ipop), or alternate large and small populations (bipop)'),
   max_restarts: z.number().int().min(0).default(9).describe('restarts before stop() reports the reasons; small BIPOP runs do not count'),

@@ -7,10 +7,11 @@ import type { OptimizerFactory } from '../../core/optimizer.js';
 import { CrossEntropyCore, eliteCount } from './core.js';
 import { distributionSchema, componentCount } from './distributions/schema.js';
 import { MIN_FIT_ROWS } from './selection.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 export const crossEntropySchema = z
   .strictObject({
-    pop_size: z.number().int().min(2).default(50).describe('individuals sampled per generation'),
+    pop_size: z.number().int().min(2).max(MAX_POPULATION).default(50).describe('individuals sampled per generation'),
     rho: z.number().gt(0).max(1).default(0.9).describe('elite fraction: the floor(rho * pop_size) best individuals are fitted'),
     smoothing: z.number().min(0).lt(1).default(0).describe('weight of the old distribution: new = smoothing * old + (1 - smoothing) * fitted'),
     temp_decay: z.number().min(0).max(1).default(0)

@@ -6,15 +6,16 @@ import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { EnkfCore } from './core.js';
 import { countOf } from './resample.js';
+import { MAX_COUNT, MAX_POPULATION } from '../../core/limits.js';
 
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
 
 export const enkfSchema = z
   .strictObject({
     gamma: z.number().positive().default(0.5).describe('observation noise level: Gamma = gamma * I regularises (Cpp + Gamma)^-1 in the update'),
-    pop_size: z.number().int().min(2).default(98).describe('ensemble size: members evaluated per generation'),
-    n_batches: z.number().int().min(1).default(10).describe('mini-batches: the observations are split into this many consecutive chunks, one update per chunk (one chunk when there are fewer observations)'),
-    maxit: z.number().int().min(1).default(1).describe('passes over the mini-batches per generation (the reference\'s epochs inside the filter)'),
+    pop_size: z.number().int().min(2).max(MAX_POPULATION).default(98).describe('ensemble size: members evaluated per generation'),
+    n_batches: z.number().int().min(1).max(MAX_COUNT).default(10).describe('mini-batches: the observations are split into this many consecutive chunks, one update per chunk (one chunk when there are fewer observations)'),
+    maxit: z.number().int().min(1).max(MAX_COUNT).default(1).describe('passes over the mini-batches per generation (the reference\'s epochs inside the filter)'),
     best_n: fraction('fraction of the ensemble, the best by fitness, that the worst are resampled from').default(0.1),
     worst_n: fraction('fraction of the ensemble, the worst by fitness, replaced by noisy copies of the best each generation (0: no resampling)').default(0.11),
     pick_method: z.enum(['random', 'best_first']).default('random').describe('random: copy a best member drawn uniformly; best_first: walk the best from the top, copying each with pick_probability'),

@@ -5,13 +5,14 @@
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { EsCore } from './core.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 export const esSchema = z.strictObject({
   learning_rate: z.number().positive().default(0.1).describe('step size alpha of the update theta += alpha * sum F_i eps_i / (n sigma)'),
   noise_std: z.number().positive().default(1).describe('standard deviation sigma of the perturbations, in parameter units'),
   mirrored_sampling_enabled: z.boolean().default(true).describe('also evaluate theta - sigma eps for every theta + sigma eps (2 * pop_size samples)'),
   fitness_shaping_enabled: z.boolean().default(true).describe('weigh perturbations by rank utilities instead of raw weighted fitness'),
-  pop_size: z.number().int().min(1).default(20).describe('perturbations drawn per generation (doubled by mirrored sampling; theta is evaluated too)'),
+  pop_size: z.number().int().min(1).max(MAX_POPULATION).default(20).describe('perturbations drawn per generation (doubled by mirrored sampling; theta is evaluated too)'),
 });
 
 export type EsConfig = z.output<typeof esSchema>;

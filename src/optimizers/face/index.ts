@@ -7,16 +7,17 @@ import type { OptimizerFactory } from '../../core/optimizer.js';
 import { componentCount, distributionSchema } from '../cross-entropy/distributions/schema.js';
 import { MIN_FIT_ROWS } from '../cross-entropy/selection.js';
 import { FaceCore } from './core.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 export const faceSchema = z
   .strictObject({
-    min_pop_size: z.number().int().min(2).default(20).describe('sample size of the first generation, and the size an improving run shrinks back towards'),
-    max_pop_size: z.number().int().min(2).default(50).describe('largest sample size; FACE stops when it would have to sample more without improving'),
-    n_elite: z.number().int().min(MIN_FIT_ROWS).default(10).describe('individuals in the elite: the distribution is fitted to the n_elite best'),
+    min_pop_size: z.number().int().min(2).max(MAX_POPULATION).default(20).describe('sample size of the first generation, and the size an improving run shrinks back towards'),
+    max_pop_size: z.number().int().min(2).max(MAX_POPULATION).default(50).describe('largest sample size; FACE stops when it would have to sample more without improving'),
+    n_elite: z.number().int().min(MIN_FIT_ROWS).max(MAX_POPULATION).default(10).describe('individuals in the elite: the distribution is fitted to the n_elite best'),
     smoothing: z.number().min(0).lt(1).default(0.2).describe('weight of the old distribution: new = smoothing * old + (1 - smoothing) * fitted'),
     temp_decay: z.number().min(0).max(1).default(0)
       .describe('factor by which the annealing temperature (1 at first) decays per generation; 0 turns admission of non-elite individuals off'),
-    n_expand: z.number().int().min(1).default(5).describe('sample-size increase after a generation that improved neither the best value nor gamma'),
+    n_expand: z.number().int().min(1).max(MAX_POPULATION).default(5).describe('sample-size increase after a generation that improved neither the best value nor gamma'),
     distribution: distributionSchema.default({ type: 'gaussian' }),
   })
   .superRefine((p, ctx) => {

@@ -5,16 +5,17 @@
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { GaCore } from './core.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 const probability = (what: string) => z.number().min(0).max(1).describe(what);
 
 export const gaSchema = z
   .strictObject({
-    pop_size: z.number().int().min(2).default(50).describe('population size'),
+    pop_size: z.number().int().min(2).max(MAX_POPULATION).default(50).describe('population size'),
     cx_prob: probability('probability that a consecutive pair of parents is blended').default(0.5),
     mut_prob: probability('probability that a child is mutated').default(0.3),
     ind_prob: probability('probability that a gene of a mutated child is perturbed').default(0.02),
-    tourn_size: z.number().int().min(1).default(15).describe('aspirants per tournament (at most pop_size)'),
+    tourn_size: z.number().int().min(1).max(MAX_POPULATION).default(15).describe('aspirants per tournament (at most pop_size)'),
     mate_par: z.number().min(0).default(0.5).describe('blend crossover alpha: how far beyond the parents a child may land'),
     mut_par: z.number().positive().default(1).describe('standard deviation of the Gaussian mutation, in parameter units'),
   })

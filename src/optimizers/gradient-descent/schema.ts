@@ -5,6 +5,7 @@
  * its own keys and refuses the others'. Defaults are the reference's example values.
  */
 import { z } from 'zod';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 export const GD_VARIANTS = ['classic', 'stochastic', 'adam', 'adamax', 'rmsprop'] as const;
 export type GdVariant = (typeof GD_VARIANTS)[number];
@@ -15,7 +16,7 @@ function common(learningRate: number) {
   return {
     learning_rate: z.number().positive().default(learningRate).describe('step size of the update (the parameters move up the weighted fitness)'),
     exploration_step_size: z.number().positive().default(0.01).describe('standard deviation of the random steps around the current point, in parameter units'),
-    n_random_steps: z.number().int().min(1).default(5).describe('random steps evaluated per generation to estimate the gradient (at least the dimension for an exact fit)'),
+    n_random_steps: z.number().int().min(1).max(MAX_POPULATION).default(5).describe('random steps evaluated per generation to estimate the gradient (at least the dimension for an exact fit)'),
   };
 }
 

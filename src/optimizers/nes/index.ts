@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
 import type { Space } from '../../core/space.js';
 import { NesCore, type NesParams } from './core.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const positive = z.number().positive().refine(Number.isFinite, 'a finite number > 0');
@@ -18,7 +19,7 @@ export const nesSchema = z.strictObject({
   sigma: z.union([positive, z.array(positive).min(1)]).nullable().default(null).describe('initial standard deviation, one number or one per coordinate; null: half the width of the box'),
   mirrored_sampling_enabled: z.boolean().default(true).describe('also evaluate mu - sigma s for every mu + sigma s (2 * pop_size samples)'),
   fitness_shaping_enabled: z.boolean().default(true).describe('weigh samples by rank utilities instead of raw weighted fitness'),
-  pop_size: z.number().int().min(1).nullable().default(null).describe('samples drawn per generation (doubled by mirrored sampling); null: 4 + floor(3 ln d)'),
+  pop_size: z.number().int().min(1).max(MAX_POPULATION).nullable().default(null).describe('samples drawn per generation (doubled by mirrored sampling); null: 4 + floor(3 ln d)'),
 });
 
 export type NesConfig = z.output<typeof nesSchema>;

@@ -8,6 +8,7 @@ import type { OptimizerFactory } from '../../core/optimizer.js';
 import { temperatureBoundsSchema } from '../simulated-annealing/index.js';
 import { POWER_SCHEDULES, scheduleNameSchema, type ScheduleName } from '../simulated-annealing/schedules.js';
 import { ParallelTemperingCore } from './core.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 const EXAMPLE_SCHEDULES: ScheduleName[] = ['exponential_additive', 'exponential_additive', 'exponential_additive', 'linear_additive', 'linear_additive'];
 const EXAMPLE_BOUNDS: [number, number][] = [[0.8, 0], [0.7, 0], [0.6, 0], [1, 0.1], [0.9, 0.2]];
@@ -26,7 +27,7 @@ function checkLengths(p: Lists, ctx: z.RefinementCtx): void {
 
 export const parallelTemperingSchema = z
   .strictObject({
-    n_parallel_runs: z.number().int().min(2).default(5).describe('annealing chains (at least 2, to exchange); one individual each per generation'),
+    n_parallel_runs: z.number().int().min(2).max(MAX_POPULATION).default(5).describe('annealing chains (at least 2, to exchange); one individual each per generation'),
     noisy_step: z.number().positive().default(0.03).describe('proposal scale: x + N(0,1) * noisy_step * T, in the parameters\' own units'),
     n_iteration: z.number().int().min(1).default(1000).describe('generations to run (stop() asks to end after them); n of the additive schedules'),
     stop_criterion: z.number().optional().describe('stop once the best weighted fitness reaches this value; absent: never (the reference\'s inf)'),

@@ -7,9 +7,10 @@ import { z } from 'zod';
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
 import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 export const randomSearchSchema = z.strictObject({
-  pop_size: z.number().int().min(1).default(100).describe('points drawn per generation'),
+  pop_size: z.number().int().min(1).max(MAX_POPULATION).default(100).describe('points drawn per generation'),
 });
 
 export type RandomSearchParams = z.output<typeof randomSearchSchema>;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { SimulatedAnnealingCore } from './core.js';
 import { referenceAlpha, scheduleNameSchema } from './schedules.js';
+import { MAX_POPULATION } from '../../core/limits.js';
 
 /** [T0, Tn] with T0 > 0 and 0 <= Tn <= T0; shared with parallel tempering. */
 export const temperatureBoundsSchema = z
@@ -16,7 +17,7 @@ export const temperatureBoundsSchema = z
 
 export const simulatedAnnealingSchema = z
   .strictObject({
-    n_parallel_runs: z.number().int().min(1).default(50).describe('independent annealing chains; one individual each per generation'),
+    n_parallel_runs: z.number().int().min(1).max(MAX_POPULATION).default(50).describe('independent annealing chains; one individual each per generation'),
     noisy_step: z.number().positive().default(0.03).describe('proposal scale: x + N(0,1) * noisy_step * T, in the parameters\' own units'),
     temp_decay: z.number().gt(0).max(1).default(0.99).describe("the 'default' schedule's factor: T_k = temp_decay * T_(k-1)"),
     n_iteration: z.number().int().min(1).default(100).describe('generations to run (stop() asks to end after them); n of the additive schedules'),
