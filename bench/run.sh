@@ -80,6 +80,7 @@ fi
 if selected utilization "$@"; then
   section utilization 1800 node --import tsx bench/utilization/run.ts
 fi
+if selected hdf5 "$@"; then section hdf5 1800 node --import tsx bench/hdf5.ts; fi
 
 {
   echo '# Benchmark results'

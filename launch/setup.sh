@@ -7,8 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# OpenMPI for the binding; msgpack and numpy so Python can read the results (python/l2l_results.py).
-APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy)
+# OpenMPI for the binding; msgpack and numpy so Python can read the results (python/l2l_results.py);
+# h5py for trajectory.h5 (the tests read it back with /usr/bin/python3); DejaVu fonts for the report's
+# figures and Chromium for the test that opens report.html in a browser (test/report/chromium.test.ts).
+APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy python3-h5py fonts-dejavu-core chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

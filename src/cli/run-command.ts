@@ -206,7 +206,7 @@ function describe(s: Summary, dir: string): string {
   if (s.best) {
     lines.push(`best weighted fitness ${s.best.weightedFitness.toPrecision(6)} (fitness [${s.best.fitness.map((f) => f.toPrecision(6)).join(', ')}]) at generation ${s.best.generation}, index ${s.best.index}`);
   }
-  lines.push(`results: ${dir}/ (summary.json, generations.msgpack, config.json, run.log)`);
+  lines.push(`results: ${dir}/ (summary.json, trajectory.h5, generations.msgpack, config.json, run.log)`);
   return lines.join('\n') + '\n';
 }
 

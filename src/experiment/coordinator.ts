@@ -17,6 +17,7 @@ import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
 import { WorkerHost, type ReadyBody, type SetupBody } from './worker-host.js';
 import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
+import { writeTrajectory } from '../results/trajectory-h5.js';
 
 export interface CoordinatorOptions {
   system: ActorSystem;
@@ -64,11 +65,12 @@ export class Coordinator {
     const parts = await this.setUp();
     const { actor, dispatcher, progress } = this.wire(parts);
     let evaluationSeconds = 0;
-    const summaryOf = (status: Summary['status'], reasons: string[], tRun: number): Summary => ({
+    let trajectorySeconds = 0;
+    const summaryOf = (status: Summary['status'], reasons: string[], tRun: number, tEnd = system.clock.now()): Summary => ({
       ...this.describe(parts, actor, dispatcher),
       status, stopReasons: reasons,
       wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (system.clock.now() - tRun) / 1000, evaluationSeconds },
+      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds },
     });
     parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
     const tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
@@ -81,9 +83,21 @@ export class Coordinator {
     this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
     this.opts.logSink?.detach();
     await parts.recorder.close();
-    const summary = summaryOf(out.status, out.reasons, tRun); // timings include the last record on disk
+    const tEnd = system.clock.now(); // the run ends with its last record on disk
+    if (actor.generations > 0) await this.writeTrajectory(parts.recorder.dir);
+    trajectorySeconds = (system.clock.now() - tEnd) / 1000;
+    const summary = summaryOf(out.status, out.reasons, tRun, tEnd);
     parts.recorder.writeSummary(summary);
     return summary;
+  }
+
+  /** trajectory.h5 from the journal just closed; a failure costs that file (export can redo it), never the run. */
+  private async writeTrajectory(dir: string): Promise<void> {
+    try {
+      await writeTrajectory(dir);
+    } catch (err) {
+      process.stderr.write(`warning: ${dir}/trajectory.h5 not written: ${String((err as Error).message).split('\n')[0]} (retry with: node dist/main.js export ${dir})\n`);
+    }
   }
 
   /** The model, the core and the recorder on rank 0; every worker set up and ready. */

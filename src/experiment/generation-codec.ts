@@ -95,19 +95,27 @@ function toArray(c: Column): ArrayLike<number> {
 /** Reads a whole generations.msgpack (header checked). */
 export function decodeGenerations(file: Uint8Array): GenerationRecord[] {
   const [header, ...gens] = new Unpackr({ useRecords: false }).unpackMultiple(file) as Array<Record<string, unknown>>;
+  checkGenerationsHeader(header);
+  return gens.map(decodeGenerationRecord);
+}
+
+/** Throws unless `header` (the file's first msgpack value) is a generations.msgpack header this reader knows. */
+export function checkGenerationsHeader(header: Record<string, unknown> | undefined): asserts header is { format: string; version: number; statusNames: string[] } {
   if (header?.format !== GENERATIONS_FORMAT) throw new Error('not a generations.msgpack file');
   if (header.version !== GENERATIONS_VERSION) throw new Error(`generations.msgpack version ${String(header.version)}, this reader knows ${GENERATIONS_VERSION}`);
-  return gens.map((g) => {
-    const col = (k: string) => toArray(g[k] as Column);
-    const x = g.x as Column;
-    const f = g.fitness as Column;
-    return {
-      generation: g.generation as number, stats: g.stats as Record<string, number>, errors: g.errors as Record<string, string>,
-      dim: x.shape[1], nObj: f.shape[1],
-      index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
-      weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, seconds: col('seconds') as Float64Array,
-      started: col('started') as Float64Array, rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
-      outputs: outputRows(g.outputs as Column | null),
-    };
-  });
+}
+
+/** One generation's msgpack map (as msgpackr unpacks it) back to a record; the arrays are copies. */
+export function decodeGenerationRecord(g: Record<string, unknown>): GenerationRecord {
+  const col = (k: string) => toArray(g[k] as Column);
+  const x = g.x as Column;
+  const f = g.fitness as Column;
+  return {
+    generation: g.generation as number, stats: g.stats as Record<string, number>, errors: g.errors as Record<string, string>,
+    dim: x.shape[1], nObj: f.shape[1],
+    index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
+    weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, seconds: col('seconds') as Float64Array,
+    started: col('started') as Float64Array, rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
+    outputs: outputRows(g.outputs as Column | null),
+  };
 }

@@ -57,7 +57,8 @@ export interface Summary {
   generations: number;
   wallSeconds: number;
   /** runSeconds: first dispatch to the last record on disk; evaluationSeconds: to the last result told. */
-  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number };
+  /** trajectorySeconds: writing trajectory.h5 from the journal, after the run. */
+  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number; trajectorySeconds: number };
   best: Best | null;
   workers: Array<{ rank: number; host: string; evaluations: number; busySeconds: number }>;
 }

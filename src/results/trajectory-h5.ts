@@ -1,0 +1,437 @@
+/**
+ * trajectory.h5: the run's whole trajectory as one HDF5 file (h5py, HDFView, MATLAB, Julia read it),
+ * written from the journal (generations.msgpack) and config.json of a results directory.
+ *
+ * The journal stays the crash-safe live record (an HDF5 file being written does not survive kill -9);
+ * this file is derived from it, at the end of every run (rank 0) and on demand (`export DIR`, which
+ * also works on a killed run: the journal's complete records are taken and a truncated tail ignored).
+ *
+ * Layout (docs/results.md, "trajectory.h5"):
+ *   /            attributes format, version, software_version, name, optimizer, optimizee, seed, ranks,
+ *                status_names, experiment (JSON text), space (JSON text)
+ *   /individuals one row per evaluated individual, journal order (N rows): generation, index, x, fitness,
+ *                weighted, status, error, seconds, started, rank, seed, outputs (only when any)
+ *   /parameters  one dataset per parameter of the space, columns of x: f8 [N] or f8 [N, length]
+ *   /generations one row per journal record (G rows): generation, offset, count, one f8 per statistic
+ *
+ * Memory stays bounded: two passes over the journal (the first only measures N, G, the widest outputs
+ * row and the statistics' names), then chunked datasets sized once and filled in blocks of rows. It is
+ * written to a temporary name and renamed, so trajectory.h5 is either complete or absent.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ParamSpec } from '../core/space.js';
+import type { GenerationRecord } from '../experiment/recorder.js';
+import { Journal, JOURNAL_FILE } from './journal.js';
+
+export const TRAJECTORY_FILE = 'trajectory.h5';
+export const TRAJECTORY_FORMAT = 'l2l-trajectory';
+export const TRAJECTORY_VERSION = 1;
+
+export interface TrajectoryResult {
+  file: string;
+  generations: number;
+  individuals: number;
+  bytes: number;
+  seconds: number;
+  /** The journal ended in an incomplete record (a killed run), which was left out. */
+  truncated: boolean;
+  /** Bytes of the journal after its last complete record. */
+  ignoredBytes: number;
+}
+
+export class TrajectoryError extends Error {
+  override name = 'TrajectoryError';
+}
+
+interface RunConfig {
+  experiment: { name: string; seed: number; optimizer: { type: string }; optimizee: { type: string } } & Record<string, unknown>;
+  space: ParamSpec[];
+  version: string;
+  ranks: number;
+}
+
+/** What the first pass learns about the journal. */
+interface Extent {
+  G: number;
+  N: number;
+  dim: number;
+  nObj: number;
+  /** Widest outputs row; -1 when no generation had outputs. */
+  k: number;
+  stats: string[];
+}
+
+type H5 = typeof import('h5wasm/node');
+type H5Module = Awaited<H5['ready']>;
+type H5File = InstanceType<H5['File']>;
+
+type Kind = 'f8' | 'i4' | 'u1' | 'u4' | 'i8' | 'str';
+const DTYPES: Record<Exclude<Kind, 'str'>, string> = { f8: '<d', i4: '<i', u1: '<B', u4: '<I', i8: '<q' };
+const BYTES: Record<Kind, number> = { f8: 8, i4: 4, u1: 1, u4: 4, i8: 8, str: 16 };
+
+/** Sizes of one chunk and of the rows buffered between two writes (tests make them small). */
+export interface TrajectoryTuning {
+  /** Target bytes of one chunk of a dataset (at most 65,536 rows, at least one). Default 512 KiB. */
+  chunkBytes?: number;
+  /** Bytes of rows of a group buffered before they are written. Default 16 MiB. */
+  blockBytes?: number;
+}
+const MAX_CHUNK_ROWS = 1 << 16;
+
+/** Writes DIR/trajectory.h5 from DIR/generations.msgpack and DIR/config.json. */
+export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}): Promise<TrajectoryResult> {
+  const sizes = { chunkBytes: tuning.chunkBytes ?? 512 << 10, blockBytes: tuning.blockBytes ?? 16 << 20 };
+  const t0 = performance.now();
+  dir = resolve(dir);
+  const journalFile = join(dir, JOURNAL_FILE);
+  const configFile = join(dir, 'config.json');
+  for (const f of [configFile, journalFile]) if (!existsSync(f)) throw new TrajectoryError(`${f} not found: not a results directory`);
+  let config: RunConfig;
+  try {
+    config = JSON.parse(readFileSync(configFile, 'utf8')) as RunConfig;
+  } catch (err) {
+    throw new TrajectoryError(`${configFile}: not valid JSON (${(err as Error).message})`);
+  }
+  const journal = Journal.open(journalFile);
+  const extent = measure(journal, config);
+  if (extent.G === 0) throw new TrajectoryError(`${journalFile} holds no complete generation`);
+  const truncated = journal.truncated;
+  const ignoredBytes = journal.ignoredBytes;
+
+  const h5 = await import('h5wasm/node');
+  const Module = await h5.ready;
+  const final = join(dir, TRAJECTORY_FILE);
+  const tmp = join(dir, `.${TRAJECTORY_FILE}.tmp`);
+  rmSync(tmp, { force: true });
+  const file = new h5.File(tmp, 'w', { libver: 'v110' }); // HDF5 >= 1.10 reads it; half the per-dataset overhead of the 1.8 format
+  let open = true;
+  try {
+    writeAttributes(file, config, journal);
+    const w = new Writer(Module, file, config.space, extent, sizes);
+    for (const rec of journal.records(extent.G)) w.append(rec); // stops at the first pass's count: a live run may have grown
+    w.finish();
+    open = false;
+    if (file.close() < 0) throw new TrajectoryError(`closing ${tmp} failed`);
+    renameSync(tmp, final);
+  } catch (err) {
+    if (open) {
+      try {
+        file.close();
+      } catch {
+        // already failing
+      }
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  return {
+    file: final, generations: extent.G, individuals: extent.N, bytes: statSync(final).size,
+    seconds: (performance.now() - t0) / 1000, truncated, ignoredBytes,
+  };
+}
+
+function measure(journal: Journal, config: RunConfig): Extent {
+  const e: Extent = { G: 0, N: 0, dim: -1, nObj: -1, k: -1, stats: [] };
+  const seen = new Set<string>();
+  const dim = config.space.reduce((n, p) => n + (p.length ?? 1), 0);
+  for (const r of journal.records()) {
+    if (r.dim !== dim) throw new TrajectoryError(`generation ${r.generation}: ${r.dim} parameters, config.json's space has ${dim}`);
+    if (e.nObj >= 0 && r.nObj !== e.nObj) throw new TrajectoryError(`generation ${r.generation}: ${r.nObj} objectives, earlier generations ${e.nObj}`);
+    e.dim = r.dim;
+    e.nObj = r.nObj;
+    e.G++;
+    e.N += r.index.length;
+    if (r.outputs) for (let i = 0; i < r.index.length; i++) e.k = Math.max(e.k, r.outputs[i]?.length ?? 0);
+    for (const key of Object.keys(r.stats ?? {})) {
+      if (!seen.has(key)) {
+        seen.add(key);
+        e.stats.push(key);
+      }
+    }
+  }
+  return e;
+}
+
+function writeAttributes(file: H5File, config: RunConfig, journal: Journal): void {
+  const exp = config.experiment;
+  const str = (name: string, v: string) => file.create_attribute(name, v, null, 'S');
+  str('format', TRAJECTORY_FORMAT);
+  file.create_attribute('version', TRAJECTORY_VERSION, null, '<i');
+  str('software_version', String(config.version));
+  str('name', String(exp.name));
+  str('optimizer', String(exp.optimizer.type));
+  str('optimizee', String(exp.optimizee.type));
+  file.create_attribute('seed', exp.seed, null, '<I');
+  file.create_attribute('ranks', config.ranks, null, '<i');
+  file.create_attribute('status_names', journal.header.statusNames, null, 'S');
+  str('experiment', JSON.stringify(exp));
+  str('space', JSON.stringify(config.space));
+}
+
+/** An HDF5 dataset name for a key: '/' would make a path. */
+function datasetName(key: string): string {
+  const s = key.replaceAll('/', '_');
+  return s === '' || s === '.' ? `_${s}` : s;
+}
+
+/** One dataset filled in blocks of rows: [rows] when width is null, [rows, width] otherwise. */
+interface Column {
+  path: string;
+  kind: Kind;
+  width: number | null;
+  buf: Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array | string[];
+}
+
+/**
+ * The rows of one group (all its datasets the same row count), buffered and written in blocks to
+ * datasets created chunked and resizable, sized to their final row count up front.
+ */
+class Table {
+  readonly cols = new Map<string, Column>();
+  private capacity: number;
+  /** Rows buffered, and rows already written. */
+  filled = 0;
+  private written = 0;
+  private readonly rowBytes: number;
+
+  constructor(
+    private readonly Module: H5Module, private readonly file: H5File, group: string,
+    specs: Array<{ name: string; kind: Kind; width: number | null }>, private readonly rows: number, sizes: Required<TrajectoryTuning>,
+  ) {
+    file.create_group(group.slice(1));
+    this.rowBytes = specs.reduce((n, s) => n + BYTES[s.kind] * (s.width ?? 1), 0);
+    this.capacity = Math.max(1, Math.min(rows, Math.floor(sizes.blockBytes / this.rowBytes)));
+    const g = file.get(group.slice(1)) as InstanceType<H5['Group']>;
+    for (const s of specs) {
+      const path = `${group}/${s.name}`;
+      const w = s.width ?? 1;
+      // as many chunks as the target size asks for, sized to split the rows evenly: the last chunk is allocated
+      // whole, so a plain target size would waste up to a chunk per dataset
+      const target = Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.floor(sizes.chunkBytes / (BYTES[s.kind] * w))));
+      const chunkRows = Math.max(1, Math.ceil(rows / Math.max(1, Math.ceil(rows / target))));
+      const shape = s.width === null ? [0] : [0, s.width];
+      const ds = g.create_dataset({
+        name: s.name, data: s.kind === 'str' ? [] : emptyOf(s.kind), shape, dtype: s.kind === 'str' ? 'S' : DTYPES[s.kind],
+        maxshape: s.width === null ? [null] : [null, s.width], chunks: s.width === null ? [chunkRows] : [chunkRows, s.width],
+      });
+      if (ds.resize(s.width === null ? [rows] : [rows, s.width]) < 0) throw new TrajectoryError(`resizing ${path} to ${rows} rows failed`);
+      this.cols.set(s.name, { path, kind: s.kind, width: s.width, buf: alloc(s.kind, this.capacity * w) });
+    }
+  }
+
+  /** Makes room for n more rows and returns the buffer row where they start. */
+  reserve(n: number): number {
+    if (this.filled + n > this.capacity) this.flush();
+    if (n > this.capacity) {
+      this.capacity = n;
+      for (const c of this.cols.values()) c.buf = alloc(c.kind, n * (c.width ?? 1));
+    }
+    const at = this.filled;
+    this.filled += n;
+    return at;
+  }
+
+  col<T extends Column['buf']>(name: string): T {
+    return this.cols.get(name)!.buf as T;
+  }
+
+  flush(): void {
+    const n = this.filled;
+    if (n === 0) return;
+    if (this.written + n > this.rows) throw new TrajectoryError(`more rows than measured (${this.written + n} > ${this.rows})`);
+    for (const c of this.cols.values()) {
+      if (c.kind === 'str') this.writeStrings(c, n);
+      else {
+        const w = c.width ?? 1;
+        const a = (c.buf as Exclude<Column['buf'], string[]>).subarray(0, n * w);
+        this.writeRaw(c, this.written, n, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      }
+    }
+    this.written += n;
+    this.filled = 0;
+  }
+
+  /** Checks every row was written. */
+  done(): void {
+    this.flush();
+    if (this.written !== this.rows) throw new TrajectoryError(`${this.written} rows written, ${this.rows} expected`);
+  }
+
+  /** Rows [row0, row0 + n) of a dataset from `bytes` (copied into the wasm heap), or from `ptr` there (freed). */
+  private writeRaw(c: Column, row0: number, n: number, bytes: Uint8Array, ptr?: number): void {
+    const M = this.Module;
+    const p = ptr ?? M._malloc(bytes.byteLength || 1);
+    if (!p) throw new TrajectoryError(`out of memory writing ${c.path}`);
+    try {
+      if (ptr === undefined) M.HEAPU8.set(bytes, p);
+      const count = c.width === null ? [BigInt(n)] : [BigInt(n), BigInt(c.width)];
+      const offset = c.width === null ? [BigInt(row0)] : [BigInt(row0), 0n];
+      const strides = count.map(() => 1n);
+      const status = M.set_dataset_data(this.file.file_id, c.path, count, offset, strides, BigInt(p));
+      if (status < 0) throw new TrajectoryError(`writing rows ${row0}..${row0 + n} of ${c.path} failed`);
+    } finally {
+      M._free(p);
+    }
+  }
+
+  /**
+   * Variable-length UTF-8 strings, only the non-empty ones: a row never written reads as "" (the
+   * dataset's fill value), costs no heap object, and a chunk with no text at all is never allocated,
+   * so a run without failures spends nothing on this column. h5wasm writes such strings only whole
+   * (create_dataset), so each run of non-empty rows goes through its low-level set_dataset_data, whose
+   * memory type for this dataset is an array of C string pointers (wasm32: 4 bytes each).
+   */
+  private writeStrings(c: Column, n: number): void {
+    const strs = c.buf as string[];
+    try {
+      for (let i = 0; i < n;) {
+        if (!strs[i]) {
+          i++;
+          continue;
+        }
+        let j = i;
+        while (j < n && strs[j]) j++;
+        this.writeStringRun(c, strs, i, j);
+        i = j;
+      }
+    } finally {
+      strs.fill('', 0, n);
+    }
+  }
+
+  private writeStringRun(c: Column, strs: string[], from: number, to: number): void {
+    const M = this.Module;
+    const enc = new TextEncoder();
+    const allocs: number[] = [];
+    try {
+      const ptrs = new Uint32Array(to - from);
+      for (let i = from; i < to; i++) {
+        const s = strs[i];
+        const b = enc.encode(s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s);
+        const p = M._malloc(b.length + 1);
+        if (!p) throw new TrajectoryError(`out of memory writing ${c.path}`);
+        allocs.push(p);
+        M.HEAPU8.set(b, p);
+        M.HEAPU8[p + b.length] = 0;
+        ptrs[i - from] = p;
+      }
+      const table = M._malloc(ptrs.byteLength);
+      if (!table) throw new TrajectoryError(`out of memory writing ${c.path}`);
+      M.HEAPU8.set(new Uint8Array(ptrs.buffer), table);
+      this.writeRaw(c, this.written + from, to - from, new Uint8Array(0), table); // frees the table
+    } finally {
+      for (const p of allocs) M._free(p);
+    }
+  }
+}
+
+function emptyOf(kind: Exclude<Kind, 'str'>): Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array {
+  return alloc(kind, 0) as Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array;
+}
+
+function alloc(kind: Kind, n: number): Column['buf'] {
+  switch (kind) {
+    case 'f8': return new Float64Array(n);
+    case 'i4': return new Int32Array(n);
+    case 'u1': return new Uint8Array(n);
+    case 'u4': return new Uint32Array(n);
+    case 'i8': return new BigInt64Array(n);
+    case 'str': return new Array<string>(n).fill('');
+  }
+}
+
+/** Fills the three groups from the journal's records, in order. */
+class Writer {
+  private readonly individuals: Table;
+  private readonly parameters: Table;
+  private readonly generations: Table;
+  private readonly statNames: Array<{ key: string; name: string }>;
+  private offset = 0;
+
+  constructor(Module: H5Module, file: H5File, private readonly space: ParamSpec[], private readonly e: Extent, sizes: Required<TrajectoryTuning>) {
+    const { N, G, dim, nObj, k } = e;
+    this.individuals = new Table(Module, file, '/individuals', [
+      { name: 'generation', kind: 'i4', width: null }, { name: 'index', kind: 'i4', width: null },
+      { name: 'x', kind: 'f8', width: dim }, { name: 'fitness', kind: 'f8', width: nObj },
+      { name: 'weighted', kind: 'f8', width: null }, { name: 'status', kind: 'u1', width: null },
+      { name: 'error', kind: 'str', width: null }, { name: 'seconds', kind: 'f8', width: null },
+      { name: 'started', kind: 'f8', width: null }, { name: 'rank', kind: 'i4', width: null },
+      { name: 'seed', kind: 'u4', width: null },
+      ...(k > 0 ? [{ name: 'outputs', kind: 'f8' as const, width: k }] : []),
+    ], N, sizes);
+    this.parameters = new Table(Module, file, '/parameters', space.map((p) => ({ name: datasetName(p.name), kind: 'f8' as const, width: p.length })), N, sizes);
+    const fixed = new Set(['generation', 'offset', 'count']);
+    this.statNames = e.stats.map((key) => {
+      const name = datasetName(key);
+      return { key, name: fixed.has(name) ? `stat_${name}` : name };
+    });
+    this.generations = new Table(Module, file, '/generations', [
+      { name: 'generation', kind: 'i4', width: null }, { name: 'offset', kind: 'i8', width: null }, { name: 'count', kind: 'i4', width: null },
+      ...this.statNames.map((s) => ({ name: s.name, kind: 'f8' as const, width: null })),
+    ], G, sizes);
+  }
+
+  append(r: GenerationRecord): void {
+    const n = r.index.length;
+    const { dim, nObj, k } = this.e;
+    const ind = this.individuals;
+    const at = ind.reserve(n);
+    ind.col<Int32Array>('generation').fill(r.generation, at, at + n);
+    ind.col<Int32Array>('index').set(r.index, at);
+    ind.col<Float64Array>('x').set(r.x.subarray(0, n * dim), at * dim);
+    ind.col<Float64Array>('fitness').set(r.fitness.subarray(0, n * nObj), at * nObj);
+    ind.col<Float64Array>('weighted').set(r.weighted, at);
+    ind.col<Uint8Array>('status').set(r.status, at);
+    ind.col<Float64Array>('seconds').set(r.seconds, at);
+    ind.col<Float64Array>('started').set(r.started, at);
+    ind.col<Int32Array>('rank').set(r.rank, at);
+    ind.col<Uint32Array>('seed').set(r.seed, at);
+    const errors = ind.col<string[]>('error');
+    for (const [row, text] of Object.entries(r.errors ?? {})) {
+      const i = Number(row);
+      if (Number.isInteger(i) && i >= 0 && i < n) errors[at + i] = String(text);
+    }
+    if (k > 0) {
+      const out = ind.col<Float64Array>('outputs');
+      out.fill(NaN, at * k, (at + n) * k);
+      if (r.outputs) {
+        for (let i = 0; i < n; i++) {
+          const o = r.outputs[i];
+          if (o) out.set(o, (at + i) * k);
+        }
+      }
+    }
+
+    const par = this.parameters;
+    const pat = par.reserve(n);
+    let c0 = 0;
+    for (const p of this.space) {
+      const w = p.length ?? 1;
+      const dst = par.col<Float64Array>(datasetName(p.name));
+      for (let i = 0; i < n; i++) {
+        const src = i * dim + c0;
+        const d = (pat + i) * w;
+        for (let j = 0; j < w; j++) dst[d + j] = r.x[src + j];
+      }
+      c0 += w;
+    }
+
+    const gen = this.generations;
+    const gat = gen.reserve(1);
+    gen.col<Int32Array>('generation')[gat] = r.generation;
+    gen.col<BigInt64Array>('offset')[gat] = BigInt(this.offset);
+    gen.col<Int32Array>('count')[gat] = n;
+    for (const s of this.statNames) {
+      const v = r.stats?.[s.key];
+      gen.col<Float64Array>(s.name)[gat] = typeof v === 'number' ? v : NaN;
+    }
+    this.offset += n;
+  }
+
+  finish(): void {
+    this.individuals.done();
+    this.parameters.done();
+    this.generations.done();
+  }
+}
