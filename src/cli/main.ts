@@ -2,7 +2,9 @@
  * Command dispatch. Every command has --help; usage errors exit 2 with one line and no stack trace.
  */
 import { EXIT, UsageError } from './exit-codes.js';
+import { exportCommand, EXPORT_HELP } from './export-command.js';
 import { listCommand, LIST_HELP } from './list-command.js';
+import { reportCommand, REPORT_HELP } from './report-command.js';
 import { runCommand, RUN_HELP } from './run-command.js';
 import { validateCommand, VALIDATE_HELP } from './validate-command.js';
 import { version } from './version.js';
@@ -16,6 +18,8 @@ Gradient-free (meta-)optimization of simulations, as one MPI job:
 commands:
   run EXPERIMENT.yaml    run an experiment (see 'run --help'; --dry-run shows what it would do)
   validate EXPERIMENT.yaml   check an experiment file without running it
+  export RESULTS_DIR     (re)write RESULTS_DIR/trajectory.h5 (HDF5) from the run's journal, e.g. after a kill
+  report RESULTS_DIR     figures (SVG, PNG) and a self-contained report.html of a run (see 'report --help')
   list optimizers        every optimizer with its hyper-parameters, defaults and a description
   list optimizees        every optimizee (model) with its settings
   help [COMMAND]         show help
@@ -32,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
       case '--help':
       case '-h':
-        process.stdout.write(rest[0] === 'run' ? RUN_HELP : rest[0] === 'list' ? LIST_HELP : rest[0] === 'validate' ? VALIDATE_HELP : HELP);
+        process.stdout.write(rest[0] === 'run' ? RUN_HELP : rest[0] === 'list' ? LIST_HELP : rest[0] === 'validate' ? VALIDATE_HELP : rest[0] === 'export' ? EXPORT_HELP : rest[0] === 'report' ? REPORT_HELP : HELP);
         return EXIT.ok;
       case 'version':
       case '--version':
@@ -44,8 +48,12 @@ export async function main(argv: string[]): Promise<number> {
         return listCommand(rest);
       case 'validate':
         return validateCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       default:
-        throw new UsageError(`unknown command '${cmd}'; expected one of run, validate, list, help, version (see --help)`);
+        throw new UsageError(`unknown command '${cmd}'; expected one of run, validate, export, report, list, help, version (see --help)`);
     }
   } catch (err) {
     if (err instanceof UsageError) {

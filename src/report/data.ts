@@ -1,0 +1,449 @@
+/**
+ * A results directory as the plain, bounded tables the report's figures are drawn from.
+ *
+ * Bounded whatever the run's size: per-generation statistics (binned into at most ~250 points when a
+ * run has more than 500 records: by evaluations for a steady-state run, by generations otherwise),
+ * at most SAMPLE_TARGET sampled individuals for the scatter plots (chosen by a hash of the evaluation
+ * number, so the same run always gives the same sample), and utilization on a fixed grid of time bins.
+ *
+ * Fitness is shown as the user reads it: with one objective the objective itself (a benchmark
+ * function's value, minimised with weight -1), otherwise the weighted fitness the optimizer maximises.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Unpackr } from 'msgpackr';
+import { decodeGenerations } from '../experiment/generation-codec.js';
+import type { GenerationRecord } from '../experiment/recorder.js';
+import { Space, type ParamSpec } from '../core/space.js';
+import { STATUS_NAMES } from '../core/fitness.js';
+import { getOptimizer } from '../optimizers/registry.js';
+
+/** Scatter plots sample at most this many individuals. */
+export const SAMPLE_TARGET = 5000;
+/** Above this many records the per-generation series is binned. */
+export const MAX_SERIES = 500;
+const BINS = 200;
+
+export class ReportInputError extends Error {
+  override name = 'ReportInputError';
+}
+
+export interface WorkerRow {
+  rank: number;
+  host: string;
+  evaluations: number;
+  busySeconds: number;
+}
+
+/** summary.json, loosely: a run still going (or killed) lacks some of it. */
+export interface RunSummary {
+  name: string;
+  optimizer: string;
+  optimizee: string;
+  seed?: number;
+  ranks?: number;
+  status: string;
+  stopReasons: string[];
+  evaluations?: number;
+  failures?: number;
+  generations?: number;
+  wallSeconds?: number;
+  timing?: { startupSeconds?: number; runSeconds?: number; evaluationSeconds?: number };
+  best?: { fitness: number[]; weightedFitness: number; individual: Record<string, number | number[]>; generation: number; index: number } | null;
+  workers?: WorkerRow[];
+}
+
+export interface Objective {
+  nObj: number;
+  /** Weights from config.json, else inferred from the records (one objective), else null. */
+  weights: number[] | null;
+  /** One objective with a known weight: the objective itself is shown. */
+  single: boolean;
+  /** Lower shown values are better. */
+  minimize: boolean;
+  /** Axis title for the shown value. */
+  label: string;
+  /** Every shown value is positive and lower is better: a log scale reads best. */
+  log: boolean;
+}
+
+export interface SeriesPoint {
+  /** Generation (generational) or evaluations so far (steady-state), at the end of the bin. */
+  x: number;
+  /** The bin's extent on the x axis (a generation g spans g - 0.5 .. g + 0.5), for bars. */
+  from: number;
+  to: number;
+  evaluated: number;
+  failed: number;
+  timedOut: number;
+  /** Shown values of the successful evaluations: best, quartiles, the other extreme. Null when none succeeded. */
+  best: number | null;
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
+  lo: number | null;
+  hi: number | null;
+}
+
+export interface Sample {
+  /** Generation, or evaluation number for a steady-state run. */
+  x: number;
+  generation: number;
+  evaluation: number;
+  /** Shown fitness; null when the evaluation failed. */
+  value: number | null;
+  coords: number[];
+}
+
+export interface UtilCell {
+  rank: number;
+  t0: number;
+  t1: number;
+  /** Fraction of the bin this rank spent evaluating (may exceed 1 if it evaluates rows concurrently). */
+  busy: number;
+}
+
+export interface FailureMessage {
+  /** The first line of the first occurrence. */
+  message: string;
+  count: number;
+  /** Distinct first lines counted here (they differ only in their numbers). */
+  variants: number;
+  status: string;
+  first: { generation: number; index: number; rank: number };
+  /** The whole text of the first occurrence (stack or traceback). */
+  example: string;
+}
+
+export interface FailureRow {
+  generation: number;
+  index: number;
+  rank: number;
+  status: string;
+  message: string;
+}
+
+export interface ReportData {
+  dir: string;
+  summary: RunSummary;
+  config: { experiment?: Record<string, unknown>; space: ParamSpec[]; version?: string; ranks?: number };
+  /** Flattened coordinate names: `name` for a scalar, `name[j]` for an array element. */
+  coordNames: string[];
+  dim: number;
+  mode: 'generational' | 'steady-state';
+  /** What the series' x is. */
+  xLabel: string;
+  binned: boolean;
+  /** Evaluations (steady-state) or generations (generational) per point of the series when binned, else 1. */
+  binWidth: number;
+  records: number;
+  /** Evaluations recorded (may differ from summary.evaluations when the run was killed). */
+  evaluations: number;
+  truncated: { bytesIgnored: number } | null;
+  objective: Objective;
+  series: SeriesPoint[];
+  bestSoFar: Array<{ evaluations: number; best: number }>;
+  samples: Sample[];
+  utilization: { cells: UtilCell[]; ranks: number[]; span: number; binSeconds: number; meanBusy: number };
+  failures: { total: number; messages: FailureMessage[]; rows: FailureRow[]; rowsShown: number };
+}
+
+/** Reads every complete record; a record cut off by a killed run is left out and reported. */
+export function readGenerationsTolerant(file: Uint8Array): { records: GenerationRecord[]; truncated: { bytesIgnored: number } | null } {
+  try {
+    return { records: decodeGenerations(file), truncated: null };
+  } catch (err) {
+    const end = completePrefix(file);
+    if (end === null || end === file.length) throw err;
+    return { records: decodeGenerations(file.subarray(0, end)), truncated: { bytesIgnored: file.length - end } };
+  }
+}
+
+/** Byte length of the complete msgpack values at the start of `file`; null when not even the first is. */
+function completePrefix(file: Uint8Array): number | null {
+  let end = 0;
+  try {
+    new Unpackr({ useRecords: false }).unpackMultiple(file, (_value: unknown, _start?: number, stop?: number) => {
+      end = stop ?? end;
+    });
+    return file.length;
+  } catch {
+    return end > 0 ? end : null;
+  }
+}
+
+function readJson(dir: string, name: string): unknown {
+  const path = join(dir, name);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ReportInputError(`${path}: not valid JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Checks that `dir` is a results directory; throws ReportInputError naming what is wrong. */
+export function checkResultsDir(dir: string): void {
+  if (!existsSync(dir)) throw new ReportInputError(`no such directory: ${dir}`);
+  if (!statSync(dir).isDirectory()) throw new ReportInputError(`${dir} is not a directory`);
+  const missing = ['summary.json', 'config.json', 'generations.msgpack'].filter((f) => !existsSync(join(dir, f)));
+  if (missing.length === 3) throw new ReportInputError(`${dir} is not a results directory (no summary.json, config.json or generations.msgpack)`);
+  if (missing.length > 0) throw new ReportInputError(`${dir} is not a complete results directory: ${missing.join(', ')} missing`);
+}
+
+function coordNamesOf(space: ParamSpec[]): string[] {
+  return space.flatMap((p) => (p.length === null ? [p.name] : Array.from({ length: p.length }, (_, j) => `${p.name}[${j}]`)));
+}
+
+/** The optimizer's mode from its own factory; when that cannot be built, guessed from the record sizes. */
+function modeOf(experiment: Record<string, unknown> | undefined, space: ParamSpec[], records: GenerationRecord[]): 'generational' | 'steady-state' {
+  const opt = experiment?.optimizer as Record<string, unknown> | undefined;
+  try {
+    const { type, ...params } = opt ?? {};
+    const f = getOptimizer(String(type));
+    const weights = ((experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined) ?? [-1];
+    return f.create(f.schema.parse(params), { space: new Space(space), weights, seed: Number(experiment?.seed ?? 0) }).mode;
+  } catch {
+    const evals = records.reduce((n, r) => n + r.index.length, 0);
+    return records.length > 50 && evals / records.length < 4 ? 'steady-state' : 'generational';
+  }
+}
+
+function objectiveOf(experiment: Record<string, unknown> | undefined, records: GenerationRecord[]): Omit<Objective, 'log'> {
+  const nObj = records[0]?.nObj ?? 1;
+  let weights = ((experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined) ?? null;
+  if (!weights && nObj === 1) {
+    // weighted = fitness * w: any successful row with a non-zero fitness gives w
+    outer: for (const r of records) {
+      for (let i = 0; i < r.index.length; i++) {
+        const f = r.fitness[i];
+        if (r.status[i] === 0 && Number.isFinite(r.weighted[i]) && f !== 0 && Number.isFinite(f)) {
+          weights = [r.weighted[i] / f];
+          break outer;
+        }
+      }
+    }
+  }
+  const single = nObj === 1 && weights !== null && weights.length === 1 && weights[0] !== 0;
+  const minimize = single && weights![0] < 0;
+  const label = single ? (minimize ? 'fitness (lower is better)' : 'fitness (higher is better)') : 'weighted fitness (higher is better)';
+  return { nObj, weights, single, minimize, label };
+}
+
+/** Quantile of sorted values, linear between neighbours. */
+function quantile(sorted: Float64Array, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** A fixed pseudo-random choice per evaluation number (murmur3's finaliser). */
+function hashUnit(i: number): number {
+  let h = Math.imul(i ^ 0x5bd1e995, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 2 ** 32;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  const t = line.trim();
+  return t.length > 200 ? `${t.slice(0, 197)}...` : t;
+}
+
+export function loadReportData(dir: string): ReportData {
+  checkResultsDir(dir);
+  const summary = readJson(dir, 'summary.json') as RunSummary;
+  const config = readJson(dir, 'config.json') as ReportData['config'];
+  if (!summary || typeof summary !== 'object' || typeof summary.name !== 'string' || typeof summary.status !== 'string') {
+    throw new ReportInputError(`${join(dir, 'summary.json')}: not an l2l summary (no name or status)`);
+  }
+  if (!config || !Array.isArray(config.space)) throw new ReportInputError(`${join(dir, 'config.json')}: not an l2l config (no parameter space)`);
+  let read;
+  try {
+    read = readGenerationsTolerant(readFileSync(join(dir, 'generations.msgpack')));
+  } catch (err) {
+    throw new ReportInputError(`${join(dir, 'generations.msgpack')}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const { records, truncated } = read;
+  const coordNames = coordNamesOf(config.space);
+  const dim = records[0]?.dim ?? coordNames.length;
+  while (coordNames.length < dim) coordNames.push(`x[${coordNames.length}]`);
+  const mode = modeOf(config.experiment, config.space, records);
+  const obj = objectiveOf(config.experiment, records);
+  const w = obj.single ? obj.weights![0] : 1;
+  /** The shown value of a weighted fitness. */
+  const show = (weighted: number) => weighted / w;
+  const evaluations = records.reduce((n, r) => n + r.index.length, 0);
+
+  // ---- the per-generation series (binned when long) ----
+  const binned = records.length > MAX_SERIES;
+  const steady = mode === 'steady-state';
+  // bin k holds the records [starts[k], starts[k+1])
+  const starts: number[] = [];
+  let binWidth = 1;
+  if (!binned) {
+    for (let i = 0; i < records.length; i++) starts.push(i);
+  } else if (steady) {
+    const width = Math.max(1, Math.ceil(evaluations / BINS));
+    binWidth = width;
+    let seen = 0;
+    let next = 0;
+    records.forEach((r, i) => {
+      if (seen >= next) {
+        starts.push(i);
+        next = (Math.floor(seen / width) + 1) * width;
+      }
+      seen += r.index.length;
+    });
+  } else {
+    const width = Math.ceil(records.length / BINS);
+    binWidth = width;
+    for (let i = 0; i < records.length; i += width) starts.push(i);
+  }
+  const series: SeriesPoint[] = [];
+  const bestSoFar: Array<{ evaluations: number; best: number }> = [];
+  let bestWeighted = -Infinity;
+  let done = 0;
+  let allPositive = true;
+  for (let b = 0; b < starts.length; b++) {
+    const end = b + 1 < starts.length ? starts[b + 1] : records.length;
+    let n = 0;
+    let failed = 0;
+    let timedOut = 0;
+    const ok: number[] = [];
+    for (let i = starts[b]; i < end; i++) {
+      const r = records[i];
+      for (let k = 0; k < r.index.length; k++) {
+        n++;
+        done++;
+        const s = r.status[k];
+        if (s === 1) failed++;
+        else if (s === 2) timedOut++;
+        const v = r.weighted[k];
+        if (s === 0 && Number.isFinite(v)) {
+          ok.push(v);
+          if (show(v) <= 0) allPositive = false;
+          if (v > bestWeighted) {
+            bestWeighted = v;
+            bestSoFar.push({ evaluations: done, best: show(v) });
+          }
+        }
+      }
+    }
+    const sorted = Float64Array.from(ok).sort();
+    const last = records[end - 1];
+    const x = steady ? done : last.generation;
+    const from = steady ? done - n : records[starts[b]].generation - 0.5;
+    const to = steady ? done : last.generation + 0.5;
+    if (sorted.length === 0) {
+      series.push({ x, from, to, evaluated: n, failed, timedOut, best: null, median: null, q1: null, q3: null, lo: null, hi: null });
+      continue;
+    }
+    const a = show(sorted[0]);
+    const z = show(sorted[sorted.length - 1]);
+    const qa = show(quantile(sorted, 0.25));
+    const qz = show(quantile(sorted, 0.75));
+    series.push({
+      x, from, to, evaluated: n, failed, timedOut, best: z, median: show(quantile(sorted, 0.5)),
+      q1: Math.min(qa, qz), q3: Math.max(qa, qz), lo: Math.min(a, z), hi: Math.max(a, z),
+    });
+  }
+  // step plots need the end of the run as the last point
+  if (bestSoFar.length > 0 && bestSoFar[bestSoFar.length - 1].evaluations < evaluations) {
+    bestSoFar.push({ evaluations, best: bestSoFar[bestSoFar.length - 1].best });
+  }
+  const bestSoFarBounded = bestSoFar.length <= SAMPLE_TARGET ? bestSoFar
+    : bestSoFar.filter((_, i) => i % Math.ceil(bestSoFar.length / SAMPLE_TARGET) === 0 || i === bestSoFar.length - 1);
+  const objective: Objective = { ...obj, log: obj.minimize && allPositive && bestSoFar.length > 0 };
+
+  // ---- samples, utilization and failures: one more pass over every row ----
+  const p = Math.min(1, SAMPLE_TARGET / Math.max(1, evaluations));
+  const samples: Sample[] = [];
+  let span = 0;
+  const rankSet = new Set<number>();
+  for (const r of records) {
+    for (let k = 0; k < r.index.length; k++) {
+      const end = r.started[k] + r.seconds[k];
+      if (Number.isFinite(end) && end > span) span = end;
+      rankSet.add(r.rank[k]);
+    }
+  }
+  const ranks = [...rankSet].sort((a, b) => a - b);
+  const rankRow = new Map(ranks.map((rk, i) => [rk, i]));
+  const nBins = Math.max(10, Math.min(120, Math.floor(6000 / Math.max(1, ranks.length))));
+  const binSeconds = span > 0 ? span / nBins : 1;
+  const busy = new Float64Array(ranks.length * nBins);
+
+  const messages = new Map<string, FailureMessage>();
+  const variants = new Map<string, Set<string>>();
+  const failureRows: FailureRow[] = [];
+  let failureTotal = 0;
+  const MAX_FAILURE_ROWS = 200;
+
+  let e = 0;
+  for (const r of records) {
+    for (let k = 0; k < r.index.length; k++, e++) {
+      if (hashUnit(e) < p) {
+        const v = r.weighted[k];
+        samples.push({
+          x: steady ? e + 1 : r.generation, generation: r.generation, evaluation: e + 1,
+          value: r.status[k] === 0 && Number.isFinite(v) ? show(v) : null,
+          coords: Array.from(r.x.subarray(k * r.dim, (k + 1) * r.dim)),
+        });
+      }
+      const t0 = r.started[k];
+      const t1 = t0 + r.seconds[k];
+      if (Number.isFinite(t0) && Number.isFinite(t1) && t1 > t0 && span > 0) {
+        const row = rankRow.get(r.rank[k])! * nBins;
+        const b0 = Math.min(nBins - 1, Math.max(0, Math.floor(t0 / binSeconds)));
+        const b1 = Math.min(nBins - 1, Math.max(0, Math.floor(t1 / binSeconds)));
+        for (let b = b0; b <= b1; b++) {
+          const overlap = Math.min(t1, (b + 1) * binSeconds) - Math.max(t0, b * binSeconds);
+          if (overlap > 0) busy[row + b] += overlap;
+        }
+      }
+      const s = r.status[k];
+      if (s !== 0) {
+        failureTotal++;
+        const text = r.errors?.[String(k)] ?? '';
+        const status = STATUS_NAMES[s] ?? `status ${s}`;
+        const message = firstLine(text) || `(${status}, no message)`;
+        // messages that differ only in their numbers (times, indices, values) are one kind of failure
+        const key = `${status}\u0000${message.replace(/\d+(\.\d+)?(e[-+]?\d+)?/gi, '#')}`;
+        const m = messages.get(key);
+        if (m) {
+          m.count++;
+          if (!variants.get(key)!.has(message) && variants.get(key)!.size < 10_000) variants.get(key)!.add(message);
+          m.variants = variants.get(key)!.size;
+        } else {
+          messages.set(key, { message, count: 1, variants: 1, status, first: { generation: r.generation, index: r.index[k], rank: r.rank[k] }, example: text });
+          variants.set(key, new Set([message]));
+        }
+        if (failureRows.length < MAX_FAILURE_ROWS) failureRows.push({ generation: r.generation, index: r.index[k], rank: r.rank[k], status, message });
+      }
+    }
+  }
+  const cells: UtilCell[] = [];
+  let busySum = 0;
+  ranks.forEach((rank, i) => {
+    for (let b = 0; b < nBins; b++) {
+      const f = busy[i * nBins + b] / binSeconds;
+      busySum += Math.min(1, f);
+      cells.push({ rank, t0: b * binSeconds, t1: (b + 1) * binSeconds, busy: f });
+    }
+  });
+
+  return {
+    dir, summary, config, coordNames, dim, mode,
+    xLabel: steady ? 'evaluations' : 'generation',
+    binned, binWidth, records: records.length, evaluations, truncated, objective, series, bestSoFar: bestSoFarBounded, samples,
+    utilization: { cells: span > 0 ? cells : [], ranks, span, binSeconds, meanBusy: span > 0 && ranks.length > 0 ? busySum / (ranks.length * nBins) : 0 },
+    failures: {
+      total: failureTotal,
+      messages: [...messages.values()].sort((a, b) => b.count - a.count),
+      rows: failureRows, rowsShown: failureRows.length,
+    },
+  };
+}

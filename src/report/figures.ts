@@ -1,0 +1,423 @@
+/**
+ * The report's figures as vega-lite specs, data inlined (the tables of data.ts, already bounded).
+ * Each figure also carries its file stem, its title and a caption for the report page.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ReportData, Sample } from './data.js';
+
+export interface Figure {
+  /** File stem: fitness, best-so-far, ... (fitness.svg, fitness.png). */
+  id: string;
+  title: string;
+  caption: string;
+  spec: TopLevelSpec;
+}
+
+export const FONT = 'DejaVu Sans';
+const WIDTH = 640;
+/** Circles drawn in one scatter figure (the SVG grows with them). */
+const MAX_MARKS = 8000;
+/** Width of a figure of several panels (facets, matrices). */
+const FACET_WIDTH = 860;
+const TRAJECTORY_COORDS = 12;
+const MATRIX_COORDS = 6;
+const TOP_MESSAGES = 10;
+const MESSAGE_CHARS = 80;
+
+const CONFIG = {
+  font: FONT,
+  background: 'white',
+  padding: 8,
+  view: { stroke: '#ccc' },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: '#eee' },
+  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelLimit: 240, titleLimit: 240 },
+  header: { labelFontSize: 12, titleFontSize: 12 },
+  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: '#555', anchor: 'start', offset: 10 },
+} as const;
+
+function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
+
+function secondsText(v: number): string {
+  return v < 1 ? `${fmt(v * 1000)} ms` : `${fmt(v)} s`;
+}
+
+/** An every-k-th subset of at most `max` (deterministic), worst first so the best are drawn on top. */
+function thin(samples: Sample[], max: number, minimize: boolean): Sample[] {
+  const step = Math.max(1, Math.ceil(samples.length / max));
+  const out = samples.filter((_, i) => i % step === 0);
+  // failed (null) first, then worst to best
+  return out.sort((a, b) => {
+    if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? 0 : -1) : 1;
+    return minimize ? b.value - a.value : a.value - b.value;
+  });
+}
+
+/** A figure that is only a sentence (no failures, no timings). */
+function textFigure(title: string, text: string, subtitle?: string): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { ...CONFIG, view: { stroke: null } },
+    title: subtitle ? { text: title, subtitle } : title,
+    width: WIDTH,
+    height: 50,
+    data: { values: [{ text }] },
+    mark: { type: 'text', fontSize: 16, color: '#2a7d2a', align: 'center', baseline: 'middle' },
+    encoding: { text: { field: 'text', type: 'nominal' } },
+  };
+}
+
+/** "fitness (lower is better)" on two lines, for legends and vertical axis titles (vega would reserve room for one long line). */
+function legendTitle(label: string): string[] {
+  const i = label.indexOf(' (');
+  return i < 0 ? [label] : [label.slice(0, i), label.slice(i + 1)];
+}
+
+function fitnessColor(d: ReportData, title: string, gradientLength = 160) {
+  const o = d.objective;
+  return {
+    field: 'f', type: 'quantitative' as const, title: legendTitle(title),
+    // viridis: dark is best (low when minimising), drawn on top
+    scale: { type: o.log ? ('log' as const) : ('linear' as const), scheme: 'viridis', reverse: !o.minimize },
+    legend: { gradientLength, ...(o.log ? { format: '.0e' } : {}) },
+  };
+}
+
+/**
+ * The y scale and axis of shown fitness values. On a log scale spanning two decades or more: whole
+ * decades, with a tick and grid line at each power of ten (every other one past 12 decades);
+ * spanning less, the data's own range with vega's ticks (whole decades would leave it flat).
+ */
+function yFitness(d: ReportData, values: Array<number | null>) {
+  if (!d.objective.log) return { scale: { zero: false }, axis: {} };
+  const finite = values.filter((v): v is number => v !== null && v > 0 && Number.isFinite(v));
+  if (finite.length === 0) return { scale: { type: 'log' as const }, axis: {} };
+  const min = finite.reduce((a, b) => Math.min(a, b));
+  const max = finite.reduce((a, b) => Math.max(a, b));
+  if (Math.log10(max / min) < 2) return { scale: { type: 'log' as const, nice: false, padding: 8 }, axis: { format: '~g', tickCount: 6 } };
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.ceil(Math.log10(max));
+  const step = hi - lo > 12 ? 2 : 1;
+  const decades: number[] = [];
+  for (let e = lo; e <= hi; e += step) decades.push(Number(`1e${e}`));
+  return { scale: { type: 'log' as const }, axis: { values: decades, format: '~g' } };
+}
+
+/** Integers with thousands separators; SI prefixes (12k, 3M) from 100,000 on. */
+function countFormat(max: number): string {
+  return max >= 1e5 ? '~s' : ',d';
+}
+
+function xMax(d: ReportData): number {
+  return d.xLabel === 'generation' ? d.series[d.series.length - 1]?.x ?? 0 : d.evaluations;
+}
+
+function xAxis(d: ReportData, field = 'x') {
+  return {
+    field, type: 'quantitative' as const, title: d.xLabel === 'generation' ? 'generation' : 'evaluations',
+    axis: { tickMinStep: 1, format: countFormat(xMax(d)), tickCount: 10, labelOverlap: 'greedy' as const },
+    scale: { nice: false, zero: false },
+  };
+}
+
+export function fitnessFigure(d: ReportData): Figure {
+  const o = d.objective;
+  const rows = d.series.filter((p) => p.best !== null);
+  const points = rows.length <= 40;
+  const what = d.xLabel === 'evaluations' ? 'against evaluations' : 'per generation';
+  const binNote = d.binned ? ` (in bins of ${d.binWidth} ${d.xLabel === 'evaluations' ? 'evaluations' : 'generations'})` : d.xLabel === 'evaluations' ? ' (per batch of results)' : '';
+  const title = o.single ? 'Fitness' : 'Weighted fitness';
+  const lines = { domain: ['best', 'median'], range: ['#c0392b', '#1f5fa8'] };
+  const bands = { domain: ['interquartile range', 'min-max'], range: ['#5b9bd5', '#a9cbee'] };
+  const y = (field: string, first = false) => ({
+    field, type: 'quantitative' as const,
+    ...(first ? { ...yFitness(d, rows.flatMap((p) => [p.lo, p.hi])), title: legendTitle(o.label) } : {}),
+  });
+  const spec: TopLevelSpec = rows.length === 0 ? textFigure(`Fitness ${what}`, d.evaluations === 0 ? 'no evaluations recorded' : 'no successful evaluation') : {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: `${title} ${what}${binNote}`, subtitle: `best, median, interquartile range and min-max of the successful evaluations${o.log ? ' (log scale)' : ''}` },
+    width: WIDTH,
+    height: 320,
+    data: { values: rows },
+    encoding: { x: xAxis(d) },
+    layer: [
+      { mark: { type: 'area', opacity: 0.45 }, encoding: { y: y('lo', true), y2: { field: 'hi' }, fill: { datum: 'min-max', scale: bands, legend: { title: 'spread', symbolType: 'square', symbolOpacity: 0.7 } } } },
+      { mark: { type: 'area', opacity: 0.55 }, encoding: { y: y('q1'), y2: { field: 'q3' }, fill: { datum: 'interquartile range', scale: bands } } },
+      { mark: { type: 'line', strokeWidth: 1.5, point: points }, encoding: { y: y('median'), stroke: { datum: 'median', scale: lines, legend: { title: null, symbolStrokeWidth: 3 } } } },
+      { mark: { type: 'line', strokeWidth: 2.5, point: points }, encoding: { y: y('best'), stroke: { datum: 'best', scale: lines } } },
+    ],
+  };
+  return {
+    id: 'fitness', title: 'Fitness',
+    caption: `${o.label[0].toUpperCase()}${o.label.slice(1)} of the evaluations ${what}${binNote}: the best (red), the median (dark blue), ` +
+      `the interquartile range and the min-max range (shaded); failed evaluations are left out.` +
+      (o.single && o.minimize ? ' One objective with a negative weight: the function value is shown, lower is better.' : '') +
+      (o.log ? ' Log scale.' : ''),
+    spec,
+  };
+}
+
+export function bestSoFarFigure(d: ReportData): Figure {
+  const o = d.objective;
+  const rows = d.bestSoFar;
+  const last = rows[rows.length - 1];
+  const spec: TopLevelSpec = rows.length === 0 ? textFigure('Best so far', d.evaluations === 0 ? 'no evaluations recorded' : 'no successful evaluation') : {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: 'Best so far against evaluations', subtitle: `${rows.length - 1} improvements; final ${fmt(last.best)} after ${last.evaluations} evaluations` },
+    width: WIDTH,
+    height: 280,
+    data: { values: rows },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, color: '#c0392b', point: rows.length <= 200 ? { size: 18, color: '#c0392b' } : false },
+    encoding: {
+      x: { field: 'evaluations', type: 'quantitative', title: 'evaluations', axis: { format: countFormat(last.evaluations), tickMinStep: 1, tickCount: 10, labelOverlap: 'greedy' }, scale: { domain: [0, last.evaluations], nice: false } },
+      y: { field: 'best', type: 'quantitative', title: legendTitle(`best ${o.label}`), ...yFitness(d, rows.map((r) => r.best)) },
+    },
+  };
+  return {
+    id: 'best-so-far', title: 'Best so far',
+    caption: `The best ${o.label} found after each number of evaluations (in the order results were recorded); each step is an improvement.${o.log ? ' Log scale.' : ''}`,
+    spec,
+  };
+}
+
+export function parametersFigure(d: ReportData): Figure {
+  const o = d.objective;
+  const k = Math.min(TRAJECTORY_COORDS, d.dim);
+  const shown = thin(d.samples, Math.floor(MAX_MARKS / Math.max(1, k)), o.minimize);
+  const names = d.coordNames.slice(0, k);
+  const values = shown.flatMap((s) => names.map((name, c) => ({ x: s.x, name, v: s.coords[c], f: s.value })));
+  const failed = shown.some((s) => s.value === null);
+  const ok = shown.some((s) => s.value !== null);
+  if (shown.length === 0) {
+    return { id: 'parameters', title: 'Parameter trajectories', caption: 'No evaluations were recorded.', spec: textFigure('Parameters', 'no evaluations recorded') };
+  }
+  // as many columns as fill the rows evenly
+  const columns = k <= 3 ? k : k === 4 ? 2 : k <= 6 ? 3 : k <= 8 ? 4 : k === 9 ? 3 : k === 10 ? 5 : 4;
+  const spacing = 56;
+  const panelWidth = Math.min(WIDTH, Math.floor((FACET_WIDTH - spacing * (columns - 1)) / columns));
+  const okLayer = {
+    transform: [{ filter: 'datum.f != null' }],
+    mark: { type: 'circle' as const, size: shown.length > 1000 ? 8 : 14, opacity: 0.7, aria: false },
+    encoding: { color: fitnessColor(d, o.label, Math.min(160, Math.ceil(k / columns) * 134 - 44)) },
+  };
+  const failedLayer = {
+    transform: [{ filter: 'datum.f == null' }],
+    mark: { type: 'point' as const, shape: 'cross', size: 16, color: '#d62728', opacity: 0.8, aria: false },
+  };
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: {
+      text: `Parameters ${d.xLabel === 'generation' ? 'per generation' : 'against evaluations'}`,
+      subtitle: `${shown.length} of ${d.evaluations} evaluated individuals (a fixed sample); ${k < d.dim ? `the first ${k} of ${d.dim} coordinates` : d.dim === 1 ? 'the one coordinate' : `all ${d.dim} coordinates`}`,
+    },
+    data: { values },
+    columns,
+    spacing: { column: spacing, row: 24 },
+    // panels placed by their size alone, so headers and axes line up whatever the tick labels
+    bounds: 'flush',
+    facet: { field: 'name', type: 'nominal', sort: names, title: null, header: { labelFontSize: 12, labelPadding: 4 } },
+    spec: {
+      width: panelWidth,
+      height: 110,
+      encoding: {
+        x: { ...xAxis(d), scale: { nice: false, zero: false, padding: 5 }, axis: { tickMinStep: 1, format: countFormat(xMax(d)), tickCount: 4, labelFlush: true } },
+        y: { field: 'v', type: 'quantitative', title: null, scale: { zero: false, nice: false, padding: 5 }, axis: { tickCount: 4, format: '~g', labelFlush: true } },
+      },
+      layer: ok && failed ? [okLayer, failedLayer] : ok ? [okLayer] : [failedLayer],
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+  return {
+    id: 'parameters', title: 'Parameter trajectories',
+    caption: `Each flattened coordinate of the sampled individuals ${d.xLabel === 'generation' ? 'per generation' : 'against the evaluation number'}, ` +
+      `coloured by ${o.label} (dark is best, drawn on top)${failed ? '; red crosses are failed evaluations' : ''}. ` +
+      `${shown.length} individuals, a fixed deterministic sample of the ${d.evaluations} evaluated.`,
+    spec,
+  };
+}
+
+export function scatterMatrixFigure(d: ReportData): Figure {
+  const o = d.objective;
+  const k = Math.min(MATRIX_COORDS, d.dim);
+  const names = d.coordNames.slice(0, k);
+  const oneD = k === 1;
+  const pairs: Array<[number, number]> = [];
+  for (let i = 1; i < k; i++) for (let j = 0; j < i; j++) pairs.push([i, j]);
+  const shown = thin(d.samples.filter((s) => s.value !== null), Math.floor(MAX_MARKS / Math.max(1, pairs.length)), o.minimize);
+  const size = shown.length > 3000 ? 5 : shown.length > 1000 ? 8 : 14;
+  const subtitle = `${shown.length} successful individuals (a fixed sample)${k < d.dim ? `; the first ${k} of ${d.dim} coordinates` : ''}`;
+  if (shown.length === 0) {
+    return { id: 'scatter-matrix', title: 'Explored space', caption: 'No successful evaluation was recorded.', spec: textFigure('Explored space', d.evaluations === 0 ? 'no evaluations recorded' : 'no successful evaluation') };
+  }
+  const mark = { type: 'circle' as const, size, opacity: 0.7, aria: false };
+  const color = fitnessColor(d, o.label);
+  const side = Math.max(100, Math.min(200, Math.floor((FACET_WIDTH - 48 * (k - 2)) / Math.max(1, k - 1))));
+  const spec: TopLevelSpec = oneD ? {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: `Explored space: ${names[0]} against fitness`, subtitle },
+    data: { values: shown.map((s) => ({ a: s.coords[0], f: s.value })) },
+    width: WIDTH,
+    height: 280,
+    mark,
+    encoding: {
+      x: { field: 'a', type: 'quantitative', title: names[0], scale: { zero: false, nice: false, padding: 5 } },
+      y: { field: 'f', type: 'quantitative', title: legendTitle(o.label), ...yFitness(d, shown.map((s) => s.value)) },
+      color,
+    },
+  } : {
+    // a scatter matrix's lower triangle as a facet grid: the row is the y coordinate, the column the x
+    // one; each column's panels share its x range (same points), each row's its y range
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Explored space (scatter matrix)', subtitle },
+    // no frames: the upper triangle's cells stay blank
+    config: { ...CONFIG, view: { stroke: null } },
+    data: { values: pairs.flatMap(([i, j]) => shown.map((s) => ({ row: names[i], col: names[j], a: s.coords[j], b: s.coords[i], f: s.value }))) },
+    spacing: { row: 30, column: 40 },
+    bounds: 'flush',
+    facet: {
+      row: { field: 'row', type: 'nominal', sort: names.slice(1), title: null, header: { labelFontSize: 12, labelOrient: 'left', labelAngle: -90, labelPadding: 30 } },
+      column: { field: 'col', type: 'nominal', sort: names.slice(0, -1), title: null, header: { labelFontSize: 12, labelOrient: 'bottom', labelPadding: 24 } },
+    },
+    spec: {
+      width: side,
+      height: side,
+      mark,
+      encoding: {
+        x: { field: 'a', type: 'quantitative', title: null, scale: { zero: false, nice: false, padding: 5 }, axis: { tickCount: 4, format: '~g', labelFlush: true } },
+        y: { field: 'b', type: 'quantitative', title: null, scale: { zero: false, nice: false, padding: 5 }, axis: { tickCount: 4, format: '~g', labelFlush: true } },
+        color,
+      },
+    },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+  };
+  return {
+    id: 'scatter-matrix', title: 'Explored space',
+    caption: (oneD ? `The one coordinate against ${o.label}` : `Every pair of the first ${k} coordinates of the sampled successful individuals (the lower triangle of a scatter matrix: the row names the vertical coordinate, the column the horizontal one)`) +
+      `, coloured by ${o.label} (dark is best, drawn on top): where the optimizer looked, and where it found the good values.`,
+    spec,
+  };
+}
+
+export function utilizationFigure(d: ReportData): Figure {
+  const u = d.utilization;
+  if (u.cells.length === 0) {
+    return { id: 'utilization', title: 'Worker utilization', caption: 'No evaluation times were recorded.', spec: textFigure('Worker utilization', 'no evaluation times recorded') };
+  }
+  const many = u.ranks.length > 40;
+  const height = Math.max(60, Math.min(480, u.ranks.length * 22));
+  const hosts = new Map((d.summary.workers ?? []).map((w) => [w.rank, w.host]));
+  const label = (rank: number) => (hosts.get(rank) ? `${rank} (${hosts.get(rank)})` : String(rank));
+  const values = u.cells.map((c) => ({ ...c, busy: Math.min(1, c.busy), worker: label(c.rank) }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: {
+      text: 'Worker utilization over time',
+      subtitle: `busy fraction per rank in ${secondsText(u.binSeconds)} bins over ${secondsText(u.span)}; mean ${(100 * u.meanBusy).toFixed(1)}%`,
+    },
+    width: WIDTH,
+    height,
+    data: { values },
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 't0', type: 'quantitative', title: 'seconds since the optimizer began', scale: { domain: [0, u.span], nice: false } },
+      x2: { field: 't1' },
+      y: { field: 'worker', type: 'ordinal', title: 'rank (host)', sort: u.ranks.map(label), axis: many ? { labels: false, ticks: false } : {} },
+      color: { field: 'busy', type: 'quantitative', title: 'busy fraction', scale: { domain: [0, 1], scheme: 'blues' }, legend: { format: '.0%', gradientLength: Math.min(160, height) } },
+    },
+  };
+  return {
+    id: 'utilization', title: 'Worker utilization',
+    caption: `The fraction of each ${secondsText(u.binSeconds)} interval that each rank spent evaluating (from each evaluation's start time and duration), ` +
+      `over the ${secondsText(u.span)} from the optimizer's start to the last result. Mean ${(100 * u.meanBusy).toFixed(1)}%. ` +
+      'Pale columns are waits: generation barriers, the optimizer thinking, or too few individuals for every worker.',
+    spec,
+  };
+}
+
+export function failuresFigure(d: ReportData): Figure {
+  const f = d.failures;
+  if (d.evaluations === 0) {
+    return { id: 'failures', title: 'Failures', caption: 'No evaluations were recorded.', spec: textFigure('Failures', 'no evaluations recorded') };
+  }
+  if (f.total === 0) {
+    return {
+      id: 'failures', title: 'Failures',
+      caption: `No failures: all ${d.evaluations} evaluations succeeded.`,
+      spec: textFigure('Failures', `no failures: all ${d.evaluations} evaluations succeeded`),
+    };
+  }
+  // stacked by hand: failed from 0, timed out on top
+  const counts = d.series.flatMap((p) => [
+    ...(p.failed > 0 ? [{ from: p.from, to: p.to, status: 'failed', y0: 0, y1: p.failed }] : []),
+    ...(p.timedOut > 0 ? [{ from: p.from, to: p.to, status: 'timed-out', y0: p.failed, y1: p.failed + p.timedOut }] : []),
+  ]);
+  const top = f.messages.slice(0, TOP_MESSAGES).map((m, i) => ({
+    label: String(i + 1),
+    text: `${m.count} x ${m.message.length > MESSAGE_CHARS ? `${m.message.slice(0, MESSAGE_CHARS - 3)}...` : m.message}${m.variants > 1 ? ` (${m.variants} variants)` : ''}`,
+    n: m.count, status: m.status,
+  }));
+  const statusColor = { domain: ['failed', 'timed-out'], range: ['#d62728', '#ff9f1c'] };
+  const per = d.binned ? 'bin' : d.xLabel === 'generation' ? 'generation' : 'batch of results';
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: 'Failures', subtitle: `${f.total} of ${d.evaluations} evaluations failed or timed out (${(100 * f.total / Math.max(1, d.evaluations)).toFixed(1)}%); top: per ${per}` },
+    vconcat: [
+      {
+        width: WIDTH,
+        height: 180,
+        data: { values: counts },
+        mark: { type: 'rect' },
+        encoding: {
+          x: { ...xAxis(d, 'from'), scale: { nice: false, zero: false, domain: [d.series[0].from, d.series[d.series.length - 1].to] } },
+          x2: { field: 'to' },
+          y: { field: 'y0', type: 'quantitative', title: 'failures', scale: { zero: true }, axis: { tickMinStep: 1 } },
+          y2: { field: 'y1' },
+          color: { field: 'status', type: 'nominal', scale: statusColor, title: 'status', legend: { symbolOpacity: 1 } },
+        },
+      },
+      {
+        // the messages as text over pale bars: axis labels would be cut short (vega guesses text widths)
+        width: WIDTH,
+        height: { step: 24 },
+        title: { text: 'most frequent messages (first line; variants differ only in their numbers)', fontSize: 12, fontWeight: 'normal', anchor: 'start' },
+        data: { values: top },
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: top.map((m) => m.label), title: null, axis: null },
+        },
+        layer: [
+          {
+            mark: { type: 'bar', opacity: 0.3, aria: false },
+            encoding: {
+              x: { field: 'n', type: 'quantitative', title: 'count', axis: { tickMinStep: 1 }, scale: { domain: [0, Math.max(...top.map((m) => m.n)) * 1.08] } },
+              color: { field: 'status', type: 'nominal', scale: statusColor, title: 'status', legend: { symbolOpacity: 1 } },
+            },
+          },
+          {
+            mark: { type: 'text', align: 'left', dx: 5, fontSize: 11, color: '#222' },
+            encoding: { x: { datum: 0, type: 'quantitative' }, text: { field: 'text', type: 'nominal' } },
+          },
+        ],
+      },
+    ],
+    resolve: { scale: { color: 'shared' } },
+  };
+  return {
+    id: 'failures', title: 'Failures',
+    caption: `Failed and timed-out evaluations per ${per} (top), and the ${top.length} most frequent error messages by their first line (bottom; ` +
+      'messages that differ only in their numbers count as one, with their number of variants); the table below lists them with a full example.',
+    spec,
+  };
+}
+
+export function allFigures(d: ReportData): Figure[] {
+  return [fitnessFigure(d), bestSoFarFigure(d), parametersFigure(d), scatterMatrixFigure(d), utilizationFigure(d), failuresFigure(d)];
+}

@@ -1,0 +1,207 @@
+/**
+ * `report DIR` on real runs (a GA, and a steady-state run under mpirun) and on a run with failures
+ * written through the Recorder: every file written, SVGs that parse and hold marks, PNGs of sensible
+ * size, a self-contained page; bounded tables; one-line errors for what is not a results directory.
+ */
+import t, { type Test } from 'tap';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import resvg from '@resvg/resvg-js';
+import { runMain, runMainMpi } from '../helpers/run-main.js';
+import { loadReportData, MAX_SERIES, SAMPLE_TARGET } from '../../src/report/data.js';
+import { writeSyntheticRun } from './fixtures/synthetic-run.js';
+
+const root = mkdtempSync(join(tmpdir(), 'l2l-report-'));
+const FIGURES = ['fitness', 'best-so-far', 'parameters', 'scatter-matrix', 'utilization', 'failures'];
+
+function experiment(name: string, body: string): string {
+  const file = join(root, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\nseed: 5\n${body}`);
+  return file;
+}
+
+/** PNG signature and the IHDR's width and height. */
+function pngSize(file: string): { width: number; height: number } {
+  const b = readFileSync(file);
+  if (!b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) throw new Error(`${file}: no PNG signature`);
+  return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+}
+
+/** Vega's SVG names every mark group by type: class="mark-symbol role-mark ...". */
+function markTypes(svg: string): Set<string> {
+  return new Set([...svg.matchAll(/class="mark-([a-z]+) role-mark/g)].map((m) => m[1]));
+}
+
+function checkReport(t: Test, out: string, stdout: string): Record<string, string> {
+  const svgs: Record<string, string> = {};
+  for (const id of FIGURES) {
+    for (const ext of ['svg', 'png']) {
+      const f = join(out, `${id}.${ext}`);
+      t.ok(existsSync(f), `${id}.${ext} written`);
+      t.match(stdout, `wrote ${f}`, `${id}.${ext} reported`);
+    }
+    const svg = readFileSync(join(out, `${id}.svg`), 'utf8');
+    svgs[id] = svg;
+    t.match(svg, /^<svg [^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/, `${id}.svg is an SVG document`);
+    // resvg parses the XML strictly (roxmltree) and knows the figure's size
+    const parsed = new resvg.Resvg(svg);
+    t.ok(parsed.width > 200 && parsed.height > 50, `${id}.svg parses, ${parsed.width}x${parsed.height}`);
+    t.ok(markTypes(svg).size > 0, `${id}.svg holds marks (${[...markTypes(svg)].join(', ')})`);
+    const png = pngSize(join(out, `${id}.png`));
+    t.ok(png.width >= 400 && png.width <= 6000 && png.height >= 100 && png.height <= 6000, `${id}.png is ${png.width}x${png.height}`);
+    t.ok(Math.abs(png.width / png.height - parsed.width / parsed.height) < 0.05, `${id}.png has the SVG's proportions`);
+  }
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  t.notMatch(html, /<script/i, 'no scripts');
+  t.notMatch(html.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]*"/g, ''), /(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no external URLs');
+  for (const id of FIGURES) t.match(html, `<figure id="fig-${id}"`, `report.html shows ${id}`);
+  return svgs;
+}
+
+t.test('a generational GA run: every figure, fitness as the function value on a log scale', async (t) => {
+  const out = join(root, 'ga');
+  const r = runMain(['run', experiment('ga', 'optimizer: {type: ga, pop_size: 30, tourn_size: 4}\noptimizee: {type: benchmark, preset: Rastrigin10d}\nstop: {generations: 15}\n'), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  t.equal(rep.stderr, '', 'nothing on stderr (no vega warnings)');
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  t.ok(markTypes(svgs.fitness).has('area') && markTypes(svgs.fitness).has('line'), 'fitness: bands and lines');
+  t.match(svgs.fitness, /fitness \(lower is better\)/, 'the function value, lower is better');
+  t.match(svgs.fitness, /log scale/);
+  t.ok(markTypes(svgs['best-so-far']).has('line'));
+  t.ok(markTypes(svgs.parameters).has('symbol') && (svgs.parameters.match(/<path /g) ?? []).length > 300, 'parameters: many points');
+  t.match(svgs.parameters, />coords\[9\]</, 'a panel per coordinate, named');
+  t.match(svgs['scatter-matrix'], />coords\[5\]</);
+  t.notMatch(svgs['scatter-matrix'], />coords\[6\]</, 'at most 6 coordinates in the matrix');
+  t.ok(markTypes(svgs.utilization).has('rect'));
+  t.match(svgs.failures, /no failures/, 'the failures figure says so when there are none');
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.match(html, `<td id="summary-evaluations">${summary.evaluations}`);
+  t.match(html, /id="no-failures"/);
+
+  const d = loadReportData(out);
+  t.match(d.objective, { single: true, minimize: true, log: true, weights: [-1] });
+  t.equal(d.mode, 'generational');
+  t.equal(d.series.length, 15);
+  t.equal(d.evaluations, summary.evaluations);
+  t.equal(d.bestSoFar[d.bestSoFar.length - 1].best, summary.best.fitness[0], 'best so far ends at the best');
+  t.ok(d.series.every((p) => p.best! <= p.median! && p.q1! <= p.median! && p.median! <= p.q3! && p.lo! <= p.q1! && p.q3! <= p.hi!), 'quantiles ordered');
+
+  const only = runMain(['report', out, '--out', join(root, 'ga-svg'), '--format', 'svg']);
+  t.equal(only.code, 0, only.stderr);
+  t.same(readdirSync(join(root, 'ga-svg')).sort(), [...FIGURES.map((f) => `${f}.svg`), 'report.html'].sort(), '--format svg: SVGs and the page only');
+  const small = runMain(['report', out, '--out', join(root, 'ga-png'), '--format', 'png', '--scale', '1']);
+  t.equal(small.code, 0, small.stderr);
+  const big = pngSize(join(out, 'report', 'fitness.png'));
+  const one = pngSize(join(root, 'ga-png', 'fitness.png'));
+  t.ok(Math.abs(one.width * 2 - big.width) <= 2, `--scale 1: half the default size (${one.width} px against ${big.width})`);
+  t.equal(runMain(['report', out, '--scale', '0']).code, 2);
+});
+
+t.test('a steady-state run under mpirun: binned by evaluations, utilization per rank', async (t) => {
+  const out = join(root, 'async');
+  const file = experiment('async', 'optimizer: {type: async-evolution, pop_size: 16, n_islands: 2, migration_interval: 10}\n' +
+    'optimizee: {type: benchmark, preset: Ackley2d, delay: {median_ms: 0.5, sigma: 0.5}}\nstop: {evaluations: 700}\n');
+  const r = await runMainMpi(3, ['run', file, '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  const d = loadReportData(out);
+  t.equal(d.mode, 'steady-state');
+  t.equal(d.xLabel, 'evaluations');
+  t.equal(d.evaluations, 700);
+  if (d.records > MAX_SERIES) {
+    t.ok(d.binned && d.series.length <= 250, `${d.records} records binned into ${d.series.length} points`);
+    t.equal(d.series.reduce((n, p) => n + p.evaluated, 0), 700, 'every evaluation in one bin');
+  }
+  t.same(d.utilization.ranks, [1, 2], 'the worker ranks');
+  t.ok(d.utilization.meanBusy > 0.05 && d.utilization.meanBusy <= 1, `mean busy ${d.utilization.meanBusy}`);
+  t.match(svgs.utilization, />1 \(/, 'rank 1 labelled with its host');
+  t.match(svgs.fitness, /evaluations/);
+});
+
+t.test('a run with failures: counted per generation, messages grouped, tabled', async (t) => {
+  const out = join(root, 'synthetic');
+  const { failures, evaluations } = await writeSyntheticRun(out);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  t.equal(rep.stderr, '');
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  t.ok(markTypes(svgs.failures).has('rect') && markTypes(svgs.failures).has('text'), 'failures per generation and the messages');
+  t.match(svgs.failures, /ValueError: weight matrix is singular/);
+  t.match(svgs.failures, new RegExp(`${failures} of ${evaluations} evaluations failed`));
+  t.match(svgs.fitness, /weighted fitness \(higher is better\)/, 'two objectives: the weighted fitness');
+  t.match(svgs.parameters, />gain</);
+  t.match(svgs.parameters, />w\[2\]</);
+
+  const d = loadReportData(out);
+  t.equal(d.failures.total, failures);
+  t.same(d.failures.messages.map((m) => [m.status, m.count]), [['failed', 15], ['failed', 12], ['timed-out', 6]]);
+  t.equal(d.failures.messages[0].variants, 9, 'messages differing only in numbers are one kind');
+  t.match(d.failures.messages[0].example, /at Network\.step/, 'the whole text kept for the table');
+  t.equal(d.series.reduce((n, p) => n + p.failed + p.timedOut, 0), failures);
+  t.match(d.objective, { single: false, weights: [1, -0.5], minimize: false, log: false });
+  t.same(d.coordNames, ['gain', 'w[0]', 'w[1]', 'w[2]']);
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  t.match(html, /<table id="failure-messages"/);
+  t.match(html, /Traceback \(most recent call last\)/, 'full text in the table');
+  t.match(html, /<td id="summary-failures">33<\/td>/);
+});
+
+t.test('a killed run: a truncated last record is left out, and the page says so', async (t) => {
+  const src = join(root, 'ga');
+  const out = join(root, 'killed');
+  mkdirSync(out, { recursive: true });
+  for (const f of ['summary.json', 'config.json', 'generations.msgpack']) copyFileSync(join(src, f), join(out, f));
+  const gen = join(out, 'generations.msgpack');
+  truncateSync(gen, statSync(gen).size - 100);
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  writeFileSync(join(out, 'summary.json'), JSON.stringify({ ...summary, status: 'running', stopReasons: [] }));
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  const d = loadReportData(out);
+  t.equal(d.records, 14, 'the 14 complete generations');
+  t.ok(d.truncated && d.truncated.bytesIgnored > 100);
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  t.match(html, /ends in an incomplete record/);
+  t.match(html, /summary\.json says <b>running<\/b>/);
+});
+
+t.test('samples stay bounded on a long run', async (t) => {
+  const out = join(root, 'long');
+  const r = runMain(['run', experiment('long', 'optimizer: {type: ga, pop_size: 200, tourn_size: 4}\noptimizee: {type: benchmark, preset: Ackley2d}\nstop: {generations: 600}\n'), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const d = loadReportData(out);
+  t.ok(d.evaluations > 2 * SAMPLE_TARGET, `${d.evaluations} evaluations`);
+  t.ok(d.samples.length <= SAMPLE_TARGET * 1.1 && d.samples.length >= SAMPLE_TARGET * 0.9, `${d.samples.length} samples`);
+  t.same(loadReportData(out).samples.map((s) => s.evaluation), d.samples.map((s) => s.evaluation), 'the same sample every time');
+  t.ok(d.binned && d.series.length <= 250 && d.xLabel === 'generation', `600 generations binned into ${d.series.length} points`);
+  t.equal(d.series.reduce((n, p) => n + p.evaluated, 0), d.evaluations);
+});
+
+t.test('not a results directory: one line, exit 2', async (t) => {
+  const missing = runMain(['report', join(root, 'nowhere')]);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /^error: report: no such directory: .*nowhere\n$/);
+  const foreign = join(root, 'foreign');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'notes.txt'), 'hello');
+  const r = runMain(['report', foreign]);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: report: .*foreign is not a results directory \(no summary\.json, config\.json or generations\.msgpack\)\n$/);
+  writeFileSync(join(foreign, 'summary.json'), '{"name": "x", "status": "completed"}');
+  writeFileSync(join(foreign, 'config.json'), '{"space": []}');
+  writeFileSync(join(foreign, 'generations.msgpack'), 'not msgpack at all');
+  const bad = runMain(['report', foreign]);
+  t.equal(bad.code, 2);
+  t.match(bad.stderr, /^error: report: .*generations\.msgpack: /);
+  t.equal(bad.stderr.trim().split('\n').length, 1);
+  t.equal(runMain(['report']).code, 2);
+  t.equal(runMain(['report', foreign, '--format', 'gif']).code, 2);
+  t.match(runMain(['report', '--help']).stdout, /usage: node dist\/main.js report RESULTS_DIR/);
+  t.match(runMain(['help', 'report']).stdout, /usage: node dist\/main.js report/);
+});
