@@ -14,7 +14,7 @@ fi
 log=$(mktemp)
 npx tap --reporter=tap "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-totals=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
+totals=$(grep -aE '^# \{ total: [0-9]+' "$log" | tail -n 1)
 rm -f "$log"
 if [ -z "$totals" ]; then
   echo "tap printed no totals (exit $status)"

@@ -68,6 +68,7 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     optimizee: { type: oeType, ...oeParams, ...(w ? { weights: w } : {}) },
     stop: top.stop,
     dispatch: top.dispatch,
+    checkpoint: top.checkpoint,
   };
   // Building the model once here catches what only construction can check (data files, dimensions).
   let mode: string;

@@ -16,12 +16,14 @@ import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, UsageError } from './exit-codes.js';
 import { openJob, type Job, type JobMode } from './job.js';
-import { ConfigError, loadExperiment } from './load-config.js';
+import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
+import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
 import { budgetText, preview } from './preview.js';
 import { version } from './version.js';
 
 export const RUN_HELP = `usage: node dist/main.js run EXPERIMENT.yaml [options]
        launch/mpirun.sh -n N node dist/main.js run EXPERIMENT.yaml [options]
+       launch/mpirun.sh -n N node dist/main.js run --resume DIR [EXPERIMENT.yaml] [options]
 
 Runs the experiment: rank 0 hosts the optimizer, ranks 1..N-1 the simulations (one rank does both).
 
@@ -32,6 +34,11 @@ options:
   --quiet            no progress display
   --transport T      auto (default: MPI under mpirun, in-process otherwise), mpi or local
   --dry-run          print the resolved configuration and the first individuals, and stop
+  --resume DIR       continue the run in DIR from its last checkpoint (after a kill, a time limit,
+                     Ctrl-C, or to extend a finished run): nothing evaluated is evaluated again, and
+                     the trajectory is the one an uninterrupted run gives. With EXPERIMENT.yaml, its
+                     stop, dispatch and checkpoint keys replace the run's (a larger budget, say);
+                     any other difference is refused. Any number of ranks.
   --log-level L      run.log detail: ${LOG_LEVELS.join(', ')} (default info; debug adds a line
                      per generation and every failure)
   -h, --help         this help
@@ -50,6 +57,7 @@ interface RunOptions {
   transport: JobMode;
   dryRun: boolean;
   logLevel: LogLevel;
+  resume?: string;
 }
 
 function parseRunArgs(args: string[]): RunOptions | null {
@@ -66,6 +74,7 @@ function parseRunArgs(args: string[]): RunOptions | null {
         transport: { type: 'string', default: 'auto' },
         'dry-run': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
+        resume: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,7 +83,15 @@ function parseRunArgs(args: string[]): RunOptions | null {
   }
   const { values: v, positionals } = parsed;
   if (v.help) return null;
-  if (positionals.length !== 1) throw new UsageError(`run: expected one experiment file, got ${positionals.length} (see run --help)`);
+  const resume = v.resume;
+  if (resume !== undefined) {
+    if (positionals.length > 1) throw new UsageError(`run --resume: expected at most one experiment file, got ${positionals.length} (see run --help)`);
+    if (v.out !== undefined) throw new UsageError('run --resume DIR: the results stay in DIR; --out does not apply');
+    if (v.force) throw new UsageError('run --resume DIR: --force does not apply (the run in DIR is continued, not overwritten)');
+    if (v['dry-run']) throw new UsageError('run --resume DIR: --dry-run does not apply');
+  } else if (positionals.length !== 1) {
+    throw new UsageError(`run: expected one experiment file, got ${positionals.length} (see run --help)`);
+  }
   const seed = v.seed === undefined ? undefined : Number(v.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
     throw new UsageError(`run: --seed: got ${JSON.stringify(v.seed)}, expected an integer in [0, 2^32)`);
@@ -84,22 +101,41 @@ function parseRunArgs(args: string[]): RunOptions | null {
   }
   const logLevel = v['log-level'];
   if (!isLogLevel(logLevel)) throw new UsageError(`run: --log-level: got ${JSON.stringify(logLevel)}, expected one of ${LOG_LEVELS.join(', ')}`);
-  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'], logLevel };
+  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'], logLevel, resume };
 }
 
 type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
 
 /** Rank 0's validation of everything that can be wrong before anything runs. */
-function prepare(opts: RunOptions): Prepared {
+function prepare(opts: RunOptions): Prepared & { resumePoint?: ResumePoint } {
   try {
+    if (opts.resume !== undefined) {
+      const resumePoint = readResumePoint(opts.resume);
+      return { experiment: resumedExperiment(resumePoint.checkpoint, opts), outDir: opts.resume, resumePoint };
+    }
     const experiment = loadExperiment(opts.file, opts.seed);
     const outDir = opts.out ?? join('results', experiment.name);
     Recorder.open(outDir, { force: opts.force });
     return { experiment, outDir };
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof ResultsDirError) return { error: err.message };
+    if (err instanceof ConfigError || err instanceof ResultsDirError || err instanceof ResumeError) return { error: err.message };
     throw err;
   }
+}
+
+/** The experiment a resumed run continues: the checkpoint's, with the budget of EXPERIMENT.yaml if given. */
+function resumedExperiment(cp: Checkpoint, opts: RunOptions): ResolvedExperiment {
+  const before = cp.experiment;
+  if (opts.seed !== undefined && opts.seed !== before.seed) throw new ConfigError(`--seed ${opts.seed}: the run in ${opts.resume} has seed ${before.seed}; a resumed run keeps it`);
+  if (opts.file === undefined) return before;
+  const raw = readExperimentFile(opts.file);
+  const hasSeed = raw !== null && typeof raw === 'object' && 'seed' in raw;
+  const now = resolveExperiment(raw, opts.file, hasSeed ? undefined : before.seed);
+  const changes = unsafeChanges(before, now);
+  if (changes.length > 0) {
+    throw new ConfigError(`${opts.file}: differs from the run in ${opts.resume} beyond what a resumed run may change (${SAFE_TO_CHANGE.join(', ')}): ${changes.join('; ')}`);
+  }
+  return { ...before, stop: now.stop, dispatch: now.dispatch, checkpoint: now.checkpoint };
 }
 
 export async function runCommand(args: string[]): Promise<number> {
@@ -120,15 +156,16 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   let code: number = EXIT.internal;
   try {
-    const mine = job.rank === 0 ? encode(prepare(opts)) : null;
-    const prepared = decode(await job.share(mine)) as Prepared;
+    const local = job.rank === 0 ? prepare(opts) : null;
+    const { resumePoint, ...shared } = local ?? {}; // the checkpoint stays on rank 0
+    const prepared = decode(await job.share(local ? encode(shared) : null)) as Prepared;
     if ('error' in prepared) {
       if (job.rank === 0) process.stderr.write(`error: ${prepared.error}\n`);
       code = EXIT.usage;
       return code;
     }
     const system = new ActorSystem(job.transport, systemClock);
-    code = job.rank === 0 ? await coordinate(job, system, prepared, opts, started) : await work(job, system, opts.logLevel);
+    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started) : await work(job, system, opts.logLevel);
     return code;
   } catch (err) {
     process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -139,22 +176,26 @@ export async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string }, opts: RunOptions, started: number): Promise<number> {
+async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number): Promise<number> {
   const exp = p.experiment;
   const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
   process.stdout.write(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})\n`);
+  const cp = p.resumePoint?.checkpoint;
+  if (cp && p.resumePoint) {
+    process.stdout.write(`resuming ${p.outDir}: checkpoint ${cp.seq} (${cp.counters.generations} generations, ${cp.counters.evaluations} evaluations), then ${p.resumePoint.events.length} logged events replayed\n`);
+  }
   const logSink = new LogSink();
   system.spawn(LOG_ACTOR, logSink.behaviour);
   const log = createLogger({ rank: 0, host: job.transport.host, level: opts.logLevel, sink: (line) => logSink.write(line) });
   const coordinator = new Coordinator({
-    system, experiment: exp, outDir: p.outDir, force: true, version: version(), log, logSink,
+    system, experiment: exp, outDir: p.outDir, force: true, version: version(), log, logSink, resume: p.resumePoint,
     progress: progressMode(opts.quiet, process.env, process.stderr.isTTY === true),
     startupSeconds: (performance.now() - started) / 1000,
   });
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals > 1) job.abort(EXIT.interrupted);
-    process.stderr.write(`\n${sig}: stopping after the evaluations in flight (again to abort)\n`);
+    process.stderr.write(`\n${sig}: stopping after the evaluations in flight (again to abort); continue later with: ${resumeCommand(p.outDir)}\n`);
     log.warn({ signal: sig }, 'signal: stopping after the evaluations in flight');
     coordinator.interrupt(`interrupted by ${sig}`);
   };
@@ -207,7 +248,12 @@ function describe(s: Summary, dir: string): string {
     lines.push(`best weighted fitness ${s.best.weightedFitness.toPrecision(6)} (fitness [${s.best.fitness.map((f) => f.toPrecision(6)).join(', ')}]) at generation ${s.best.generation}, index ${s.best.index}`);
   }
   lines.push(`results: ${dir}/ (summary.json, trajectory.h5, generations.msgpack, config.json, run.log)`);
+  if (s.status === 'interrupted') lines.push(`continue it with: ${resumeCommand(dir)}`);
   return lines.join('\n') + '\n';
+}
+
+export function resumeCommand(dir: string): string {
+  return `node dist/main.js run --resume ${/^[\w./-]+$/.test(dir) ? dir : JSON.stringify(dir)}`;
 }
 
 /** --dry-run: nothing starts (no MPI, no results directory); under mpirun only rank 0 prints. */

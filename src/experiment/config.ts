@@ -24,6 +24,13 @@ export const dispatchSchema = z.strictObject({
   batch: z.number().int().min(1).max(65536).optional().describe('fixed individuals per message (multi-instance mode: the width of a batched kernel, n_inner_params); overrides the adaptive size'),
 });
 
+export const checkpointSchema = z.strictObject({
+  every_generations: z.number().int().min(1).max(1_000_000).default(1).describe('generational optimizers: a checkpoint after this many generations'),
+  every_evaluations: z.number().int().min(1).max(1_000_000_000).default(1000).describe('asynchronous optimizers: a checkpoint after this many evaluations'),
+  every_seconds: z.number().positive().default(60).describe('and at least this often (checked when results are told)'),
+  min_seconds: z.number().min(0).default(1).describe('but not more often than this (each checkpoint is fsynced; in between, the event log keeps every result, so a resume still continues from the last generation); 0: strictly every generation'),
+});
+
 export const experimentSchema = z.strictObject({
   name: z.string().regex(NAME_PATTERN, 'a name of letters, digits, ".", "_" or "-", starting with a letter or digit').describe('the experiment\'s name; results go to results/<name> unless --out'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional().describe('experiment seed; chosen at random and recorded when absent'),
@@ -31,11 +38,13 @@ export const experimentSchema = z.strictObject({
   optimizee: z.looseObject({ type: z.string() }).describe('{type, weights?, ...settings}: the model to optimize (below)'),
   stop: stopSchema.describe('the budget: at least one of generations, evaluations, seconds; the run ends at the first reached'),
   dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }).describe('how individuals are farmed out to the worker ranks'),
+  checkpoint: checkpointSchema.default({ every_generations: 1, every_evaluations: 1000, every_seconds: 60, min_seconds: 1 }).describe('how often the run saves what --resume continues from; between checkpoints every result is in the event log, so nothing is lost either way'),
 });
 
 export type ExperimentFile = z.output<typeof experimentSchema>;
 export type StopConfig = z.output<typeof stopSchema>;
 export type DispatchConfig = z.output<typeof dispatchSchema>;
+export type CheckpointConfig = z.output<typeof checkpointSchema>;
 
 /** The configuration after validation and defaults: what is recorded and sent to every rank. */
 export interface ResolvedExperiment {
@@ -45,4 +54,5 @@ export interface ResolvedExperiment {
   optimizee: { type: string; weights?: number[] } & Record<string, unknown>;
   stop: StopConfig;
   dispatch: DispatchConfig;
+  checkpoint: CheckpointConfig;
 }

@@ -12,12 +12,13 @@ import type { Address, ActorSystem } from '../runtime/actor-system.js';
 import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
 import { Dispatcher } from './dispatcher.js';
-import { OptimizerActor } from './optimizer-actor.js';
+import { OptimizerActor, type Persistence } from './optimizer-actor.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
 import { WorkerHost, type ReadyBody, type SetupBody } from './worker-host.js';
 import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
 import { writeTrajectory } from '../results/trajectory-h5.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeCheckpoint, encodeEvent, type ResumePoint } from './checkpoint.js';
 
 export interface CoordinatorOptions {
   system: ActorSystem;
@@ -32,6 +33,8 @@ export interface CoordinatorOptions {
   /** Rank 0's run log, and the sink that gathers every rank's lines into run.log. */
   log?: Logger;
   logSink?: LogSink;
+  /** Continue the run in outDir from its checkpoint (run --resume) instead of starting one. */
+  resume?: ResumePoint;
 }
 
 interface Parts {
@@ -48,6 +51,8 @@ export class Coordinator {
   private actor: OptimizerActor | null = null;
   private interruptedBy: string | null = null;
   private readonly log: Logger;
+  private checkpoints = 0;
+  private checkpointSeconds = 0;
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.log = opts.log ?? silentLogger;
@@ -70,7 +75,8 @@ export class Coordinator {
       ...this.describe(parts, actor, dispatcher),
       status, stopReasons: reasons,
       wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds },
+      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds, checkpointSeconds: this.checkpointSeconds },
+      checkpoints: this.checkpoints,
     });
     parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
     const tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
@@ -79,6 +85,7 @@ export class Coordinator {
     evaluationSeconds = (system.clock.now() - tRun) / 1000; // first dispatch to last result told
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
     dispatcher.cancelQueued();
+    if (out.status !== 'failed') actor.checkpoint(); // a finished run can be continued with a larger budget
     await this.endWorkers(parts.self, parts.workerRanks);
     this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
     this.opts.logSink?.detach();
@@ -107,10 +114,13 @@ export class Coordinator {
     const space = optimizee.space;
     const weights = exp.optimizee.weights ?? [...optimizee.weights];
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
-    const recorder = Recorder.open(outDir, { force });
+    const resume = this.opts.resume;
+    const recorder = resume ? Recorder.resume(outDir, resume.checkpoint.journalBytes) : Recorder.open(outDir, { force });
     recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size });
     this.opts.logSink?.open((text) => recorder.appendLog(text));
-    this.log.info({ name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size, dim: space.dim, outDir, version }, 'run started');
+    const fields = { name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size, dim: space.dim, outDir, version };
+    if (resume) this.log.info({ ...fields, checkpoint: resume.checkpoint.seq, ...resume.checkpoint.counters, eventsAfterCheckpoint: resume.events.length }, 'run resumed');
+    else this.log.info(fields, 'run started');
     const self = system.spawn('coordinator', () => {});
     const workerRanks = system.size > 1 ? Array.from({ length: system.size - 1 }, (_, i) => i + 1) : [0];
     if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log }).behaviour);
@@ -137,14 +147,42 @@ export class Coordinator {
         if (this.log.isLevelEnabled('debug')) this.log.debug({ generation: rec.generation, ...rec.stats }, 'generation told');
       },
       progress: (s) => progress.update(s),
+      persist: this.persistence(p.recorder),
     });
     actor = this.actor = a;
+    const resume = this.opts.resume;
+    if (resume) {
+      if (resume.eventsBytes > 0) p.recorder.continueEvents(resume.eventsBytes);
+      else p.recorder.startEvents(resume.checkpoint.seq);
+      a.resume(resume.checkpoint, resume.events);
+    } else {
+      a.checkpoint(); // the first: before anything is asked
+    }
     system.onError = (err, msg) => {
       const reason = `${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`;
       this.log.error({ err, message: msg.type, from: msg.from.rank }, 'run failed');
       a.failRun(reason);
     };
     return { actor: a, dispatcher, progress };
+  }
+
+  /** Events and checkpoints of the optimizer actor, to the recorder's files. */
+  private persistence(recorder: Recorder): Persistence {
+    const { experiment: exp, version } = this.opts;
+    let seq = this.opts.resume?.checkpoint.seq ?? 0;
+    return {
+      event: (e) => recorder.appendEvent(encodeEvent(e)),
+      checkpoint: (state) => {
+        seq++;
+        const t0 = performance.now();
+        recorder.writeCheckpoint(encodeCheckpoint({
+          format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, seq, software: version, experiment: exp, journalBytes: recorder.journalBytes, ...state,
+        }), seq);
+        this.checkpointSeconds += (performance.now() - t0) / 1000;
+        this.checkpoints++;
+      },
+      every: { generations: exp.checkpoint.every_generations, evaluations: exp.checkpoint.every_evaluations, seconds: exp.checkpoint.every_seconds, min_seconds: exp.checkpoint.min_seconds },
+    };
   }
 
   private describe(p: Parts, actor: OptimizerActor, dispatcher: Dispatcher) {

@@ -28,6 +28,8 @@ export class GenerationBuffer implements Evaluations {
   received = 0;
   readonly block: JobBlock;
   private readonly done: Uint8Array;
+  /** A resumed run's block of the rows still missing, and the buffer row of each of its rows. */
+  private rest: { block: JobBlock; rows: Int32Array } | null = null;
 
   constructor(
     gen: Generation,
@@ -59,14 +61,58 @@ export class GenerationBuffer implements Evaluations {
     return this.received >= this.n;
   }
 
+  /** Whether a batch's results belong to this buffer. */
+  owns(b: ResultBatch): boolean {
+    return b.block === this.block || b.block === this.rest?.block;
+  }
+
+  /** The buffer rows of a batch, when they are not simply offset .. offset + n (a resumed run's rest). */
+  rowsOf(b: ResultBatch): Int32Array | null {
+    return this.rest && b.block === this.rest.block ? this.rest.rows.subarray(b.offset, b.offset + b.n) : null;
+  }
+
+  /** Which rows have their result (a copy), for a checkpoint. */
+  doneMask(): Uint8Array {
+    return this.done.slice();
+  }
+
+  /** Marks rows whose results were told before a checkpoint (a resumed steady-state run). */
+  markDone(mask: Uint8Array): void {
+    for (let k = 0; k < this.n; k++) {
+      if (mask[k] && !this.done[k]) {
+        this.done[k] = 1;
+        this.received++;
+      }
+    }
+  }
+
+  /** The rows still without a result, as a block of their own (a resumed run dispatches only these). */
+  missingBlock(): JobBlock | null {
+    const rows: number[] = [];
+    for (let k = 0; k < this.n; k++) if (!this.done[k]) rows.push(k);
+    if (rows.length === 0) return null;
+    if (rows.length === this.n) return this.block;
+    const dim = this.dim;
+    const r = Int32Array.from(rows);
+    const x = new Float64Array(r.length * dim);
+    r.forEach((k, i) => x.set(this.x.subarray(k * dim, (k + 1) * dim), i * dim));
+    const block: JobBlock = { generation: this.generation, index: r.map((k) => this.index[k]), seed: Uint32Array.from(r, (k) => this.seed[k]), x };
+    this.rest = { block, rows: r };
+    return block;
+  }
+
   /** Stores a batch's rows; returns how many were new (stale or repeated rows are ignored). */
   accept(b: ResultBatch): number {
+    return this.owns(b) ? this.acceptAt(b, this.rowsOf(b)) : 0;
+  }
+
+  /** Stores a batch's rows at buffer rows `map` (or offset .. offset + n); also for replayed results. */
+  acceptAt(b: Omit<ResultBatch, 'block'>, map: Int32Array | null): number {
     const nObj = this.weights.length;
     if (b.nObj !== nObj) throw new Error(`rank ${b.rank} returned ${b.nObj} fitness values per individual, expected ${nObj}`);
-    if (b.block !== this.block) return 0;
     let counted = 0;
     for (let i = 0; i < b.n; i++) {
-      const k = b.offset + i;
+      const k = map ? map[i] : b.offset + i;
       if (this.done[k]) continue;
       this.done[k] = 1;
       counted++;
@@ -88,6 +134,30 @@ export class GenerationBuffer implements Evaluations {
     }
     this.received += counted;
     return counted;
+  }
+
+  /** Rows `rows` as a buffer of their own (copies), for telling and recording a non-contiguous set. */
+  subset(rows: Int32Array): GenerationBuffer {
+    const dim = this.dim;
+    const nObj = this.nObj;
+    const x = new Float64Array(rows.length * dim);
+    rows.forEach((k, i) => x.set(this.x.subarray(k * dim, (k + 1) * dim), i * dim));
+    const sub = new GenerationBuffer({ generation: this.generation, index: rows.map((k) => this.index[k]), x }, dim, this.weights, () => 0);
+    rows.forEach((k, i) => {
+      sub.seed[i] = this.seed[k];
+      sub.fitness.set(this.fitness.subarray(k * nObj, (k + 1) * nObj), i * nObj);
+      sub.weighted[i] = this.weighted[k];
+      sub.status[i] = this.status[k];
+      sub.seconds[i] = this.seconds[k];
+      sub.started[i] = this.started[k];
+      sub.rank[i] = this.rank[k];
+      sub.done[i] = this.done[k];
+      if (this.errors[k] !== undefined) sub.errors[i] = this.errors[k];
+      const o = this.outputs?.[k];
+      if (o) (sub.outputs ??= new Array(rows.length))[i] = o;
+    });
+    sub.received = rows.reduce((n, k) => n + this.done[k], 0);
+    return sub;
   }
 
   toRecord(stats: Record<string, number>): GenerationRecord {

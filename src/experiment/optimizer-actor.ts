@@ -9,15 +9,30 @@
  */
 import { createActor, type Actor } from 'xstate';
 import { STATUS_CODES } from '../core/fitness.js';
-import type { OptimizerCore } from '../core/optimizer.js';
+import type { OptimizerCore, SteadyStateCore } from '../core/optimizer.js';
 import type { Space } from '../core/space.js';
 import { hashSeed } from '../math/rng.js';
 import type { Clock } from '../runtime/clock.js';
 import type { StopConfig } from './config.js';
-import type { Dispatcher, JobBlock, ResultBatch } from './dispatcher.js';
+import type { Dispatcher, ResultBatch } from './dispatcher.js';
 import { GenerationBuffer } from './generation-buffer.js';
 import { optimizerMachine, type OptimizerDriver, type OptimizerOutput } from './optimizer-machine.js';
 import type { Best, GenerationRecord } from './recorder.js';
+import { askHash, type Checkpoint, type RunEvent } from './checkpoint.js';
+
+/** What a checkpoint holds of the optimizer actor (the recorder adds the rest). */
+export type ActorState = Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>;
+
+/** Where the actor's events and checkpoints go, and how often checkpoints are taken. */
+export interface Persistence {
+  event(e: RunEvent): void;
+  checkpoint(state: ActorState): void;
+  /**
+   * A checkpoint once generations told (generational) or evaluations told (steady) reach their count
+   * and min_seconds have passed since the last, or once `seconds` have passed.
+   */
+  every: { generations: number; evaluations: number; seconds: number; min_seconds: number };
+}
 
 export interface OptimizerActorDeps {
   core: OptimizerCore;
@@ -31,6 +46,7 @@ export interface OptimizerActorDeps {
   capacity: number;
   record(rec: GenerationRecord): void;
   progress(state: { generation: number; evaluations: number; failures: number; best: number }): void;
+  persist?: Persistence;
 }
 
 export class OptimizerActor implements OptimizerDriver {
@@ -41,15 +57,22 @@ export class OptimizerActor implements OptimizerDriver {
   best: Best | null = null;
   readonly mode: OptimizerDriver['mode'];
   private pending: GenerationBuffer | null = null;
-  private readonly open = new Map<JobBlock, GenerationBuffer>();
+  /** Steady state: asks with rows not yet told, by ask number. */
+  private readonly open = new Map<number, GenerationBuffer>();
   private arrived: ResultBatch[] = [];
   private asked = 0;
-  private readonly started: number;
+  private started: number;
+  /** Replaying a resumed run's events: nothing is dispatched, logged again or checkpointed. */
+  private replaying = false;
+  /** A resumed run still has to dispatch the rows of its open asks that have no result. */
+  private resumed = false;
+  private lastCheckpoint = { generations: 0, evaluations: 0, time: 0 };
   private readonly actor: Actor<typeof optimizerMachine>;
 
   constructor(private readonly deps: OptimizerActorDeps) {
     this.mode = deps.core.mode;
     this.started = deps.clock.now();
+    this.lastCheckpoint.time = this.started;
     this.actor = createActor(optimizerMachine, { input: { driver: this } });
   }
 
@@ -67,9 +90,11 @@ export class OptimizerActor implements OptimizerDriver {
 
   /** Entry point for the dispatcher's results. */
   accept(batch: ResultBatch): void {
-    const buf = this.mode === 'steady-state' ? this.open.get(batch.block) : this.pending;
+    const buf = this.mode === 'steady-state' ? this.open.get(batch.block.generation) : this.pending;
     const counted = buf?.accept(batch) ?? 0; // nothing open for it: stale results after a stop
     if (counted === 0) return;
+    const { offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs } = batch;
+    this.deps.persist?.event({ kind: 'results', generation: batch.block.generation, rows: buf!.rowsOf(batch), offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs });
     if (this.mode === 'steady-state') this.arrived.push(batch);
     this.actor.send({ type: 'results', count: counted });
   }
@@ -83,8 +108,15 @@ export class OptimizerActor implements OptimizerDriver {
   }
 
   askGeneration(): number {
+    if (this.pending) {
+      // resumed: the generation asked before the interruption, some of its results already in
+      const missing = this.pending.missingBlock();
+      if (missing) this.deps.dispatcher.submit(missing);
+      return this.pending.n - this.pending.received;
+    }
     const buf = this.buffer(this.deps.core.ask());
     this.pending = buf;
+    this.logAsk(buf);
     this.deps.dispatcher.submit(buf.block);
     return buf.n;
   }
@@ -95,28 +127,134 @@ export class OptimizerActor implements OptimizerDriver {
     if (this.deps.core.mode !== 'generational') throw new Error('tellGeneration on a steady-state core');
     const coreStats = this.deps.core.tell(buf);
     this.told(buf, 0, buf.n, coreStats);
+    this.maybeCheckpoint();
+  }
+
+  redispatch(): void {
+    if (!this.resumed) return;
+    this.resumed = false;
+    for (const buf of this.open.values()) {
+      const missing = buf.missingBlock();
+      if (missing) this.deps.dispatcher.submit(missing);
+    }
   }
 
   fill(): void {
+    this.redispatch();
     let n = this.deps.capacity - this.outstanding();
     if (this.deps.stop.evaluations !== undefined) n = Math.min(n, this.deps.stop.evaluations - this.asked);
     if (n <= 0) return;
-    const buf = this.buffer(this.deps.core.ask(n));
-    this.open.set(buf.block, buf);
-    this.asked += buf.n;
+    const buf = this.askSteady(n);
     this.deps.dispatcher.submit(buf.block);
   }
 
   tellArrived(): void {
     const batches = this.arrived;
     this.arrived = [];
-    for (const b of batches) {
-      const buf = this.open.get(b.block);
-      if (!buf) continue;
-      const coreStats = this.deps.core.tell(buf.slice(b.offset, b.n));
-      this.told(buf, b.offset, b.n, coreStats);
-      if (buf.complete) this.open.delete(b.block);
+    for (const b of batches) this.tellBatch(b.block.generation, this.open.get(b.block.generation)?.rowsOf(b) ?? null, b.offset, b.n);
+    this.maybeCheckpoint();
+  }
+
+  /** Steady state: tells the rows of one result batch (rows, or offset .. offset + n of its ask). */
+  private tellBatch(generation: number, rows: Int32Array | null, offset: number, n: number): void {
+    const buf = this.open.get(generation);
+    if (!buf) return;
+    const [src, at] = rows ? [buf.subset(rows), 0] : [buf, offset];
+    const coreStats = this.deps.core.tell(src.slice(at, n));
+    this.told(src, at, n, coreStats);
+    if (buf.complete) this.open.delete(generation);
+  }
+
+  private askSteady(n: number): GenerationBuffer {
+    const buf = this.buffer((this.deps.core as SteadyStateCore).ask(n));
+    this.open.set(buf.generation, buf);
+    this.asked += buf.n;
+    this.logAsk(buf);
+    return buf;
+  }
+
+  private logAsk(buf: GenerationBuffer): void {
+    if (this.deps.persist && !this.replaying) this.deps.persist.event({ kind: 'ask', generation: buf.generation, n: buf.n, hash: askHash(buf.index, buf.x) });
+  }
+
+  /** The state a checkpoint holds, at a quiet point (after a tell). */
+  state(): ActorState {
+    const { core, clock } = this.deps;
+    return {
+      core: core.snapshot(),
+      counters: { generations: this.generations, evaluations: this.evaluations, failures: this.failures, asked: this.asked, elapsedSeconds: (clock.now() - this.started) / 1000 },
+      best: this.best,
+      open: [...this.open.values()].map((b) => ({ generation: b.generation, index: b.index, x: b.x, done: b.doneMask() })),
+    };
+  }
+
+  /**
+   * Takes a checkpoint now (the run's start, and its end). Only at a quiet point: with a generation
+   * in progress or results not yet told, the event log keeps them and the last checkpoint stays.
+   */
+  checkpoint(): void {
+    if (!this.deps.persist || this.replaying || this.pending || this.arrived.length > 0) return;
+    this.deps.persist.checkpoint(this.state());
+    this.lastCheckpoint = { generations: this.generations, evaluations: this.evaluations, time: this.deps.clock.now() };
+  }
+
+  private maybeCheckpoint(): void {
+    const p = this.deps.persist;
+    if (!p || this.replaying) return;
+    const last = this.lastCheckpoint;
+    const due = this.mode === 'generational'
+      ? this.generations - last.generations >= p.every.generations
+      : this.evaluations - last.evaluations >= p.every.evaluations;
+    const elapsed = (this.deps.clock.now() - last.time) / 1000;
+    if ((due && elapsed >= p.every.min_seconds) || elapsed >= p.every.seconds) this.checkpoint();
+  }
+
+  /**
+   * Continues a run from its checkpoint: the core and counters restored, then every event logged
+   * after it replayed through the same steps the run took (the core is deterministic given its
+   * snapshot, which each replayed ask verifies), so nothing evaluated is evaluated again. Call
+   * before run(); the first ask or fill then dispatches only what has no result.
+   */
+  resume(cp: Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>, events: readonly RunEvent[]): void {
+    const { core, clock } = this.deps;
+    core.restore(cp.core);
+    ({ generations: this.generations, evaluations: this.evaluations, failures: this.failures, asked: this.asked } = cp.counters);
+    this.best = cp.best;
+    this.started = clock.now() - cp.counters.elapsedSeconds * 1000;
+    this.lastCheckpoint = { generations: this.generations, evaluations: this.evaluations, time: clock.now() };
+    for (const o of cp.open) {
+      const buf = this.buffer({ generation: o.generation, index: o.index, x: o.x });
+      buf.markDone(o.done);
+      this.open.set(buf.generation, buf);
     }
+    this.replaying = true;
+    try {
+      for (const e of events) this.replay(e);
+    } finally {
+      this.replaying = false;
+    }
+    this.resumed = this.mode === 'steady-state';
+  }
+
+  private replay(e: RunEvent): void {
+    const { core } = this.deps;
+    if (e.kind === 'ask') {
+      let buf: GenerationBuffer;
+      if (core.mode === 'generational') {
+        if (this.pending?.complete) this.tellGeneration(); // the run told it before asking again
+        buf = this.pending = this.buffer(core.ask());
+      } else {
+        buf = this.askSteady(e.n);
+      }
+      if (buf.generation !== e.generation || buf.n !== e.n || askHash(buf.index, buf.x) !== e.hash) {
+        throw new Error(`resume: the optimizer asked other individuals than before the interruption (generation ${e.generation}): the program, its dependencies or the optimizer changed since the run started`);
+      }
+      return;
+    }
+    const buf = core.mode === 'generational' ? this.pending : this.open.get(e.generation);
+    if (!buf || buf.generation !== e.generation) throw new Error(`resume: results for generation ${e.generation}, which is not open: events.msgpack does not follow checkpoint.msgpack`);
+    const counted = buf.acceptAt(e, e.rows);
+    if (counted > 0 && core.mode === 'steady-state') this.tellBatch(e.generation, e.rows, e.offset, e.n);
   }
 
   outstanding(): number {

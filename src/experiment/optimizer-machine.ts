@@ -23,6 +23,8 @@ export interface OptimizerDriver {
   fill(): void;
   /** Steady state: tells the core every result that arrived since the last call, and records them. */
   tellArrived(): void;
+  /** A resumed steady-state run: dispatches the asked rows that have no result (no-op otherwise). */
+  redispatch(): void;
   /** Steady state: individuals asked and not yet told. */
   outstanding(): number;
   /** Why the run should end now (budget spent, target reached, core converged); empty to go on. */
@@ -62,6 +64,7 @@ export const optimizerMachine = setup({
     })),
     tell: ({ context }) => context.driver.tellGeneration(),
     fill: ({ context }) => context.driver.fill(),
+    redispatch: ({ context }) => context.driver.redispatch(),
     tellArrived: ({ context }) => context.driver.tellArrived(),
     checkBudget: assign(({ context }) => ({ reasons: context.driver.stopReasons() })),
     complete: assign({ status: 'completed' as RunStatus }),
@@ -74,6 +77,7 @@ export const optimizerMachine = setup({
   guards: {
     steady: ({ context }) => context.driver.mode === 'steady-state',
     drained: ({ context }) => context.driver.outstanding() === 0,
+    resumedDraining: ({ context }) => context.reasons.length > 0 && context.driver.mode === 'steady-state' && context.driver.outstanding() > 0,
     generationComplete: ({ context }) => context.received >= context.expected,
     budgetSpent: ({ context }) => context.reasons.length > 0,
   },
@@ -82,7 +86,17 @@ export const optimizerMachine = setup({
   initial: 'idle',
   context: ({ input }) => ({ driver: input.driver, expected: 0, received: 0, status: 'running', reasons: [] }),
   states: {
-    idle: { on: { start: [{ guard: 'steady', target: 'steady' }, { target: 'asking' }] } },
+    idle: { on: { start: 'starting' } },
+    // a resumed run may already have spent its budget (or its core converged): nothing more to ask
+    starting: {
+      entry: 'checkBudget',
+      always: [
+        { guard: 'resumedDraining', target: 'draining', actions: ['complete', 'redispatch'] },
+        { guard: 'budgetSpent', target: 'done', actions: 'complete' },
+        { guard: 'steady', target: 'steady' },
+        { target: 'asking' },
+      ],
+    },
     asking: { entry: 'ask', always: 'evaluating' },
     evaluating: {
       always: { guard: 'generationComplete', target: 'telling' },

@@ -4,10 +4,16 @@
  *   generations.msgpack  per generation: statistics and every individual evaluated (generation-codec.ts)
  *   summary.json       written at the start (status "running") and atomically replaced at the end
  *   run.log            every rank's log lines (JSON, pino), written through as they arrive
+ *   checkpoint.msgpack, events.msgpack   what --resume continues from (checkpoint.ts)
  */
-import { closeSync, createWriteStream, existsSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, type WriteStream } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGeneration, encodeHeader } from './generation-codec.js';
+import { encodeEventsHeader } from './checkpoint.js';
+
+export const JOURNAL_FILE = 'generations.msgpack';
+export const CHECKPOINT_FILE = 'checkpoint.msgpack';
+export const EVENTS_FILE = 'events.msgpack';
 import type { Individual, ParamSpec } from '../core/space.js';
 import type { RunStatus } from './optimizer-machine.js';
 
@@ -57,22 +63,44 @@ export interface Summary {
   generations: number;
   wallSeconds: number;
   /** runSeconds: first dispatch to the last record on disk; evaluationSeconds: to the last result told. */
-  /** trajectorySeconds: writing trajectory.h5 from the journal, after the run. */
-  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number; trajectorySeconds: number };
+  /** trajectorySeconds: writing trajectory.h5 from the journal, after the run; checkpointSeconds: within runSeconds. */
+  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number; trajectorySeconds: number; checkpointSeconds: number };
+  /** Checkpoints written by this process (a resumed run counts its own). */
+  checkpoints: number;
   best: Best | null;
   workers: Array<{ rank: number; host: string; evaluations: number; busySeconds: number }>;
 }
+
+/**
+ * Fault injection for the crash-consistency tests: L2L_CRASH_AT=<point>:<n> kills rank 0 with SIGKILL
+ * (as kill -9 or a node failure would) halfway through the n-th checkpoint's temporary file
+ * ('checkpoint-write'), right after the n-th checkpoint's rename ('checkpoint-renamed'), or halfway
+ * through writing the n-th event ('event'). Unset, it costs one comparison per write.
+ */
+const crashAt = (() => {
+  const m = /^(checkpoint-write|checkpoint-renamed|event):(\d+)$/.exec(process.env.L2L_CRASH_AT ?? '');
+  return {
+    is: (point: string, n: number) => m !== null && m[1] === point && Number(m[2]) === n,
+    die: (): never => {
+      process.kill(process.pid, 'SIGKILL');
+      throw new Error('unreachable');
+    },
+  };
+})();
 
 export class ResultsDirError extends Error {
   override name = 'ResultsDirError';
 }
 
 export class Recorder {
-  private generations: WriteStream | null = null;
-  private failure: Error | null = null;
+  private journalFd: number | null = null;
+  /** Bytes of generations.msgpack written so far: a checkpoint records it. */
+  journalBytes = 0;
   private logFd: number | null = null;
+  private eventsFd: number | null = null;
+  private events = 0;
 
-  private constructor(readonly dir: string) {}
+  private constructor(readonly dir: string, private readonly resuming: boolean) {}
 
   /** Creates the directory; refuses one that holds another run unless `force`. */
   static open(dir: string, opts: { force: boolean }): Recorder {
@@ -80,47 +108,125 @@ export class Recorder {
       throw new ResultsDirError(`results directory ${dir} already holds a run; choose another with --out DIR or overwrite it with --force`);
     }
     mkdirSync(dir, { recursive: true });
-    return new Recorder(dir);
+    for (const f of [CHECKPOINT_FILE, EVENTS_FILE]) rmSync(join(dir, f), { force: true }); // an earlier run's, with --force
+    return new Recorder(dir, false);
+  }
+
+  /** Reopens a run's directory to continue it: the journal cut back to what the checkpoint accounts for. */
+  static resume(dir: string, journalBytes: number): Recorder {
+    const r = new Recorder(dir, true);
+    const path = join(dir, JOURNAL_FILE);
+    const size = statSync(path).size;
+    if (size < journalBytes) throw new ResultsDirError(`${path} has ${size} bytes, fewer than the ${journalBytes} its checkpoint accounts for: the results directory was changed after the run`);
+    r.journalFd = openSync(path, 'r+');
+    ftruncateSync(r.journalFd, journalBytes);
+    r.journalBytes = journalBytes;
+    return r;
   }
 
   writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number }): void {
+    if (this.resuming) return; // the run's own config.json stays
     this.writeAtomic('config.json', JSON.stringify(config, null, 2) + '\n');
-    this.generations = createWriteStream(join(this.dir, 'generations.msgpack'), { flags: 'w' });
-    this.generations.on('error', (err) => (this.failure ??= err));
-    this.generations.write(encodeHeader());
+    this.journalFd = openSync(join(this.dir, JOURNAL_FILE), 'w');
+    this.journalBytes = 0;
+    this.writeJournal(encodeHeader());
   }
 
   /** Appends log lines to run.log (opened on first use; synchronous, so a crash loses none written). */
   appendLog(text: string): void {
-    this.logFd ??= openSync(join(this.dir, 'run.log'), 'w');
+    this.logFd ??= openSync(join(this.dir, 'run.log'), this.resuming ? 'a' : 'w');
     writeSync(this.logFd, text);
   }
 
   /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
   recordGeneration(rec: GenerationRecord): void {
-    if (!this.generations) throw new Error('recorder: writeConfig must come first');
-    if (this.failure) throw new Error(`recorder: writing generations.msgpack failed: ${this.failure.message}`);
-    this.generations.write(encodeGeneration(rec));
+    if (this.journalFd === null) throw new Error('recorder: writeConfig must come first');
+    this.writeJournal(encodeGeneration(rec));
+  }
+
+  /**
+   * Replaces the checkpoint atomically (temp file, fsync, rename, fsync of the directory), then starts
+   * a fresh events file numbered after it. A kill between the two leaves the old events file, whose
+   * number tells the resume to ignore it.
+   */
+  writeCheckpoint(bytes: Uint8Array, seq: number): void {
+    fsyncSync(this.journalFd!); // the journal bytes the checkpoint accounts for are on disk first
+    this.writeAtomicBytes(CHECKPOINT_FILE, bytes, crashAt.is('checkpoint-write', seq));
+    if (crashAt.is('checkpoint-renamed', seq)) crashAt.die();
+    this.startEvents(seq);
+  }
+
+  /** A fresh events file following checkpoint `seq`. */
+  startEvents(seq: number): void {
+    const tmp = join(this.dir, `.${EVENTS_FILE}.tmp`);
+    writeFileSync(tmp, encodeEventsHeader(seq));
+    renameSync(tmp, join(this.dir, EVENTS_FILE));
+    if (this.eventsFd !== null) closeSync(this.eventsFd);
+    this.eventsFd = openSync(join(this.dir, EVENTS_FILE), 'a');
+  }
+
+  /** Continues the events file of a resumed run after its last complete event. */
+  continueEvents(validBytes: number): void {
+    const fd = openSync(join(this.dir, EVENTS_FILE), 'r+');
+    ftruncateSync(fd, validBytes);
+    closeSync(fd);
+    this.eventsFd = openSync(join(this.dir, EVENTS_FILE), 'a');
+  }
+
+  /** Appends one event (an ask, a batch of results) to the events file. */
+  appendEvent(bytes: Uint8Array): void {
+    if (this.eventsFd === null) throw new Error('recorder: no checkpoint written yet');
+    if (crashAt.is('event', ++this.events)) {
+      writeSync(this.eventsFd, bytes, 0, bytes.length >> 1);
+      crashAt.die();
+    }
+    writeSync(this.eventsFd, bytes);
   }
 
   writeSummary(summary: Summary): void {
     this.writeAtomic('summary.json', JSON.stringify(summary, null, 2) + '\n');
   }
 
-  /** Waits until every generation handed over is written, then closes the file. */
+  /** Closes every file (the journal flushed to disk). */
   async close(): Promise<void> {
-    if (this.logFd !== null) closeSync(this.logFd);
-    this.logFd = null;
-    const s = this.generations;
-    this.generations = null;
-    if (!s) return;
-    await new Promise<void>((resolve) => s.end(resolve));
-    if (this.failure) throw this.failure;
+    for (const fd of [this.logFd, this.eventsFd]) if (fd !== null) closeSync(fd);
+    this.logFd = this.eventsFd = null;
+    if (this.journalFd !== null) {
+      fsyncSync(this.journalFd);
+      closeSync(this.journalFd);
+    }
+    this.journalFd = null;
+  }
+
+  private writeJournal(bytes: Uint8Array): void {
+    let off = 0;
+    while (off < bytes.length) off += writeSync(this.journalFd!, bytes, off, bytes.length - off, this.journalBytes + off);
+    this.journalBytes += bytes.length;
   }
 
   private writeAtomic(name: string, text: string): void {
+    this.writeAtomicBytes(name, Buffer.from(text));
+  }
+
+  private writeAtomicBytes(name: string, bytes: Uint8Array, crashHalfway = false): void {
     const tmp = join(this.dir, `.${name}.tmp`);
-    writeFileSync(tmp, text, { flush: true });
+    const fd = openSync(tmp, 'w');
+    try {
+      if (crashHalfway) {
+        writeSync(fd, bytes, 0, bytes.length >> 1);
+        crashAt.die();
+      }
+      writeSync(fd, bytes);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, join(this.dir, name));
+    const d = openSync(this.dir, 'r');
+    try {
+      fsyncSync(d);
+    } finally {
+      closeSync(d);
+    }
   }
 }

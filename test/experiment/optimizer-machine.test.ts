@@ -4,14 +4,15 @@ import { createActor } from 'xstate';
 import { optimizerMachine, type OptimizerDriver } from '../../src/experiment/optimizer-machine.js';
 
 /** A tiny driver: generations of `size`, a budget of `budget` generations. */
-function driver(size: number, budget: number) {
+function driver(size: number, budget: number, alreadyTold = 0) {
   const log: string[] = [];
-  let told = 0;
+  let told = alreadyTold;
   const d: OptimizerDriver = {
     mode: 'generational',
     askGeneration: () => (log.push(`ask ${told}`), size),
     tellGeneration: () => void log.push(`tell ${told++}`),
     fill: () => assert.fail('generational'),
+    redispatch: () => assert.fail('generational'),
     tellArrived: () => assert.fail('generational'),
     outstanding: () => assert.fail('generational'),
     stopReasons: () => (told >= budget ? [`budget ${budget}`] : []),
@@ -20,13 +21,14 @@ function driver(size: number, budget: number) {
 }
 
 /** A steady-state driver: capacity outstanding, `budget` evaluations; results arrive via `arrive`. */
-function steadyDriver(capacity: number, budget: number, stopAt = budget) {
+function steadyDriver(capacity: number, budget: number, stopAt = budget, resumed = { asked: 0, told: 0 }) {
   const log: string[] = [];
-  let asked = 0, told = 0, arrivedCount = 0;
+  let asked = resumed.asked, told = resumed.told, arrivedCount = 0;
   const d: OptimizerDriver = {
     mode: 'steady-state',
     askGeneration: () => assert.fail('steady'),
     tellGeneration: () => assert.fail('steady'),
+    redispatch: () => void log.push('redispatch'),
     fill: () => {
       const n = Math.min(capacity - (asked - told), budget - asked);
       if (n > 0) log.push(`ask ${n}`);
@@ -128,4 +130,25 @@ t.test('steady state: a budget spent with results in flight drains them before e
   b.send({ type: 'results', count: 1 });
   b.send({ type: 'stop', reason: 'SIGTERM' });
   t.same(b.getSnapshot().output, { status: 'interrupted', reasons: ['SIGTERM'] });
+});
+
+t.test('a resumed run whose budget is already spent asks nothing more', async (t) => {
+  const { d, log } = driver(5, 3, 3);
+  const a = createActor(optimizerMachine, { input: { driver: d } }).start();
+  a.send({ type: 'start' });
+  t.same(log, []);
+  t.equal(a.getSnapshot().status, 'done');
+  t.same(a.getSnapshot().output, { status: 'completed', reasons: ['budget 3'] });
+});
+
+t.test('a resumed steady-state run past its budget re-sends what had no result, then drains', async (t) => {
+  const { d, log, arrive } = steadyDriver(4, 10, 10, { asked: 12, told: 10 });
+  const a = createActor(optimizerMachine, { input: { driver: d } }).start();
+  a.send({ type: 'start' });
+  t.same(log, ['redispatch'], 'no new asks');
+  t.equal(a.getSnapshot().value, 'draining');
+  arrive(2);
+  a.send({ type: 'results', count: 2 });
+  t.equal(a.getSnapshot().status, 'done');
+  t.same(log, ['redispatch', 'tell 2']);
 });

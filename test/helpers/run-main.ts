@@ -18,13 +18,13 @@ export function runMain(args: string[], timeoutMs = 120_000): Ran {
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function runMainMpi(n: number, args: string[], timeoutMs = 180_000): Promise<Ran> {
-  return startMainMpi(n, args, timeoutMs).done;
+export function runMainMpi(n: number, args: string[], timeoutMs = 180_000, env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+  return startMainMpi(n, args, timeoutMs, env).done;
 }
 
 /** Starts an mpirun job and returns it with a promise of its end (for tests that signal it). */
-export function startMainMpi(n: number, args: string[], timeoutMs = 180_000): { child: ChildProcess; done: Promise<Ran> } {
-  const child = spawn(`${ROOT}launch/mpirun.sh`, ['-n', String(n), process.execPath, MAIN, ...args], { env: quietEnv });
+export function startMainMpi(n: number, args: string[], timeoutMs = 180_000, env: NodeJS.ProcessEnv = {}): { child: ChildProcess; done: Promise<Ran> } {
+  const child = spawn(`${ROOT}launch/mpirun.sh`, ['-n', String(n), process.execPath, MAIN, ...args], { env: { ...quietEnv, ...env } });
   const done = new Promise<Ran>((resolve) => {
     let stdout = '';
     let stderr = '';

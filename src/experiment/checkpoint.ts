@@ -1,0 +1,192 @@
+/**
+ * Checkpoints and the event log: what lets `run --resume DIR` continue a run killed at any moment
+ * (kill -9 of the whole job, a wall-time limit) and end with the trajectory an uninterrupted run
+ * would have produced, without evaluating any individual twice.
+ *
+ *   checkpoint.msgpack  the state at a quiet point (after a tell): the optimizer core's snapshot, the
+ *                       run's counters and best individual, the individuals asked and not yet told
+ *                       (steady state), and how many bytes of generations.msgpack it accounts for.
+ *                       Replaced atomically (temp file, fsync, rename, fsync of the directory).
+ *   events.msgpack      everything that happened since that checkpoint, in order: each ask (how many,
+ *                       and a hash of what the core gave) and each batch of results as it arrived. It
+ *                       starts with the number of the checkpoint it follows, so an events file older
+ *                       than the checkpoint (a kill between the two) is recognised and ignored.
+ *
+ * Resuming restores the checkpoint, cuts generations.msgpack back to the bytes it accounts for, and
+ * replays the events through the same code the run uses (the core is deterministic given its
+ * snapshot), so the records after the checkpoint are written again, identically, and only the
+ * individuals with no result in the log are dispatched.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Unpackr } from 'msgpackr';
+import { decode, encode } from '../runtime/codec.js';
+import type { Best } from './recorder.js';
+import type { ResolvedExperiment } from './config.js';
+
+export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
+export const CHECKPOINT_VERSION = 1;
+
+/** Asked rows of one ask (a generation, or a steady-state ask) still waiting for results. */
+export interface OpenBlock {
+  generation: number;
+  index: Int32Array;
+  x: Float64Array;
+  /** 1 where the row's result was already told. */
+  done: Uint8Array;
+}
+
+export interface Checkpoint {
+  format: typeof CHECKPOINT_FORMAT;
+  version: number;
+  /** 1, 2, ...: the events file that follows this checkpoint carries the same number. */
+  seq: number;
+  software: string;
+  experiment: ResolvedExperiment;
+  /** Bytes of generations.msgpack written when the checkpoint was taken. */
+  journalBytes: number;
+  core: unknown;
+  counters: { generations: number; evaluations: number; failures: number; asked: number; elapsedSeconds: number };
+  best: Best | null;
+  /** Steady state: asks with rows not yet told. Generational: empty (taken after a tell). */
+  open: OpenBlock[];
+}
+
+export type RunEvent =
+  | { kind: 'ask'; generation: number; n: number; hash: string }
+  | {
+      kind: 'results';
+      generation: number;
+      /** The ask's rows the results belong to, when not offset .. offset + n (a resumed run's rest). */
+      rows: Int32Array | null;
+      offset: number;
+      n: number;
+      rank: number;
+      nObj: number;
+      fitness: Float64Array;
+      status: Uint8Array;
+      seconds: Float64Array;
+      started: Float64Array;
+      errors: ReadonlyArray<string | null> | null;
+      outputs: ReadonlyArray<Float64Array | null> | null;
+    };
+
+export interface EventsHeader {
+  format: 'l2l-events';
+  version: 1;
+  /** The checkpoint these events follow (0: the run's start). */
+  after: number;
+}
+
+export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+  return encode(c);
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint.msgpack'): Checkpoint {
+  let c: Checkpoint;
+  try {
+    c = decode(bytes) as Checkpoint;
+  } catch (err) {
+    throw new Error(`${file}: unreadable (${(err as Error).message})`);
+  }
+  if (c?.format !== CHECKPOINT_FORMAT) throw new Error(`${file}: not an l2l checkpoint`);
+  if (c.version !== CHECKPOINT_VERSION) throw new Error(`${file}: checkpoint version ${c.version}, this program reads ${CHECKPOINT_VERSION}`);
+  return c;
+}
+
+export function encodeEventsHeader(after: number): Uint8Array {
+  const h: EventsHeader = { format: 'l2l-events', version: 1, after };
+  return encode(h);
+}
+
+export function encodeEvent(e: RunEvent): Uint8Array {
+  return encode(e);
+}
+
+/**
+ * The events of an events file: its header's checkpoint number and every complete event (a kill
+ * mid-write leaves a truncated last one, which is dropped).
+ */
+export function decodeEvents(bytes: Uint8Array): { after: number; events: RunEvent[]; truncated: boolean; validBytes: number } {
+  const values: unknown[] = [];
+  let truncated = false;
+  let validBytes = 0;
+  const u = new Unpackr({ moreTypes: true, useRecords: false, mapsAsObjects: true });
+  try {
+    u.unpackMultiple(bytes, ((v: unknown, _start?: number, end?: number) => {
+      values.push(v);
+      if (end !== undefined) validBytes = end;
+    }) as (v: unknown) => void);
+  } catch {
+    truncated = true;
+  }
+  const [header, ...events] = values as [EventsHeader | undefined, ...RunEvent[]];
+  if (header?.format !== 'l2l-events') return { after: -1, events: [], truncated: true, validBytes: 0 };
+  return { after: header.after, events, truncated, validBytes };
+}
+
+/** What a resumed run continues from: its checkpoint and the events logged after it. */
+export interface ResumePoint {
+  checkpoint: Checkpoint;
+  /** Events after the checkpoint (empty when the events file predates it). */
+  events: RunEvent[];
+  /** Bytes of events.msgpack up to its last complete event; 0 when the file must start afresh. */
+  eventsBytes: number;
+}
+
+/** Reads DIR/checkpoint.msgpack and DIR/events.msgpack. */
+export function readResumePoint(dir: string): ResumePoint {
+  const cpFile = join(dir, 'checkpoint.msgpack');
+  if (!existsSync(cpFile)) {
+    throw new ResumeError(existsSync(join(dir, 'summary.json'))
+      ? `${dir} has no checkpoint.msgpack: the run was made by a version without checkpoints, or ended before its first one`
+      : `${dir} holds no run (no summary.json, no checkpoint.msgpack)`);
+  }
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = decodeCheckpoint(readFileSync(cpFile), cpFile);
+  } catch (err) {
+    throw new ResumeError((err as Error).message);
+  }
+  const evFile = join(dir, 'events.msgpack');
+  if (!existsSync(evFile)) return { checkpoint, events: [], eventsBytes: 0 };
+  const ev = decodeEvents(readFileSync(evFile));
+  if (ev.after !== checkpoint.seq) return { checkpoint, events: [], eventsBytes: 0 };
+  return { checkpoint, events: ev.events, eventsBytes: ev.validBytes };
+}
+
+export class ResumeError extends Error {
+  override name = 'ResumeError';
+}
+
+/** A short hash of an ask's rows, to check that a replayed ask gave what the original did. */
+export function askHash(index: Int32Array, x: Float64Array): string {
+  const h = createHash('sha256');
+  h.update(new Uint8Array(index.buffer, index.byteOffset, index.byteLength));
+  h.update(new Uint8Array(x.buffer, x.byteOffset, x.byteLength));
+  return h.digest('hex').slice(0, 16);
+}
+
+/**
+ * Keys of the experiment a resumed run may change: the budget, how work is dispatched and how often
+ * checkpoints are taken. Anything else would make the resumed run a different experiment.
+ */
+export const SAFE_TO_CHANGE = ['stop', 'dispatch', 'checkpoint'] as const;
+
+/** What differs between two resolved experiments outside the safe keys, as "key: was A, now B". */
+export function unsafeChanges(before: ResolvedExperiment, after: ResolvedExperiment): string[] {
+  const out: string[] = [];
+  const walk = (a: unknown, b: unknown, path: string) => {
+    if (SAFE_TO_CHANGE.includes(path as (typeof SAFE_TO_CHANGE)[number])) return;
+    const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
+    if (isObj(a) && isObj(b)) {
+      const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
+      for (const k of [...keys].sort()) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      return;
+    }
+    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path}: was ${JSON.stringify(a) ?? 'absent'}, now ${JSON.stringify(b) ?? 'absent'}`);
+  };
+  walk(before, after, '');
+  return out;
+}
