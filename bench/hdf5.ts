@@ -52,7 +52,7 @@ function generation(g: number, c: Case, rng: () => number): GenerationRecord {
   const outputs = c.outputs ? Array.from({ length: n }, () => Float64Array.from({ length: c.outputs }, () => rng())) : null;
   return {
     generation: g, dim: c.dim, nObj: 1, stats: { evaluated: n, failures: n / 100, best: -1, median: -50, mean: -50, worst: -99 },
-    index: Int32Array.from({ length: n }, (_, i) => i), x, fitness, weighted, status,
+    index: Int32Array.from({ length: n }, (_, i) => i), x, fitness, weighted, status, attempts: new Uint8Array(n).fill(1),
     seconds: Float64Array.from({ length: n }, () => rng() * 1e-3), started: Float64Array.from({ length: n }, (_, i) => g + i * 1e-6),
     rank: Int32Array.from({ length: n }, (_, i) => 1 + (i % 15)), seed: Uint32Array.from({ length: n }, () => (rng() * 2 ** 32) >>> 0),
     errors, outputs,

@@ -68,15 +68,22 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     optimizee: { type: oeType, ...oeParams, ...(w ? { weights: w } : {}) },
     stop: top.stop,
     dispatch: top.dispatch,
+    evaluation: top.evaluation,
     checkpoint: top.checkpoint,
   };
   // Building the model once here catches what only construction can check (data files, dimensions).
   let mode: string;
+  let oeWeights: readonly number[];
   try {
     const model = optimizee.create(resolved.optimizee);
+    oeWeights = model.weights;
     mode = optimizer.create(resolved.optimizer, { space: model.space, weights: w ?? model.weights, seed: resolved.seed }).mode;
   } catch (err) {
     throw new ConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const penalty = resolved.evaluation.penalty;
+  if (penalty && penalty.length !== (w ?? oeWeights).length) {
+    throw new ConfigError(`${file}: evaluation.penalty: got ${penalty.length} value${penalty.length === 1 ? '' : 's'}, expected one per objective (${(w ?? oeWeights).length})`);
   }
   if (mode === 'steady-state' && resolved.stop.generations !== undefined) {
     throw new ConfigError(`${file}: stop.generations: got ${resolved.stop.generations}, expected no generations budget: '${optType}' is asynchronous (no generations); use stop.evaluations or stop.seconds`);

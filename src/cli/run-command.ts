@@ -37,7 +37,8 @@ options:
   --resume DIR       continue the run in DIR from its last checkpoint (after a kill, a time limit,
                      Ctrl-C, or to extend a finished run): nothing evaluated is evaluated again, and
                      the trajectory is the one an uninterrupted run gives. With EXPERIMENT.yaml, its
-                     stop, dispatch and checkpoint keys replace the run's (a larger budget, say);
+                     stop, dispatch, checkpoint and evaluation isolation/timeout/memory keys
+                     replace the run's (a larger budget, say);
                      any other difference is refused. Any number of ranks.
   --log-level L      run.log detail: ${LOG_LEVELS.join(', ')} (default info; debug adds a line
                      per generation and every failure)
@@ -135,7 +136,8 @@ function resumedExperiment(cp: Checkpoint, opts: RunOptions): ResolvedExperiment
   if (changes.length > 0) {
     throw new ConfigError(`${opts.file}: differs from the run in ${opts.resume} beyond what a resumed run may change (${SAFE_TO_CHANGE.join(', ')}): ${changes.join('; ')}`);
   }
-  return { ...before, stop: now.stop, dispatch: now.dispatch, checkpoint: now.checkpoint };
+  const { isolation, timeout_seconds, memory_mb } = now.evaluation;
+  return { ...before, stop: now.stop, dispatch: now.dispatch, checkpoint: now.checkpoint, evaluation: { ...before.evaluation, isolation, timeout_seconds, memory_mb } };
 }
 
 export async function runCommand(args: string[]): Promise<number> {

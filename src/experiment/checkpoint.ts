@@ -169,10 +169,11 @@ export function askHash(index: Int32Array, x: Float64Array): string {
 }
 
 /**
- * Keys of the experiment a resumed run may change: the budget, how work is dispatched and how often
- * checkpoints are taken. Anything else would make the resumed run a different experiment.
+ * Keys of the experiment a resumed run may change: the budget, how work is dispatched, how often
+ * checkpoints are taken and how simulations are contained (a timeout added after a hang, say).
+ * Anything else would make the resumed run a different experiment (or replay differently).
  */
-export const SAFE_TO_CHANGE = ['stop', 'dispatch', 'checkpoint'] as const;
+export const SAFE_TO_CHANGE = ['stop', 'dispatch', 'checkpoint', 'evaluation.isolation', 'evaluation.timeout_seconds', 'evaluation.memory_mb'] as const;
 
 /** What differs between two resolved experiments outside the safe keys, as "key: was A, now B". */
 export function unsafeChanges(before: ResolvedExperiment, after: ResolvedExperiment): string[] {

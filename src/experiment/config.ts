@@ -24,6 +24,24 @@ export const dispatchSchema = z.strictObject({
   batch: z.number().int().min(1).max(65536).optional().describe('fixed individuals per message (multi-instance mode: the width of a batched kernel, n_inner_params); overrides the adaptive size'),
 });
 
+export const evaluationSchema = z
+  .strictObject({
+    isolation: z.enum(['in-process', 'process']).default('in-process').describe("'in-process': the optimizee runs inside the worker rank (fastest); 'process': in a child process of the worker rank, so a crash (segmentation fault, abort), a hang past timeout_seconds or a blow-up past memory_mb kills only the child, which is restarted, and the evaluation fails with the reason"),
+    timeout_seconds: z.number().positive().optional().describe('per individual: a simulation running longer is killed and fails as timed out (needs isolation: process)'),
+    memory_mb: z.number().int().min(16).optional().describe('per child process: the address-space limit, past which the simulation fails (needs isolation: process)'),
+    retries: z.number().int().min(0).max(10).default(0).describe('a failed or timed-out evaluation is tried again up to this many times (on any worker) before the failure counts'),
+    retry_seed: z.enum(['fresh', 'same']).default('fresh').describe("'fresh': each retry gets a new seed derived from (seed, generation, index, attempt); 'same': the individual's seed again"),
+    on_failure: z.enum(['drop', 'penalty']).default('drop').describe("after the last try: 'drop': the optimizer is told the evaluation failed and leaves it out of its update (or ranks it last, see docs/optimizers.md); 'penalty': it is told the penalty fitness instead, as if the simulation had returned it"),
+    penalty: z.array(z.number()).min(1).optional().describe('the fitness vector told for a failure with on_failure: penalty (one value per objective)'),
+  })
+  .superRefine((e, ctx) => {
+    const issue = (path: string, input: unknown, message: string) => ctx.addIssue({ code: 'custom', path: [path], input, message });
+    if (e.isolation === 'in-process' && e.timeout_seconds !== undefined) issue('timeout_seconds', e.timeout_seconds, 'no timeout with isolation: in-process (a simulation inside the worker cannot be stopped); set isolation: process');
+    if (e.isolation === 'in-process' && e.memory_mb !== undefined) issue('memory_mb', e.memory_mb, 'no memory limit with isolation: in-process; set isolation: process');
+    if (e.on_failure === 'penalty' && e.penalty === undefined) issue('penalty', undefined, 'a penalty fitness vector with on_failure: penalty');
+    if (e.on_failure === 'drop' && e.penalty !== undefined) issue('penalty', e.penalty, 'no penalty with on_failure: drop (set on_failure: penalty to use it)');
+  });
+
 export const checkpointSchema = z.strictObject({
   every_generations: z.number().int().min(1).max(1_000_000).default(1).describe('generational optimizers: a checkpoint after this many generations'),
   every_evaluations: z.number().int().min(1).max(1_000_000_000).default(1000).describe('asynchronous optimizers: a checkpoint after this many evaluations'),
@@ -38,6 +56,7 @@ export const experimentSchema = z.strictObject({
   optimizee: z.looseObject({ type: z.string() }).describe('{type, weights?, ...settings}: the model to optimize (below)'),
   stop: stopSchema.describe('the budget: at least one of generations, evaluations, seconds; the run ends at the first reached'),
   dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }).describe('how individuals are farmed out to the worker ranks'),
+  evaluation: evaluationSchema.default({ isolation: 'in-process', retries: 0, retry_seed: 'fresh', on_failure: 'drop' }).describe('where simulations run and what a failed one leads to'),
   checkpoint: checkpointSchema.default({ every_generations: 1, every_evaluations: 1000, every_seconds: 60, min_seconds: 1 }).describe('how often the run saves what --resume continues from; between checkpoints every result is in the event log, so nothing is lost either way'),
 });
 
@@ -45,6 +64,7 @@ export type ExperimentFile = z.output<typeof experimentSchema>;
 export type StopConfig = z.output<typeof stopSchema>;
 export type DispatchConfig = z.output<typeof dispatchSchema>;
 export type CheckpointConfig = z.output<typeof checkpointSchema>;
+export type EvaluationConfig = z.output<typeof evaluationSchema>;
 
 /** The configuration after validation and defaults: what is recorded and sent to every rank. */
 export interface ResolvedExperiment {
@@ -54,5 +74,6 @@ export interface ResolvedExperiment {
   optimizee: { type: string; weights?: number[] } & Record<string, unknown>;
   stop: StopConfig;
   dispatch: DispatchConfig;
+  evaluation: EvaluationConfig;
   checkpoint: CheckpointConfig;
 }

@@ -13,6 +13,8 @@ import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { OptimizerActor, type Persistence } from './optimizer-actor.js';
+import type { FailurePolicy } from './generation-buffer.js';
+import { hashSeed } from '../math/rng.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
 import { WorkerHost, type ReadyBody, type SetupBody } from './worker-host.js';
@@ -45,6 +47,16 @@ interface Parts {
   self: Address;
   workerRanks: number[];
   hosts: Map<number, string>;
+}
+
+/** The experiment's `evaluation` settings as the generation buffers apply them. */
+export function failurePolicy(exp: ResolvedExperiment): FailurePolicy {
+  const e = exp.evaluation;
+  return {
+    retries: e.retries,
+    retrySeed: e.retry_seed === 'fresh' ? (g, i, attempt) => hashSeed(exp.seed, 'eval', g, i, attempt) : (_g, _i, _a, previous) => previous,
+    penalty: e.on_failure === 'penalty' ? e.penalty! : null,
+  };
 }
 
 export class Coordinator {
@@ -91,7 +103,9 @@ export class Coordinator {
     this.opts.logSink?.detach();
     await parts.recorder.close();
     const tEnd = system.clock.now(); // the run ends with its last record on disk
-    if (actor.generations > 0) await this.writeTrajectory(parts.recorder.dir);
+    parts.recorder.writeSummary(summaryOf(out.status, out.reasons, tRun, tEnd)); // final before the slower trajectory.h5
+    if (actor.generations === 0) return summaryOf(out.status, out.reasons, tRun, tEnd);
+    await this.writeTrajectory(parts.recorder.dir);
     trajectorySeconds = (system.clock.now() - tEnd) / 1000;
     const summary = summaryOf(out.status, out.reasons, tRun, tEnd);
     parts.recorder.writeSummary(summary);
@@ -148,6 +162,7 @@ export class Coordinator {
       },
       progress: (s) => progress.update(s),
       persist: this.persistence(p.recorder),
+      failures: failurePolicy(exp),
     });
     actor = this.actor = a;
     const resume = this.opts.resume;

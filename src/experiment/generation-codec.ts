@@ -6,7 +6,7 @@
  *   {format: 'l2l-generations', version: 2, statusNames: ['ok', 'failed', 'timed-out']}
  *   {generation, stats: {...}, errors: {row: text},
  *    index <i4 [n], x <f8 [n, dim], fitness <f8 [n, nObj], weighted <f8 [n], status |u1 [n],
- *    seconds <f8 [n], started <f8 [n], rank <i4 [n], seed <u4 [n], outputs <f8 [n, k] or nil}
+ *    attempts |u1 [n], seconds <f8 [n], started <f8 [n], rank <i4 [n], seed <u4 [n], outputs <f8 [n, k] or nil}
  *
  * outputs holds the model outputs, k the longest row's length, NaN where a row has fewer (or none).
  *
@@ -48,6 +48,7 @@ export function encodeGeneration(r: GenerationRecord): Buffer {
     fitness: column(r.fitness, '<f8', [n, r.nObj]),
     weighted: column(r.weighted, '<f8', [n]),
     status: column(r.status, '|u1', [n]),
+    attempts: column(r.attempts, '|u1', [n]),
     seconds: column(r.seconds, '<f8', [n]),
     started: column(r.started, '<f8', [n]),
     rank: column(r.rank, '<i4', [n]),
@@ -114,7 +115,7 @@ export function decodeGenerationRecord(g: Record<string, unknown>): GenerationRe
     generation: g.generation as number, stats: g.stats as Record<string, number>, errors: g.errors as Record<string, string>,
     dim: x.shape[1], nObj: f.shape[1],
     index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
-    weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, seconds: col('seconds') as Float64Array,
+    weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, attempts: col('attempts') as Uint8Array, seconds: col('seconds') as Float64Array,
     started: col('started') as Float64Array, rank: col('rank') as Int32Array, seed: col('seed') as Uint32Array,
     outputs: outputRows(g.outputs as Column | null),
   };

@@ -15,7 +15,7 @@ import { hashSeed } from '../math/rng.js';
 import type { Clock } from '../runtime/clock.js';
 import type { StopConfig } from './config.js';
 import type { Dispatcher, ResultBatch } from './dispatcher.js';
-import { GenerationBuffer } from './generation-buffer.js';
+import { GenerationBuffer, type FailurePolicy } from './generation-buffer.js';
 import { optimizerMachine, type OptimizerDriver, type OptimizerOutput } from './optimizer-machine.js';
 import type { Best, GenerationRecord } from './recorder.js';
 import { askHash, type Checkpoint, type RunEvent } from './checkpoint.js';
@@ -47,6 +47,8 @@ export interface OptimizerActorDeps {
   record(rec: GenerationRecord): void;
   progress(state: { generation: number; evaluations: number; failures: number; best: number }): void;
   persist?: Persistence;
+  /** Retries and penalties for failed evaluations (default: none, told as failed). */
+  failures?: FailurePolicy;
 }
 
 export class OptimizerActor implements OptimizerDriver {
@@ -59,7 +61,8 @@ export class OptimizerActor implements OptimizerDriver {
   private pending: GenerationBuffer | null = null;
   /** Steady state: asks with rows not yet told, by ask number. */
   private readonly open = new Map<number, GenerationBuffer>();
-  private arrived: ResultBatch[] = [];
+  /** Steady state: rows with results not yet told, by ask. */
+  private arrived: Array<{ generation: number; rows: Int32Array }> = [];
   private asked = 0;
   private started: number;
   /** Replaying a resumed run's events: nothing is dispatched, logged again or checkpointed. */
@@ -91,12 +94,16 @@ export class OptimizerActor implements OptimizerDriver {
   /** Entry point for the dispatcher's results. */
   accept(batch: ResultBatch): void {
     const buf = this.mode === 'steady-state' ? this.open.get(batch.block.generation) : this.pending;
-    const counted = buf?.accept(batch) ?? 0; // nothing open for it: stale results after a stop
-    if (counted === 0) return;
+    if (!buf?.owns(batch)) return; // nothing open for it: stale results after a stop
+    const done = buf.accept(batch);
+    const retry = buf.takeRetryBlock();
+    if (done.length === 0 && !retry) return; // repeated results
     const { offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs } = batch;
-    this.deps.persist?.event({ kind: 'results', generation: batch.block.generation, rows: buf!.rowsOf(batch), offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs });
-    if (this.mode === 'steady-state') this.arrived.push(batch);
-    this.actor.send({ type: 'results', count: counted });
+    this.deps.persist?.event({ kind: 'results', generation: batch.block.generation, rows: buf.rowsOf(batch), offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs });
+    if (retry) this.deps.dispatcher.submit(retry);
+    if (done.length === 0) return;
+    if (this.mode === 'steady-state') this.arrived.push({ generation: buf.generation, rows: done });
+    this.actor.send({ type: 'results', count: done.length });
   }
 
   stopRun(reason: string): void {
@@ -151,17 +158,17 @@ export class OptimizerActor implements OptimizerDriver {
   tellArrived(): void {
     const batches = this.arrived;
     this.arrived = [];
-    for (const b of batches) this.tellBatch(b.block.generation, this.open.get(b.block.generation)?.rowsOf(b) ?? null, b.offset, b.n);
+    for (const b of batches) this.tellRows(b.generation, b.rows);
     this.maybeCheckpoint();
   }
 
-  /** Steady state: tells the rows of one result batch (rows, or offset .. offset + n of its ask). */
-  private tellBatch(generation: number, rows: Int32Array | null, offset: number, n: number): void {
+  /** Steady state: tells rows of an ask that just got their results. */
+  private tellRows(generation: number, rows: Int32Array): void {
     const buf = this.open.get(generation);
-    if (!buf) return;
-    const [src, at] = rows ? [buf.subset(rows), 0] : [buf, offset];
-    const coreStats = this.deps.core.tell(src.slice(at, n));
-    this.told(src, at, n, coreStats);
+    if (!buf || rows.length === 0) return;
+    const [src, at] = GenerationBuffer.contiguous(rows) ? [buf, rows[0]] : [buf.subset(rows), 0];
+    const coreStats = this.deps.core.tell(src.slice(at, rows.length));
+    this.told(src, at, rows.length, coreStats);
     if (buf.complete) this.open.delete(generation);
   }
 
@@ -253,8 +260,9 @@ export class OptimizerActor implements OptimizerDriver {
     }
     const buf = core.mode === 'generational' ? this.pending : this.open.get(e.generation);
     if (!buf || buf.generation !== e.generation) throw new Error(`resume: results for generation ${e.generation}, which is not open: events.msgpack does not follow checkpoint.msgpack`);
-    const counted = buf.acceptAt(e, e.rows);
-    if (counted > 0 && core.mode === 'steady-state') this.tellBatch(e.generation, e.rows, e.offset, e.n);
+    const done = buf.acceptAt(e, e.rows);
+    buf.takeRetryBlock(); // dispatched after the replay with the rest still missing
+    if (core.mode === 'steady-state') this.tellRows(e.generation, done);
   }
 
   outstanding(): number {
@@ -273,7 +281,7 @@ export class OptimizerActor implements OptimizerDriver {
 
   private buffer(gen: ReturnType<OptimizerCore['ask']>): GenerationBuffer {
     const seed = this.deps.seed;
-    return new GenerationBuffer(gen, this.deps.space.dim, this.deps.weights, (g, i) => hashSeed(seed, 'eval', g, i));
+    return new GenerationBuffer(gen, this.deps.space.dim, this.deps.weights, (g, i) => hashSeed(seed, 'eval', g, i), this.deps.failures);
   }
 
   /** Bookkeeping after the core was told rows [offset, offset + n) of buf. */

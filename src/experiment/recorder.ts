@@ -31,6 +31,8 @@ export interface GenerationRecord {
   /** dot(fitness, weights); -Infinity where the evaluation failed. */
   weighted: Float64Array;
   status: Uint8Array;
+  /** Tries per row: 1, or more where a failure was retried (the error text lists every try). */
+  attempts: Uint8Array;
   seconds: Float64Array;
   /** When each evaluation started: seconds since the optimizer began, on rank 0's clock. */
   started: Float64Array;

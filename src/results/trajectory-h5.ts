@@ -10,7 +10,7 @@
  *   /            attributes format, version, software_version, name, optimizer, optimizee, seed, ranks,
  *                status_names, experiment (JSON text), space (JSON text)
  *   /individuals one row per evaluated individual, journal order (N rows): generation, index, x, fitness,
- *                weighted, status, error, seconds, started, rank, seed, outputs (only when any)
+ *                weighted, status, attempts, error, seconds, started, rank, seed, outputs (only when any)
  *   /parameters  one dataset per parameter of the space, columns of x: f8 [N] or f8 [N, length]
  *   /generations one row per journal record (G rows): generation, offset, count, one f8 per statistic
  *
@@ -355,7 +355,7 @@ class Writer {
       { name: 'generation', kind: 'i4', width: null }, { name: 'index', kind: 'i4', width: null },
       { name: 'x', kind: 'f8', width: dim }, { name: 'fitness', kind: 'f8', width: nObj },
       { name: 'weighted', kind: 'f8', width: null }, { name: 'status', kind: 'u1', width: null },
-      { name: 'error', kind: 'str', width: null }, { name: 'seconds', kind: 'f8', width: null },
+      { name: 'attempts', kind: 'u1', width: null }, { name: 'error', kind: 'str', width: null }, { name: 'seconds', kind: 'f8', width: null },
       { name: 'started', kind: 'f8', width: null }, { name: 'rank', kind: 'i4', width: null },
       { name: 'seed', kind: 'u4', width: null },
       ...(k > 0 ? [{ name: 'outputs', kind: 'f8' as const, width: k }] : []),
@@ -383,6 +383,7 @@ class Writer {
     ind.col<Float64Array>('fitness').set(r.fitness.subarray(0, n * nObj), at * nObj);
     ind.col<Float64Array>('weighted').set(r.weighted, at);
     ind.col<Uint8Array>('status').set(r.status, at);
+    ind.col<Uint8Array>('attempts').set(r.attempts, at);
     ind.col<Float64Array>('seconds').set(r.seconds, at);
     ind.col<Float64Array>('started').set(r.started, at);
     ind.col<Int32Array>('rank').set(r.rank, at);

@@ -144,7 +144,7 @@ t.test('a resumed run refuses a different experiment, and a directory without a 
   const changed = experiment('ga', readFileSync(GA, 'utf8').replace('name: ga\n', '').replace('pop_size: 24', 'pop_size: 30'), join(dir, 'changed.yaml'));
   const r = runMain(['run', '--resume', out, changed]);
   t.equal(r.code, 2);
-  t.match(r.stderr, /differs from the run in .* beyond what a resumed run may change \(stop, dispatch, checkpoint\): optimizer\.pop_size: was 24, now 30/);
+  t.match(r.stderr, /differs from the run in .* beyond what a resumed run may change \(stop, dispatch, checkpoint, [^)]*\): optimizer\.pop_size: was 24, now 30/);
   const seed = runMain(['run', '--resume', out, '--seed', '9']);
   t.equal(seed.code, 2);
   t.match(seed.stderr, /--seed 9: the run in .* has seed 5/);

@@ -108,7 +108,7 @@ function record(generation: number, n: number, opts: { fail?: Record<number, str
   return {
     generation, dim: DIM, nObj: NOBJ, stats: opts.stats,
     index: Int32Array.from({ length: n }, (_, i) => (i * 3 + generation) % 11),
-    x, fitness, weighted, status,
+    x, fitness, weighted, status, attempts: Uint8Array.from(status, (st, i) => (st ? 1 + ((i + generation) % 3) : 1)),
     seconds: Float64Array.from({ length: n }, (_, i) => 1e-6 * (i + 1) * Math.PI),
     started: Float64Array.from({ length: n }, (_, i) => generation + i / 3),
     rank: Int32Array.from({ length: n }, (_, i) => 1 + (i % 3)),
@@ -189,7 +189,7 @@ t.test('trajectory.h5 holds every field of every record, as h5py reads it', asyn
   t.same(Object.keys(ds).sort(), [
     'generations/a_b', 'generations/best', 'generations/count', 'generations/evaluated', 'generations/failures', 'generations/generation',
     'generations/offset', 'generations/sigma', 'generations/stat_count', 'generations/worst',
-    'individuals/error', 'individuals/fitness', 'individuals/generation', 'individuals/index', 'individuals/outputs', 'individuals/rank',
+    'individuals/attempts', 'individuals/error', 'individuals/fitness', 'individuals/generation', 'individuals/index', 'individuals/outputs', 'individuals/rank',
     'individuals/seconds', 'individuals/seed', 'individuals/started', 'individuals/status', 'individuals/weighted', 'individuals/x',
     'parameters/alpha', 'parameters/weights', 'parameters/zeta',
   ]);
@@ -203,6 +203,7 @@ t.test('trajectory.h5 holds every field of every record, as h5py reads it', asyn
     'individuals/fitness': { dtype: '<f8', shape: [N, NOBJ], data: floats((r) => r.fitness) },
     'individuals/weighted': { dtype: '<f8', shape: [N], data: floats((r) => r.weighted) },
     'individuals/status': { dtype: '|u1', shape: [N], data: ints((r) => r.status) },
+    'individuals/attempts': { dtype: '|u1', shape: [N], data: ints((r) => r.attempts) },
     'individuals/error': { dtype: '|O', shape: [N], data: e.errors },
     'individuals/seconds': { dtype: '<f8', shape: [N], data: floats((r) => r.seconds) },
     'individuals/started': { dtype: '<f8', shape: [N], data: floats((r) => r.started) },
