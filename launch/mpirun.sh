@@ -15,10 +15,6 @@ export OMPI_MCA_btl_vader_single_copy_mechanism="${OMPI_MCA_btl_vader_single_cop
 # Messages up to 32 KiB go eagerly (one fragment: vader's max_send_size), so they are delivered
 # even while the sending rank is busy in JS; the default (4 KiB) makes larger ones wait for it.
 export OMPI_MCA_btl_vader_eager_limit="${OMPI_MCA_btl_vader_eager_limit:-32768}"
-# On Ctrl-C, mpirun sends the ranks SIGTERM and, by default, SIGKILL one second later: too short for
-# rank 0 to finish the evaluations in flight and write its summary on a busy machine. Give it 30 s
-# (Slurm's KillWait is 30 s too); a second Ctrl-C still aborts at once.
-export OMPI_MCA_odls_base_sigkill_timeout="${OMPI_MCA_odls_base_sigkill_timeout:-30}"
 # OpenMPI gives every rank a pty, so ranks would print ANSI colours even into a pipe or file.
 export NODE_DISABLE_COLORS="${NODE_DISABLE_COLORS:-1}"
 export FORCE_COLOR="${FORCE_COLOR:-0}"
