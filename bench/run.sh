@@ -81,6 +81,7 @@ if selected utilization "$@"; then
   section utilization 1800 node --import tsx bench/utilization/run.ts
 fi
 if selected hdf5 "$@"; then section hdf5 1800 node --import tsx bench/hdf5.ts; fi
+if selected soak "$@"; then section soak 3600 node --import tsx bench/soak.ts; fi
 
 {
   echo '# Benchmark results'
