@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { experimentSchema, type ResolvedExperiment } from '../experiment/config.js';
 import { getOptimizee, listOptimizees } from '../optimizees/registry.js';
+import { isExternal } from '../optimizees/python/external.js';
 import { getOptimizer, listOptimizers } from '../optimizers/registry.js';
 import { didYouMean, formatIssue } from './format-issue.js';
 
@@ -59,6 +60,9 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
   const { type: oeType, weights, ...oeRest } = top.optimizee as { type: string; weights?: unknown };
   const optimizee = lookup('optimizee', oeType, listOptimizees().map((f) => f.type), getOptimizee, file);
   const oeParams = check(optimizee.schema, oeRest, 'optimizee', file) as Record<string, unknown>;
+  if (isExternal(optimizee) && top.evaluation.isolation !== 'process') {
+    throw new ConfigError(`${file}: evaluation.isolation: got ${JSON.stringify(top.evaluation.isolation)}, expected process: the ${oeType} optimizee runs in a child process of each worker (set evaluation.isolation: process)`);
+  }
   const w = weights === undefined ? undefined : check(z.array(z.number().refine(Number.isFinite, 'a finite number')).min(1), weights, 'optimizee.weights', file);
 
   const resolved: ResolvedExperiment = {

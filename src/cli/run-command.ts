@@ -9,7 +9,7 @@ import type { ResolvedExperiment } from '../experiment/config.js';
 import { Coordinator } from '../experiment/coordinator.js';
 import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
-import { WorkerHost } from '../experiment/worker-host.js';
+import { WorkerHost, WorkerSetupError } from '../experiment/worker-host.js';
 import { ActorSystem } from '../runtime/actor-system.js';
 import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
@@ -170,6 +170,10 @@ export async function runCommand(args: string[]): Promise<number> {
     code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started) : await work(job, system, opts.logLevel);
     return code;
   } catch (err) {
+    if (err instanceof WorkerSetupError) {
+      process.stderr.write(`error: ${err.message}\n`); // every worker was ended: the job finalizes
+      return EXIT.usage;
+    }
     process.stderr.write(`rank ${job.rank} of ${job.size} on ${job.transport.host}: ${(err as Error)?.stack ?? String(err)}\n`);
     if (job.size > 1) job.abort(EXIT.internal);
     return EXIT.internal;
@@ -197,14 +201,18 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
     if (++signals > 1) job.abort(EXIT.interrupted);
-    process.stderr.write(`\n${sig}: stopping after the evaluations in flight (again to abort); continue later with: ${resumeCommand(p.outDir)}\n`);
-    log.warn({ signal: sig }, 'signal: stopping after the evaluations in flight');
+    process.stderr.write(`\n${sig}: stopping now (again to abort at once); continue later with: ${resumeCommand(p.outDir)}\n`);
+    log.warn({ signal: sig, resume: resumeCommand(p.outDir) }, 'signal: stopping; the evaluations in flight are left to a resumed run');
     coordinator.interrupt(`interrupted by ${sig}`);
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     const summary = await coordinator.run();
     process.stdout.write(describe(summary, p.outDir));
+    if (!coordinator.workersEnded && job.size > 1) {
+      process.stderr.write('workers are still busy with their evaluations: ending the job\n');
+      job.abort(EXIT.interrupted);
+    }
     return summary.status === 'completed' ? EXIT.ok : summary.status === 'interrupted' ? EXIT.interrupted : EXIT.failed;
   } finally {
     process.off('SIGINT', onSignal).off('SIGTERM', onSignal);

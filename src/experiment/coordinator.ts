@@ -8,7 +8,7 @@
 import type { Space } from '../core/space.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import { getOptimizer } from '../optimizers/registry.js';
-import type { Address, ActorSystem } from '../runtime/actor-system.js';
+import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
 import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
 import { Dispatcher } from './dispatcher.js';
@@ -17,7 +17,7 @@ import type { FailurePolicy } from './generation-buffer.js';
 import { hashSeed } from '../math/rng.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
-import { WorkerHost, type ReadyBody, type SetupBody } from './worker-host.js';
+import { WorkerHost, WorkerSetupError, type ReadyBody, type SetupBody } from './worker-host.js';
 import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
 import { writeTrajectory } from '../results/trajectory-h5.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeCheckpoint, encodeEvent, type ResumePoint } from './checkpoint.js';
@@ -64,6 +64,8 @@ export class Coordinator {
   private interruptedBy: string | null = null;
   private readonly log: Logger;
   private checkpoints = 0;
+  /** False when an interrupted run's workers did not end in time (busy): the job must be aborted. */
+  workersEnded = true;
   private checkpointSeconds = 0;
 
   constructor(private readonly opts: CoordinatorOptions) {
@@ -98,8 +100,23 @@ export class Coordinator {
     progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
     dispatcher.cancelQueued();
     if (out.status !== 'failed') actor.checkpoint(); // a finished run can be continued with a larger budget
+    const ended = () => this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
+    if (out.status === 'interrupted') {
+      // A signal: the launcher may follow it with SIGKILL within a second (OpenMPI's default), so
+      // the summary is written first. Evaluations in flight are not waited for: their results never
+      // arrived, so a resumed run evaluates them. trajectory.h5 is left to `export` or the resumed run.
+      parts.recorder.writeSummary(summaryOf(out.status, out.reasons, tRun));
+      ended();
+      this.workersEnded = await this.endWorkers(parts.self, parts.workerRanks, 2_000).then(() => true, () => false);
+      if (!this.workersEnded) this.log.warn('workers still busy with their evaluations: ending the job');
+      this.opts.logSink?.detach();
+      await parts.recorder.close();
+      const summary = summaryOf(out.status, out.reasons, tRun);
+      parts.recorder.writeSummary(summary);
+      return summary;
+    }
     await this.endWorkers(parts.self, parts.workerRanks);
-    this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
+    ended();
     this.opts.logSink?.detach();
     await parts.recorder.close();
     const tEnd = system.clock.now(); // the run ends with its last record on disk
@@ -213,12 +230,22 @@ export class Coordinator {
     const { system, experiment } = this.opts;
     const body: SetupBody = { experiment };
     const timeout = this.opts.setupTimeoutMs ?? 120_000;
-    const replies = await Promise.all(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.setup', body, timeout)));
-    return new Map(replies.map((m) => [m.from.rank, (m.body as ReadyBody).host]));
+    const settled = await Promise.allSettled(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.setup', body, timeout)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      const e = failed.reason as Error;
+      if (!(e instanceof RemoteError)) throw e;
+      // a worker that answered with an error is still there: end every worker, so each rank finalizes
+      await this.endWorkers(self, ranks).catch(() => {
+        throw e;
+      });
+      throw new WorkerSetupError(`${e.remoteMessage} (worker setup, rank ${e.from.rank} of ${e.size} on ${e.host})`);
+    }
+    return new Map(settled.map((s) => (s as PromiseFulfilledResult<Envelope>).value).map((m) => [m.from.rank, (m.body as ReadyBody).host]));
   }
 
-  private async endWorkers(self: Address, ranks: number[]): Promise<void> {
+  private async endWorkers(self: Address, ranks: number[], timeoutMs = 60_000): Promise<void> {
     const { system } = this.opts;
-    await Promise.all(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.end', null, 60_000)));
+    await Promise.all(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.end', null, timeoutMs)));
   }
 }

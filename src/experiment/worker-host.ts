@@ -14,6 +14,7 @@ import { getOptimizee } from '../optimizees/registry.js';
 import type { ResolvedExperiment } from './config.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
 import { OutputCapture, withOutput } from './output-capture.js';
+import { IsolatedEvaluator } from './isolation/isolated-evaluator.js';
 
 /** Failures a worker logs at warn level before it logs the rest at debug level. */
 const WARN_FAILURES = 20;
@@ -68,6 +69,8 @@ export interface EvalResults {
 
 export class WorkerHost {
   private optimizee: Optimizee | null = null;
+  /** With evaluation.isolation: process, the child process that evaluates instead of `optimizee`. */
+  private isolated: IsolatedEvaluator | null = null;
   private nObj = 1;
   private failures = 0;
   private readonly capture = new OutputCapture();
@@ -87,8 +90,13 @@ export class WorkerHost {
       case 'experiment.setup':
         return this.setup(msg, ctx);
       case 'eval.batch':
-        return this.evaluate(msg, ctx);
+        return this.isolated ? this.evaluateIsolated(msg, ctx) : this.evaluate(msg, ctx);
       case 'experiment.end':
+        if (this.isolated) {
+          const isolated = this.isolated;
+          this.isolated = null;
+          return isolated.stop().then(() => this.behaviour(msg, ctx));
+        }
         this.log.info({ failures: this.failures }, 'worker done');
         this.opts.flushLog?.();
         ctx.reply(msg, 'experiment.ended', null);
@@ -99,15 +107,41 @@ export class WorkerHost {
     }
   };
 
-  private setup(msg: Envelope, ctx: ActorContext): void {
+  private setup(msg: Envelope, ctx: ActorContext): void | Promise<void> {
     const { experiment } = msg.body as SetupBody;
     const factory = this.lookup(experiment.optimizee.type);
+    if (experiment.evaluation?.isolation === 'process') return this.setupIsolated(msg, ctx, experiment, factory);
     const optimizee = factory.create(experiment.optimizee);
     this.optimizee = optimizee;
     this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;
     this.log.info({ optimizee: experiment.optimizee.type, dim: optimizee.space.dim }, 'worker ready');
     const ready: ReadyBody = { host: hostname(), pid: process.pid };
     ctx.reply(msg, 'experiment.ready', ready);
+  }
+
+  /** The optimizee in a child process (src/experiment/isolation): ready once the child is up. */
+  private async setupIsolated(msg: Envelope, ctx: ActorContext, experiment: SetupBody['experiment'], factory: OptimizeeFactory): Promise<void> {
+    let isolated: IsolatedEvaluator;
+    try {
+      isolated = await IsolatedEvaluator.start(experiment, factory, { log: this.log });
+    } catch (err) {
+      const detail = (err as { detail?: string }).detail;
+      this.log.error({ error: (err as Error).message, ...(detail ? { detail } : {}) }, 'simulation process cannot start');
+      throw err;
+    }
+    this.isolated = isolated;
+    this.nObj = isolated.nObj;
+    this.log.info({ optimizee: experiment.optimizee.type, isolation: 'process', pid: isolated.pid }, 'worker ready');
+    const ready: ReadyBody = { host: hostname(), pid: process.pid };
+    ctx.reply(msg, 'experiment.ready', ready);
+  }
+
+  /** A batch through the child process; the event loop stays free while it runs. */
+  private async evaluateIsolated(msg: Envelope, ctx: ActorContext): Promise<void> {
+    const b = msg.body as EvalBatch;
+    const out = await this.isolated!.evaluate(b);
+    if (out.errors) this.logFailures(b, out.errors);
+    ctx.send(msg.from, 'eval.results', out);
   }
 
   private evaluate(msg: Envelope, ctx: ActorContext): void {
@@ -222,6 +256,11 @@ export class WorkerHost {
       return e?.stack ?? String(err);
     }
   }
+}
+
+/** A worker could not set up (its simulation process could not start, say): one line, and nothing ran. */
+export class WorkerSetupError extends Error {
+  override name = 'WorkerSetupError';
 }
 
 /** Marks row i of out as failed, with its reason. */

@@ -4,10 +4,12 @@
 import type { OptimizeeFactory } from '../core/optimizee.js';
 import { benchmarkOptimizee } from './benchmark/index.js';
 import { linearInverseOptimizee } from './linear-inverse/index.js';
+import { pythonOptimizee } from './python/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
   linearInverseOptimizee,
+  pythonOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));
