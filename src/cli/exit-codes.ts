@@ -13,3 +13,13 @@ export const EXIT = {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** --debug (or L2L_DEBUG=1): errors that are normally one line also print their stack and cause. */
+export const debug = { on: process.env.L2L_DEBUG === '1' };
+
+/** An error's one-line message, with its stack and its cause's under --debug. */
+export function explain(err: Error): string {
+  if (!debug.on) return err.message;
+  const cause = err.cause instanceof Error ? `\ncaused by: ${err.cause.stack ?? err.cause.message}` : '';
+  return `${err.message}\n${err.stack ?? ''}${cause}`;
+}

@@ -23,13 +23,13 @@ export function readExperimentFile(path: string): unknown {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(`${path}: cannot read the experiment file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+    throw new ConfigError(`${path}: cannot read the experiment file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, { cause: err });
   }
   try {
     return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
     const msg = (err as Error).message.split('\n')[0];
-    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`);
+    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`, { cause: err });
   }
 }
 
@@ -83,7 +83,7 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     oeWeights = model.weights;
     mode = optimizer.create(resolved.optimizer, { space: model.space, weights: w ?? model.weights, seed: resolved.seed }).mode;
   } catch (err) {
-    throw new ConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   const penalty = resolved.evaluation.penalty;
   if (penalty && penalty.length !== (w ?? oeWeights).length) {

@@ -1,7 +1,7 @@
 /**
  * Command dispatch. Every command has --help; usage errors exit 2 with one line and no stack trace.
  */
-import { EXIT, UsageError } from './exit-codes.js';
+import { debug, EXIT, explain, UsageError } from './exit-codes.js';
 import { exportCommand, EXPORT_HELP } from './export-command.js';
 import { listCommand, LIST_HELP } from './list-command.js';
 import { reportCommand, REPORT_HELP } from './report-command.js';
@@ -25,10 +25,16 @@ commands:
   help [COMMAND]         show help
   version                print the version
 
+--debug (any command): errors that are one line also show their stack trace.
+
 Exit codes: 0 done, 2 bad input, 3 run failed, 130 interrupted, 1 internal error.
 `;
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--debug')) {
+    debug.on = true;
+    argv = argv.filter((a) => a !== '--debug');
+  }
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
@@ -59,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       // every rank of an mpirun job has the same argv and environment, hence the same error: one says it
       const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? '0';
-      if (rank === '0') process.stderr.write(`error: ${err.message}\n`);
+      if (rank === '0') process.stderr.write(`error: ${explain(err)}\n`);
       return EXIT.usage;
     }
     throw err;

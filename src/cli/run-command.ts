@@ -14,7 +14,7 @@ import { ActorSystem } from '../runtime/actor-system.js';
 import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
-import { EXIT, UsageError } from './exit-codes.js';
+import { EXIT, explain, UsageError } from './exit-codes.js';
 import { openJob, type Job, type JobMode } from './job.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
 import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
@@ -119,7 +119,7 @@ function prepare(opts: RunOptions): Prepared & { resumePoint?: ResumePoint } {
     Recorder.open(outDir, { force: opts.force });
     return { experiment, outDir };
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof ResultsDirError || err instanceof ResumeError) return { error: err.message };
+    if (err instanceof ConfigError || err instanceof ResultsDirError || err instanceof ResumeError) return { error: explain(err) };
     throw err;
   }
 }
@@ -272,7 +272,7 @@ function dryRun(opts: RunOptions): number {
   try {
     exp = loadExperiment(opts.file, opts.seed);
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
+    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err.cause });
     throw err;
   }
   const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? '0';

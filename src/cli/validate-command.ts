@@ -37,7 +37,7 @@ export function validateCommand(args: string[]): number {
       `${p.dim} parameters (${p.parameters.join(', ')}), budget ${budgetText(exp)}\n`);
     return EXIT.ok;
   } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message);
+    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err.cause });
     throw err;
   }
 }

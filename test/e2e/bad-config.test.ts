@@ -41,6 +41,10 @@ const cases: Array<[string, string, RegExp]> = [
   ['bad name', variant({ name: '"../escape"' }), /name: got "\.\.\/escape", expected a name of letters/],
   ['top-level typo', variant({}) + 'stpo: 3\n', /stpo: unknown key \(did you mean 'stop'\?\)/],
   ['not a mapping', '- a\n- b\n', /expected a mapping of keys/],
+  ['inconsistent bounds', variant({ optimizee: 'optimizee: { type: benchmark, functions: [{function: rastrigin}], dims: 3, bounds: [1, 0] }' }), /optimizee\.bounds: got \[1,0\], expected \[lower, upper\] with lower < upper/],
+  ['too large', variant({ optimizer: 'optimizer: { type: ga, pop_size: 1.0e9 }' }), /optimizer\.pop_size: got 1000000000, expected a number <= 1000000/],
+  ['python in-process', variant({ optimizee: 'optimizee: { type: python, module: x.py, parameters: [{name: a, lower: 0, upper: 1}] }' }), /evaluation\.isolation: got "in-process", expected process/],
+  ['timeout without isolation', variant({}) + 'evaluation: {timeout_seconds: 3}\n', /evaluation\.timeout_seconds: got 3, expected no timeout with isolation: in-process/],
 ];
 
 for (const [label, text, pattern] of cases) {
@@ -77,4 +81,28 @@ t.test('under mpirun -n 4 a bad file ends every rank with exit 2 and one message
   const lines = r.stderr.trim().split('\n').filter((l) => /mut_prob/.test(l));
   t.equal(lines.length, 1, 'only rank 0 reports');
   t.notMatch(r.stderr, /exited without|MPI_ABORT|finalize/i, 'no mpirun error banner: every rank finalized');
+});
+
+t.test('an experiment path that is a directory, a results directory holding another run', async (t) => {
+  const r = runMain(['run', dir, '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /cannot read the experiment file \(EISDIR\)/);
+  const p = file('twice.yaml', variant({ stop: 'stop: { generations: 1 }' }));
+  const out = join(dir, 'twice');
+  t.equal(runMain(['run', p, '--out', out, '--quiet']).code, 0);
+  const again = runMain(['run', p, '--out', out, '--quiet']);
+  t.equal(again.code, 2);
+  t.match(again.stderr, /^error: results directory .*twice already holds a run; choose another with --out DIR or overwrite it with --force\n$/);
+});
+
+t.test('--debug adds the stack trace (and its cause) to a one-line error', async (t) => {
+  const p = file('debug.yaml', variant({ optimizee: 'optimizee: { type: benchmark, preset: Rastrigin3d }' }));
+  const plain = runMain(['validate', p]);
+  t.equal(plain.stderr.trim().split('\n').length, 1);
+  const r = runMain(['validate', p, '--debug']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: .*Rastrigin3d[^\n]*\n[\s\S]*\n\s+at /, 'the same line, then a stack');
+  const missing = runMain(['--debug', 'run', join(dir, 'absent.yaml')]);
+  t.equal(missing.code, 2);
+  t.match(missing.stderr, /caused by: Error: ENOENT/);
 });
