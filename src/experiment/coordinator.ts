@@ -66,7 +66,6 @@ export class Coordinator {
   private checkpoints = 0;
   /** False when an interrupted run's workers did not end in time (busy): the job must be aborted. */
   workersEnded = true;
-  private checkpointSeconds = 0;
 
   constructor(private readonly opts: CoordinatorOptions) {
     this.log = opts.log ?? silentLogger;
@@ -89,7 +88,7 @@ export class Coordinator {
       ...this.describe(parts, actor, dispatcher),
       status, stopReasons: reasons,
       wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds, checkpointSeconds: this.checkpointSeconds },
+      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds, checkpointSeconds: parts.recorder.checkpointSeconds },
       checkpoints: this.checkpoints,
     });
     parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
@@ -105,6 +104,7 @@ export class Coordinator {
       // A signal: the launcher may follow it with SIGKILL within a second (OpenMPI's default), so
       // the summary is written first. Evaluations in flight are not waited for: their results never
       // arrived, so a resumed run evaluates them. trajectory.h5 is left to `export` or the resumed run.
+      await parts.recorder.flush(); // the journal and events so far, then the summary
       parts.recorder.writeSummary(summaryOf(out.status, out.reasons, tRun));
       ended();
       this.workersEnded = await this.endWorkers(parts.self, parts.workerRanks, 2_000).then(() => true, () => false);
@@ -206,11 +206,9 @@ export class Coordinator {
       event: (e) => recorder.appendEvent(encodeEvent(e)),
       checkpoint: (state) => {
         seq++;
-        const t0 = performance.now();
         recorder.writeCheckpoint(encodeCheckpoint({
           format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, seq, software: version, experiment: exp, journalBytes: recorder.journalBytes, ...state,
         }), seq);
-        this.checkpointSeconds += (performance.now() - t0) / 1000;
         this.checkpoints++;
       },
       every: { generations: exp.checkpoint.every_generations, evaluations: exp.checkpoint.every_evaluations, seconds: exp.checkpoint.every_seconds, min_seconds: exp.checkpoint.min_seconds },

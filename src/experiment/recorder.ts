@@ -6,7 +6,8 @@
  *   run.log            every rank's log lines (JSON, pino), written through as they arrive
  *   checkpoint.msgpack, events.msgpack   what --resume continues from (checkpoint.ts)
  */
-import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encodeGeneration, encodeHeader } from './generation-codec.js';
 import { encodeEventsHeader } from './checkpoint.js';
@@ -94,13 +95,23 @@ export class ResultsDirError extends Error {
   override name = 'ResultsDirError';
 }
 
+/**
+ * The recorder's writes to the journal, the events file and the checkpoint go through one serial
+ * queue of asynchronous file operations, so they run on libuv's threads while rank 0 goes on
+ * optimizing, and land on disk in the order they were made: a checkpoint is written only after the
+ * journal bytes it accounts for, and an events file only after its checkpoint.
+ */
 export class Recorder {
-  private journalFd: number | null = null;
-  /** Bytes of generations.msgpack written so far: a checkpoint records it. */
+  private journal: FileHandle | null = null;
+  /** Bytes of generations.msgpack handed to the queue so far: a checkpoint records it. */
   journalBytes = 0;
   private logFd: number | null = null;
-  private eventsFd: number | null = null;
+  private eventsFile: FileHandle | null = null;
   private events = 0;
+  private queue: Promise<void> = Promise.resolve();
+  /** Time the checkpoints took on the writer queue (off the optimizer's thread). */
+  checkpointSeconds = 0;
+  private failure: Error | null = null;
 
   private constructor(readonly dir: string, private readonly resuming: boolean) {}
 
@@ -120,16 +131,22 @@ export class Recorder {
     const path = join(dir, JOURNAL_FILE);
     const size = statSync(path).size;
     if (size < journalBytes) throw new ResultsDirError(`${path} has ${size} bytes, fewer than the ${journalBytes} its checkpoint accounts for: the results directory was changed after the run`);
-    r.journalFd = openSync(path, 'r+');
-    ftruncateSync(r.journalFd, journalBytes);
+    truncateSync(path, journalBytes);
     r.journalBytes = journalBytes;
+    r.enqueue(async () => {
+      r.journal = await open(path, 'r+');
+    });
     return r;
   }
 
   writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number }): void {
     if (this.resuming) return; // the run's own config.json stays
     this.writeAtomic('config.json', JSON.stringify(config, null, 2) + '\n');
-    this.journalFd = openSync(join(this.dir, JOURNAL_FILE), 'w');
+    const path = join(this.dir, JOURNAL_FILE);
+    writeFileSync(path, ''); // exists (empty) from now on
+    this.enqueue(async () => {
+      this.journal = await open(path, 'r+');
+    });
     this.journalBytes = 0;
     this.writeJournal(encodeHeader());
   }
@@ -142,93 +159,147 @@ export class Recorder {
 
   /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
   recordGeneration(rec: GenerationRecord): void {
-    if (this.journalFd === null) throw new Error('recorder: writeConfig must come first');
     this.writeJournal(encodeGeneration(rec));
   }
 
   /**
-   * Replaces the checkpoint atomically (temp file, fsync, rename, fsync of the directory), then starts
-   * a fresh events file numbered after it. A kill between the two leaves the old events file, whose
-   * number tells the resume to ignore it.
+   * Replaces the checkpoint atomically (temp file, fsync, rename, fsync of the directory) once the
+   * journal bytes it accounts for are on disk (fsync), then starts a fresh events file numbered after
+   * it. A kill between the two leaves the old events file, whose number tells the resume to ignore it.
    */
   writeCheckpoint(bytes: Uint8Array, seq: number): void {
-    fsyncSync(this.journalFd!); // the journal bytes the checkpoint accounts for are on disk first
-    this.writeAtomicBytes(CHECKPOINT_FILE, bytes, crashAt.is('checkpoint-write', seq));
-    if (crashAt.is('checkpoint-renamed', seq)) crashAt.die();
-    this.startEvents(seq);
+    this.check();
+    this.enqueue(async () => {
+      const t0 = performance.now();
+      await this.journal!.sync();
+      await this.writeAtomicAsync(CHECKPOINT_FILE, bytes, crashAt.is('checkpoint-write', seq));
+      if (crashAt.is('checkpoint-renamed', seq)) crashAt.die();
+      await this.startEventsNow(seq);
+      this.checkpointSeconds += (performance.now() - t0) / 1000;
+    });
   }
 
   /** A fresh events file following checkpoint `seq`. */
   startEvents(seq: number): void {
-    const tmp = join(this.dir, `.${EVENTS_FILE}.tmp`);
-    writeFileSync(tmp, encodeEventsHeader(seq));
-    renameSync(tmp, join(this.dir, EVENTS_FILE));
-    if (this.eventsFd !== null) closeSync(this.eventsFd);
-    this.eventsFd = openSync(join(this.dir, EVENTS_FILE), 'a');
+    this.enqueue(() => this.startEventsNow(seq));
   }
 
   /** Continues the events file of a resumed run after its last complete event. */
   continueEvents(validBytes: number): void {
-    const fd = openSync(join(this.dir, EVENTS_FILE), 'r+');
-    ftruncateSync(fd, validBytes);
-    closeSync(fd);
-    this.eventsFd = openSync(join(this.dir, EVENTS_FILE), 'a');
+    const path = join(this.dir, EVENTS_FILE);
+    truncateSync(path, validBytes);
+    this.enqueue(async () => {
+      this.eventsFile = await open(path, 'a');
+    });
   }
 
   /** Appends one event (an ask, a batch of results) to the events file. */
   appendEvent(bytes: Uint8Array): void {
-    if (this.eventsFd === null) throw new Error('recorder: no checkpoint written yet');
-    if (crashAt.is('event', ++this.events)) {
-      writeSync(this.eventsFd, bytes, 0, bytes.length >> 1);
-      crashAt.die();
-    }
-    writeSync(this.eventsFd, bytes);
+    this.check();
+    const n = ++this.events;
+    this.enqueue(async () => {
+      if (!this.eventsFile) throw new Error('recorder: an event before the first checkpoint');
+      if (crashAt.is('event', n)) {
+        await this.eventsFile.write(bytes, 0, bytes.length >> 1);
+        crashAt.die();
+      }
+      await this.eventsFile.write(bytes);
+    });
   }
 
   writeSummary(summary: Summary): void {
     this.writeAtomic('summary.json', JSON.stringify(summary, null, 2) + '\n');
   }
 
-  /** Closes every file (the journal flushed to disk). */
+  /** Waits until every write handed over so far is done. */
+  async flush(): Promise<void> {
+    await this.queue;
+    this.check();
+  }
+
+  /** Closes every file, the journal flushed to disk. */
   async close(): Promise<void> {
-    for (const fd of [this.logFd, this.eventsFd]) if (fd !== null) closeSync(fd);
-    this.logFd = this.eventsFd = null;
-    if (this.journalFd !== null) {
-      fsyncSync(this.journalFd);
-      closeSync(this.journalFd);
+    await this.flush();
+    if (this.logFd !== null) closeSync(this.logFd);
+    this.logFd = null;
+    await this.eventsFile?.close();
+    this.eventsFile = null;
+    if (this.journal) {
+      await this.journal.sync();
+      await this.journal.close();
     }
-    this.journalFd = null;
+    this.journal = null;
+  }
+
+  private check(): void {
+    if (this.failure) throw new Error(`recorder: writing to ${this.dir} failed: ${this.failure.message}`);
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.queue = this.queue.then(job).catch((err: Error) => {
+      this.failure ??= err;
+    });
   }
 
   private writeJournal(bytes: Uint8Array): void {
-    let off = 0;
-    while (off < bytes.length) off += writeSync(this.journalFd!, bytes, off, bytes.length - off, this.journalBytes + off);
+    this.check();
+    const at = this.journalBytes;
     this.journalBytes += bytes.length;
+    this.enqueue(async () => {
+      let off = 0;
+      while (off < bytes.length) off += (await this.journal!.write(bytes, off, bytes.length - off, at + off)).bytesWritten;
+    });
+  }
+
+  private async startEventsNow(seq: number): Promise<void> {
+    const tmp = join(this.dir, `.${EVENTS_FILE}.tmp`);
+    await writeFile(tmp, encodeEventsHeader(seq));
+    await rename(tmp, join(this.dir, EVENTS_FILE));
+    await this.eventsFile?.close();
+    this.eventsFile = await open(join(this.dir, EVENTS_FILE), 'a');
   }
 
   private writeAtomic(name: string, text: string): void {
-    this.writeAtomicBytes(name, Buffer.from(text));
-  }
-
-  private writeAtomicBytes(name: string, bytes: Uint8Array, crashHalfway = false): void {
     const tmp = join(this.dir, `.${name}.tmp`);
     const fd = openSync(tmp, 'w');
     try {
-      if (crashHalfway) {
-        writeSync(fd, bytes, 0, bytes.length >> 1);
-        crashAt.die();
-      }
-      writeSync(fd, bytes);
+      writeSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, join(this.dir, name));
-    const d = openSync(this.dir, 'r');
+    syncDir(this.dir);
+  }
+
+  private async writeAtomicAsync(name: string, bytes: Uint8Array, crashHalfway: boolean): Promise<void> {
+    const tmp = join(this.dir, `.${name}.tmp`);
+    const fh = await open(tmp, 'w');
     try {
-      fsyncSync(d);
+      if (crashHalfway) {
+        await fh.write(bytes, 0, bytes.length >> 1);
+        crashAt.die();
+      }
+      await fh.write(bytes);
+      await fh.sync();
     } finally {
-      closeSync(d);
+      await fh.close();
     }
+    await rename(tmp, join(this.dir, name));
+    const d = await open(this.dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  }
+}
+
+function syncDir(dir: string): void {
+  const d = openSync(dir, 'r');
+  try {
+    fsyncSync(d);
+  } finally {
+    closeSync(d);
   }
 }
