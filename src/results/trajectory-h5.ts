@@ -17,12 +17,17 @@
  * Memory stays bounded: two passes over the journal (the first only measures N, G, the widest outputs
  * row and the statistics' names), then chunked datasets sized once and filled in blocks of rows. It is
  * written to a temporary name and renamed, so trajectory.h5 is either complete or absent.
+ *
+ * Both passes read the journal's records raw (Journal.rawRecords: columns as byte views into the read
+ * block) and copy the bytes straight into the row blocks, so a record costs its msgpack decode and
+ * no typed array of its own: a steady-state run's journal holds one tiny record per result batch
+ * (hundreds of thousands of them), where a decoded GenerationRecord's eleven fresh ArrayBuffers per
+ * record were most of the time and most of the garbage.
  */
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ParamSpec } from '../core/space.js';
-import type { GenerationRecord } from '../experiment/recorder.js';
-import { Journal, JOURNAL_FILE } from './journal.js';
+import { Journal, JOURNAL_FILE, type RawGenerationRecord } from './journal.js';
 
 export const TRAJECTORY_FILE = 'trajectory.h5';
 export const TRAJECTORY_FORMAT = 'l2l-trajectory';
@@ -74,14 +79,14 @@ const BYTES: Record<Kind, number> = { f8: 8, i4: 4, u1: 1, u4: 4, i8: 8, str: 16
 export interface TrajectoryTuning {
   /** Target bytes of one chunk of a dataset (at most 65,536 rows, at least one). Default 512 KiB. */
   chunkBytes?: number;
-  /** Bytes of rows of a group buffered before they are written. Default 16 MiB. */
+  /** Bytes of rows of a group buffered before they are written. Default 4 MiB (larger blocks were no faster). */
   blockBytes?: number;
 }
 const MAX_CHUNK_ROWS = 1 << 16;
 
 /** Writes DIR/trajectory.h5 from DIR/generations.msgpack and DIR/config.json. */
 export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}): Promise<TrajectoryResult> {
-  const sizes = { chunkBytes: tuning.chunkBytes ?? 512 << 10, blockBytes: tuning.blockBytes ?? 16 << 20 };
+  const sizes = { chunkBytes: tuning.chunkBytes ?? 512 << 10, blockBytes: tuning.blockBytes ?? 4 << 20 };
   const t0 = performance.now();
   dir = resolve(dir);
   const journalFile = join(dir, JOURNAL_FILE);
@@ -109,7 +114,7 @@ export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}
   try {
     writeAttributes(file, config, journal);
     const w = new Writer(Module, file, config.space, extent, sizes);
-    for (const rec of journal.records(extent.G)) w.append(rec); // stops at the first pass's count: a live run may have grown
+    for (const rec of journal.rawRecords(extent.G)) w.append(rec); // stops at the first pass's count: a live run may have grown
     w.finish();
     open = false;
     if (file.close() < 0) throw new TrajectoryError(`closing ${tmp} failed`);
@@ -135,22 +140,35 @@ function measure(journal: Journal, config: RunConfig): Extent {
   const e: Extent = { G: 0, N: 0, dim: -1, nObj: -1, k: -1, stats: [] };
   const seen = new Set<string>();
   const dim = config.space.reduce((n, p) => n + (p.length ?? 1), 0);
-  for (const r of journal.records()) {
+  for (const r of journal.rawRecords()) {
     if (r.dim !== dim) throw new TrajectoryError(`generation ${r.generation}: ${r.dim} parameters, config.json's space has ${dim}`);
     if (e.nObj >= 0 && r.nObj !== e.nObj) throw new TrajectoryError(`generation ${r.generation}: ${r.nObj} objectives, earlier generations ${e.nObj}`);
     e.dim = r.dim;
     e.nObj = r.nObj;
     e.G++;
-    e.N += r.index.length;
-    if (r.outputs) for (let i = 0; i < r.index.length; i++) e.k = Math.max(e.k, r.outputs[i]?.length ?? 0);
-    for (const key of Object.keys(r.stats ?? {})) {
-      if (!seen.has(key)) {
-        seen.add(key);
-        e.stats.push(key);
+    e.N += r.n;
+    // the widest outputs row, a row being absent when all NaN (as the journal's decoder reads it)
+    if (r.outputs && r.n > 0) {
+      e.k = Math.max(e.k, 0);
+      if (r.outputsWidth > e.k && anyRowGiven(r.outputs, r.n, r.outputsWidth)) e.k = r.outputsWidth;
+    }
+    if (r.stats) {
+      for (const key in r.stats) {
+        if (!seen.has(key)) {
+          seen.add(key);
+          e.stats.push(key);
+        }
       }
     }
   }
   return e;
+}
+
+/** Whether any row of an [n, k] <f8 matrix has a value that is not NaN. */
+function anyRowGiven(bytes: Uint8Array, n: number, k: number): boolean {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < n * k; i++) if (!Number.isNaN(v.getFloat64(i * 8, true))) return true;
+  return false;
 }
 
 function writeAttributes(file: H5File, config: RunConfig, journal: Journal): void {
@@ -181,6 +199,8 @@ interface Column {
   kind: Kind;
   width: number | null;
   buf: Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array | string[];
+  /** `buf`'s bytes (numeric kinds), where raw journal columns are copied to. */
+  bytes: Uint8Array | null;
 }
 
 /**
@@ -216,7 +236,8 @@ class Table {
         maxshape: s.width === null ? [null] : [null, s.width], chunks: s.width === null ? [chunkRows] : [chunkRows, s.width],
       });
       if (ds.resize(s.width === null ? [rows] : [rows, s.width]) < 0) throw new TrajectoryError(`resizing ${path} to ${rows} rows failed`);
-      this.cols.set(s.name, { path, kind: s.kind, width: s.width, buf: alloc(s.kind, this.capacity * w) });
+      const buf = alloc(s.kind, this.capacity * w);
+      this.cols.set(s.name, { path, kind: s.kind, width: s.width, buf, bytes: bytesOf(buf) });
     }
   }
 
@@ -225,7 +246,10 @@ class Table {
     if (this.filled + n > this.capacity) this.flush();
     if (n > this.capacity) {
       this.capacity = n;
-      for (const c of this.cols.values()) c.buf = alloc(c.kind, n * (c.width ?? 1));
+      for (const c of this.cols.values()) {
+        c.buf = alloc(c.kind, n * (c.width ?? 1));
+        c.bytes = bytesOf(c.buf);
+      }
     }
     const at = this.filled;
     this.filled += n;
@@ -234,6 +258,12 @@ class Table {
 
   col<T extends Column['buf']>(name: string): T {
     return this.cols.get(name)!.buf as T;
+  }
+
+  /** Copies the raw little-endian bytes of n rows into a numeric column, from buffer row `at`. */
+  copy(name: string, at: number, src: Uint8Array): void {
+    const c = this.cols.get(name)!;
+    c.bytes!.set(src, at * BYTES[c.kind] * (c.width ?? 1));
   }
 
   flush(): void {
@@ -326,6 +356,10 @@ class Table {
   }
 }
 
+function bytesOf(buf: Column['buf']): Uint8Array | null {
+  return Array.isArray(buf) ? null : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 function emptyOf(kind: Exclude<Kind, 'str'>): Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array {
   return alloc(kind, 0) as Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array;
 }
@@ -372,48 +406,60 @@ class Writer {
     ], G, sizes);
   }
 
-  append(r: GenerationRecord): void {
-    const n = r.index.length;
-    const { dim, nObj, k } = this.e;
+  /** A record's rows: its columns' bytes copied into the row blocks (host byte order is little-endian, as the journal's). */
+  append(r: RawGenerationRecord): void {
+    const n = r.n;
+    const { dim, k } = this.e;
     const ind = this.individuals;
     const at = ind.reserve(n);
     ind.col<Int32Array>('generation').fill(r.generation, at, at + n);
-    ind.col<Int32Array>('index').set(r.index, at);
-    ind.col<Float64Array>('x').set(r.x.subarray(0, n * dim), at * dim);
-    ind.col<Float64Array>('fitness').set(r.fitness.subarray(0, n * nObj), at * nObj);
-    ind.col<Float64Array>('weighted').set(r.weighted, at);
-    ind.col<Uint8Array>('status').set(r.status, at);
-    ind.col<Uint8Array>('attempts').set(r.attempts, at);
-    ind.col<Float64Array>('seconds').set(r.seconds, at);
-    ind.col<Float64Array>('started').set(r.started, at);
-    ind.col<Int32Array>('rank').set(r.rank, at);
-    ind.col<Uint32Array>('seed').set(r.seed, at);
-    const errors = ind.col<string[]>('error');
-    for (const [row, text] of Object.entries(r.errors ?? {})) {
-      const i = Number(row);
-      if (Number.isInteger(i) && i >= 0 && i < n) errors[at + i] = String(text);
+    ind.copy('index', at, r.index);
+    ind.copy('x', at, r.x);
+    ind.copy('fitness', at, r.fitness);
+    ind.copy('weighted', at, r.weighted);
+    ind.copy('status', at, r.status);
+    ind.copy('attempts', at, r.attempts);
+    ind.copy('seconds', at, r.seconds);
+    ind.copy('started', at, r.started);
+    ind.copy('rank', at, r.rank);
+    ind.copy('seed', at, r.seed);
+    if (r.errors) {
+      const errors = ind.col<string[]>('error');
+      for (const row in r.errors) {
+        const i = Number(row);
+        if (Number.isInteger(i) && i >= 0 && i < n) errors[at + i] = String(r.errors[row]);
+      }
     }
     if (k > 0) {
       const out = ind.col<Float64Array>('outputs');
-      out.fill(NaN, at * k, (at + n) * k);
-      if (r.outputs) {
-        for (let i = 0; i < n; i++) {
-          const o = r.outputs[i];
-          if (o) out.set(o, (at + i) * k);
+      const kr = r.outputs ? r.outputsWidth : 0;
+      if (kr === k) ind.copy('outputs', at, r.outputs!);
+      else {
+        out.fill(NaN, at * k, (at + n) * k);
+        if (kr > 0) {
+          // narrower rows (or wider ones, all NaN past the widest given row): NaN-padded to k
+          const w = Math.min(kr, k) * 8;
+          const bytes = ind.cols.get('outputs')!.bytes!;
+          for (let i = 0; i < n; i++) bytes.set(r.outputs!.subarray(i * kr * 8, i * kr * 8 + w), (at + i) * k * 8);
         }
       }
     }
 
+    // /parameters: the columns of x, from the rows just copied
+    const x = ind.col<Float64Array>('x');
     const par = this.parameters;
     const pat = par.reserve(n);
     let c0 = 0;
     for (const p of this.space) {
       const w = p.length ?? 1;
       const dst = par.col<Float64Array>(datasetName(p.name));
-      for (let i = 0; i < n; i++) {
-        const src = i * dim + c0;
-        const d = (pat + i) * w;
-        for (let j = 0; j < w; j++) dst[d + j] = r.x[src + j];
+      if (c0 === 0 && w === dim) dst.set(x.subarray(at * dim, (at + n) * dim), pat * w);
+      else {
+        for (let i = 0; i < n; i++) {
+          const src = (at + i) * dim + c0;
+          const d = (pat + i) * w;
+          for (let j = 0; j < w; j++) dst[d + j] = x[src + j];
+        }
       }
       c0 += w;
     }

@@ -133,9 +133,9 @@ const RECORDS: GenerationRecord[] = [
   record(4, 2, { outputs: [undefined, [9]], stats: { evaluated: 2, failures: 0, best: 2.5, sigma: 0.125 } }),
 ];
 
-function writeRun(dir: string, records: GenerationRecord[]): Promise<void> {
+function writeRun(dir: string, records: GenerationRecord[], space: ParamSpec[] = SPACE): Promise<void> {
   const rec = Recorder.open(dir, { force: true });
-  rec.writeConfig({ experiment: EXPERIMENT, space: SPACE, version: '9.8.7-test', ranks: 4 });
+  rec.writeConfig({ experiment: EXPERIMENT, space, version: '9.8.7-test', ranks: 4 });
   for (const r of records) rec.recordGeneration(r);
   return rec.close();
 }
@@ -255,6 +255,82 @@ t.test('many generations written in many small blocks and chunks round-trip; no 
   t.same(d.datasets['generations/offset'].data, e.offsets);
   t.same(d.datasets['generations/count'].data, records.map((rec) => rec.index.length));
   t.same(d.datasets['generations/s2'].data, { hex: hex(Float64Array.from(records, (rec, g) => (g % 4 === 2 ? g : NaN))) });
+});
+
+t.test('a steady-state journal of many one-row records round-trips, with records wider than the reader\'s window and block among them', async (t) => {
+  const missing = h5pyMissing();
+  if (missing) return t.fail(missing);
+  const dir = join(tmp, 'steady');
+  // one parameter spanning all of x (the column copy's fast path); 20,000 records of one row, some empty,
+  // one of 2,000 rows (wider than the reader's 64 KiB decode window) and one of 30,000 (its x alone wider
+  // than the 1 MiB read block)
+  const space: ParamSpec[] = [{ name: 'coords', length: DIM, lower: -1, upper: 1 }];
+  const G = 20000;
+  const rows = (g: number) => (g === 7001 ? 2000 : g === 13003 ? 30000 : g % 1000 === 999 ? 0 : 1);
+  const records = Array.from({ length: G }, (_, g) => {
+    const n = rows(g);
+    return record(g, n, {
+      stats: { evaluated: n, best: g / 7, [`s${g % 3}`]: g },
+      fail: n === 1 && g % 97 === 5 ? { 0: `failed ${g} ✓` } : {},
+      outputs: n === 1 && g % 3 === 0 ? [Array.from({ length: g % 4 }, (_, j) => g + j / 8)] : undefined,
+    });
+  });
+  await writeRun(dir, records, space);
+  const r = await writeTrajectory(dir);
+  const e = expected(records);
+  t.match(r, { generations: G, individuals: e.N, truncated: false, ignoredBytes: 0 });
+  t.equal(e.N, G - 20 - 2 + 2000 + 30000);
+  const d = dump(join(dir, 'trajectory.h5'));
+  const ds = d.datasets;
+  t.same(ds['individuals/x'].shape, [e.N, DIM]);
+  t.same(ds['individuals/x'].data, { hex: hex(e.x) }, 'x');
+  t.same(ds['parameters/coords'].data, { hex: hex(e.x) }, '/parameters/coords: x');
+  t.same(ds['individuals/fitness'].data, { hex: hex(concatF64(records.map((rec) => rec.fitness))) }, 'fitness');
+  t.same(ds['individuals/weighted'].data, { hex: hex(concatF64(records.map((rec) => rec.weighted))) }, 'weighted');
+  t.same(ds['individuals/started'].data, { hex: hex(concatF64(records.map((rec) => rec.started))) }, 'started');
+  t.same(ds['individuals/generation'].data, records.flatMap((rec) => Array.from(rec.index, () => rec.generation)), 'generation');
+  t.same(ds['individuals/index'].data, records.flatMap((rec) => Array.from(rec.index)), 'index');
+  t.same(ds['individuals/seed'].data, records.flatMap((rec) => Array.from(rec.seed)), 'seed');
+  t.same(ds['individuals/attempts'].data, records.flatMap((rec) => Array.from(rec.attempts)), 'attempts');
+  t.same(ds['individuals/error'].data, e.errors, 'error texts');
+  t.equal(e.errors.filter(Boolean).length, 206);
+  t.equal(e.k, 3);
+  t.same(ds['individuals/outputs'].data, { hex: hex(e.outputs) }, 'outputs, NaN-padded');
+  t.same(ds['generations/generation'].data, records.map((rec) => rec.generation));
+  t.same(ds['generations/count'].data, records.map((rec) => rec.index.length));
+  t.same(ds['generations/offset'].data, e.offsets);
+  t.same(ds['generations/best'].data, { hex: hex(Float64Array.from(records, (_, g) => g / 7)) });
+  t.same(ds['generations/s1'].data, { hex: hex(Float64Array.from(records, (_, g) => (g % 3 === 1 ? g : NaN))) });
+
+  // cut off inside the widest record, and inside a one-row record after it: the complete ones are read, the rest reported
+  const full = readFileSync(join(dir, 'generations.msgpack'));
+  const ends: number[] = [];
+  let end = encodeHeader().length;
+  for (const rec of records) ends.push((end += encodeGeneration(rec).length));
+  const cutDir = join(tmp, 'steady-cut');
+  mkdirSync(cutDir, { recursive: true });
+  const file = join(cutDir, 'generations.msgpack');
+  for (const [g, into] of [[13003, 700_000], [13003, 5], [15000, 40], [G - 1, 1]]) {
+    const cut = ends[g - 1] + into;
+    writeFileSync(file, full.subarray(0, cut));
+    const j = Journal.open(file);
+    let n = 0;
+    let rowsRead = 0;
+    for (const raw of j.rawRecords()) {
+      n++;
+      rowsRead += raw.n;
+    }
+    t.same({ n, rowsRead, truncated: j.truncated, ignored: j.ignoredBytes }, {
+      n: g, rowsRead: records.slice(0, g).reduce((m, rec) => m + rec.index.length, 0), truncated: true, ignored: into,
+    }, `cut ${into} bytes into record ${g}`);
+  }
+
+  // records that are mostly error text: the reader's window boundaries fall inside strings, which come back whole
+  const texts = Array.from({ length: 200 }, (_, g) => `${g}: ${'ünïcødé ✗ '.repeat(150 + (g % 50))}`);
+  writeFileSync(file, Buffer.concat([encodeHeader(), ...texts.map((text, g) => encodeGeneration(record(g, 1, { fail: { 0: text }, stats: {} })))]));
+  const back = readJournal(file);
+  t.equal(back.truncated, false);
+  t.same(back.records.map((rec) => rec.errors['0']), texts, 'long texts across window boundaries');
 });
 
 t.test('the journal reader takes every complete record and reports a cut-off tail, wherever the cut', async (t) => {
