@@ -150,17 +150,7 @@ export class WorkerHost {
     if (!opt) throw new Error("'eval.batch' before 'experiment.setup'");
     const n = b.index.length;
     const nObj = this.nObj;
-    const out: EvalResults = {
-      batch: b.batch,
-      nObj,
-      fitness: new Float64Array(n * nObj),
-      status: new Uint8Array(n),
-      seconds: new Float64Array(n),
-      startedAgo: new Float64Array(n),
-      errors: null,
-      outputs: null,
-      busy: 0,
-    };
+    const out = emptyResults(b, nObj);
     const start = performance.now();
     const started = out.startedAgo; // absolute ms first, made relative just before sending
     const capture = this.capture;
@@ -261,6 +251,15 @@ export class WorkerHost {
 /** A worker could not set up (its simulation process could not start, say): one line, and nothing ran. */
 export class WorkerSetupError extends Error {
   override name = 'WorkerSetupError';
+}
+
+/** Results for a batch with every array allocated and nothing filled in yet. */
+export function emptyResults(b: EvalBatch, nObj: number): EvalResults {
+  const n = b.index.length;
+  return {
+    batch: b.batch, nObj, fitness: new Float64Array(n * nObj), status: new Uint8Array(n), seconds: new Float64Array(n),
+    startedAgo: new Float64Array(n), errors: null, outputs: null, busy: 0,
+  };
 }
 
 /** Marks row i of out as failed, with its reason. */

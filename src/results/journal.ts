@@ -71,27 +71,7 @@ export class Journal {
    * many). After the last one, `truncated`, `ignoredBytes` and `completeBytes` describe the file.
    */
   *records(limit = Infinity): Generator<GenerationRecord, void, void> {
-    const state = { truncated: false, ignoredBytes: 0, completeBytes: 0 };
-    let first = true;
-    let n = 0;
-    for (const v of scan(this.file, state)) {
-      if (first) {
-        first = false;
-        continue;
-      }
-      if (n >= limit) return;
-      let rec: GenerationRecord;
-      try {
-        rec = decodeGenerationRecord(v as Record<string, unknown>);
-      } catch (err) {
-        throw new JournalError(`${this.file}: record ${n} is not a generation record (${(err as Error).message})`);
-      }
-      n++;
-      yield rec;
-    }
-    this.truncated = state.truncated;
-    this.ignoredBytes = state.ignoredBytes;
-    this.completeBytes = state.completeBytes;
+    yield* this.decoded(decodeGenerationRecord, limit);
   }
 
   /**
@@ -100,6 +80,11 @@ export class Journal {
    * reader's buffer, which later reads overwrite: valid only until the next record is asked for.
    */
   *rawRecords(limit = Infinity): Generator<RawGenerationRecord, void, void> {
+    yield* this.decoded(rawRecord, limit);
+  }
+
+  /** The records after the header, each through `decode`; the file's tail state is set at the end. */
+  private *decoded<T>(decode: (v: Record<string, unknown>) => T, limit: number): Generator<T, void, void> {
     const state = { truncated: false, ignoredBytes: 0, completeBytes: 0 };
     let first = true;
     let n = 0;
@@ -109,9 +94,9 @@ export class Journal {
         continue;
       }
       if (n >= limit) return;
-      let rec: RawGenerationRecord;
+      let rec: T;
       try {
-        rec = rawRecord(v as Record<string, unknown>);
+        rec = decode(v as Record<string, unknown>);
       } catch (err) {
         throw new JournalError(`${this.file}: record ${n} is not a generation record (${(err as Error).message})`);
       }

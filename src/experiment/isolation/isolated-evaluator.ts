@@ -24,7 +24,7 @@ import { isExternal } from '../../optimizees/python/external.js';
 import { silentLogger, type Logger } from '../../runtime/log.js';
 import type { ResolvedExperiment } from '../config.js';
 import { withOutput } from '../output-capture.js';
-import type { EvalBatch, EvalResults } from '../worker-host.js';
+import { emptyResults, type EvalBatch, type EvalResults } from '../worker-host.js';
 import { frame, FrameReader } from './frames.js';
 
 /** Kept of each evaluation's output, as the in-process OutputCapture keeps. */
@@ -370,17 +370,7 @@ export class IsolatedEvaluator {
   async evaluate(b: EvalBatch): Promise<EvalResults> {
     const n = b.index.length;
     const nObj = this.nObj;
-    const out: EvalResults = {
-      batch: b.batch,
-      nObj,
-      fitness: new Float64Array(n * nObj),
-      status: new Uint8Array(n),
-      seconds: new Float64Array(n),
-      startedAgo: new Float64Array(n),
-      errors: null,
-      outputs: null,
-      busy: 0,
-    };
+    const out = emptyResults(b, nObj);
     const start = performance.now();
     const started = out.startedAgo; // absolute ms first, made relative at the end
     const timeoutMs = this.opts.timeoutSeconds !== undefined ? this.opts.timeoutSeconds * 1000 : undefined;
