@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { Unpackr } from 'msgpackr';
 import { decode, encode } from '../runtime/codec.js';
 import type { Best } from './recorder.js';
+import type { ResultBatch } from './dispatcher.js';
 import type { ResolvedExperiment } from './config.js';
 
 export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
@@ -55,22 +56,12 @@ export interface Checkpoint {
 
 export type RunEvent =
   | { kind: 'ask'; generation: number; n: number; hash: string }
-  | {
+  | ({
       kind: 'results';
       generation: number;
-      /** The ask's rows the results belong to, when not offset .. offset + n (a resumed run's rest). */
+      /** The ask's rows the results belong to, when not offset .. offset + n (retries, a resumed run's rest). */
       rows: Int32Array | null;
-      offset: number;
-      n: number;
-      rank: number;
-      nObj: number;
-      fitness: Float64Array;
-      status: Uint8Array;
-      seconds: Float64Array;
-      started: Float64Array;
-      errors: ReadonlyArray<string | null> | null;
-      outputs: ReadonlyArray<Float64Array | null> | null;
-    };
+    } & Omit<ResultBatch, 'block'>);
 
 export interface EventsHeader {
   format: 'l2l-events';
