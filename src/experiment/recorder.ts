@@ -109,6 +109,10 @@ export class Recorder {
   private eventsFile: FileHandle | null = null;
   private events = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Journal bytes waiting for the queued write that will take them (null: none queued). */
+  private journalChunks: Uint8Array[] | null = null;
+  /** Events waiting for the queued write that will take them, and the number of the first. */
+  private eventChunks: { chunks: Uint8Array[]; first: number } | null = null;
   /** Time the checkpoints took on the writer queue (off the optimizer's thread). */
   checkpointSeconds = 0;
   private failure: Error | null = null;
@@ -169,6 +173,7 @@ export class Recorder {
    */
   writeCheckpoint(bytes: Uint8Array, seq: number): void {
     this.check();
+    this.eventChunks = null; // events from now on belong in the events file that follows this checkpoint
     this.enqueue(async () => {
       const t0 = performance.now();
       await this.journal!.sync();
@@ -181,6 +186,7 @@ export class Recorder {
 
   /** A fresh events file following checkpoint `seq`. */
   startEvents(seq: number): void {
+    this.eventChunks = null;
     this.enqueue(() => this.startEventsNow(seq));
   }
 
@@ -193,18 +199,30 @@ export class Recorder {
     });
   }
 
-  /** Appends one event (an ask, a batch of results) to the events file. */
+  /**
+   * Appends one event (an ask, a batch of results) to the events file. Events made while a write is
+   * queued go with it (one writev), so many small events cost few writes.
+   */
   appendEvent(bytes: Uint8Array): void {
     this.check();
     const n = ++this.events;
-    this.enqueue(async () => {
-      if (!this.eventsFile) throw new Error('recorder: an event before the first checkpoint');
-      if (crashAt.is('event', n)) {
-        await this.eventsFile.write(bytes, 0, bytes.length >> 1);
-        crashAt.die();
-      }
-      await this.eventsFile.write(bytes);
-    });
+    if (!this.eventChunks) {
+      const batch = { chunks: [] as Uint8Array[], first: n };
+      this.eventChunks = batch;
+      this.enqueue(async () => {
+        if (this.eventChunks === batch) this.eventChunks = null; // later events queue a write of their own
+        if (!this.eventsFile) throw new Error('recorder: an event before the first checkpoint');
+        const crash = process.env.L2L_CRASH_AT ? batch.chunks.findIndex((_c, i) => crashAt.is('event', batch.first + i)) : -1;
+        if (crash >= 0) {
+          if (crash > 0) await this.eventsFile.writev(batch.chunks.slice(0, crash));
+          const c = batch.chunks[crash];
+          await this.eventsFile.write(c, 0, c.length >> 1);
+          crashAt.die();
+        }
+        await writevAll(this.eventsFile, batch.chunks, null);
+      });
+    }
+    this.eventChunks.chunks.push(bytes);
   }
 
   writeSummary(summary: Summary): void {
@@ -241,14 +259,20 @@ export class Recorder {
     });
   }
 
+  /** Journal bytes made while a write is queued go with it (one writev at the position they start). */
   private writeJournal(bytes: Uint8Array): void {
     this.check();
-    const at = this.journalBytes;
+    if (!this.journalChunks) {
+      const chunks: Uint8Array[] = [];
+      const at = this.journalBytes;
+      this.journalChunks = chunks;
+      this.enqueue(async () => {
+        if (this.journalChunks === chunks) this.journalChunks = null;
+        await writevAll(this.journal!, chunks, at);
+      });
+    }
+    this.journalChunks.push(bytes);
     this.journalBytes += bytes.length;
-    this.enqueue(async () => {
-      let off = 0;
-      while (off < bytes.length) off += (await this.journal!.write(bytes, off, bytes.length - off, at + off)).bytesWritten;
-    });
   }
 
   private async startEventsNow(seq: number): Promise<void> {
@@ -292,6 +316,30 @@ export class Recorder {
     } finally {
       await d.close();
     }
+  }
+}
+
+/** Writes every chunk, at `position` onwards (null: at the end of a file opened for appending). */
+async function writevAll(fh: FileHandle, chunks: Uint8Array[], position: number | null): Promise<void> {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  let done = 0;
+  let rest = chunks;
+  while (done < total) {
+    const { bytesWritten } = await fh.writev(rest, position === null ? undefined : position + done);
+    done += bytesWritten;
+    if (done >= total) break;
+    // a short write: go on from the byte where it stopped
+    let skip = bytesWritten;
+    const next: Uint8Array[] = [];
+    for (const c of rest) {
+      if (skip >= c.length) {
+        skip -= c.length;
+        continue;
+      }
+      next.push(skip > 0 ? c.subarray(skip) : c);
+      skip = 0;
+    }
+    rest = next;
   }
 }
 
