@@ -1,6 +1,6 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_mpi.node). cmake-js is the primary build; this one exists for environments
-# that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
+# -> build/Release/l2l_mpi.node and l2l_python.node; the latter needs Debian's python3-dev).
+# cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
     {
@@ -27,6 +27,22 @@
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "libraries": ["<!@(mpicc --showme:link)"]
+    },
+    {
+      "target_name": "l2l_python",
+      "sources": [
+        "native/python/addon.cc",
+        "native/python/interpreter.cc",
+        "native/python/python_failure.cc",
+        "native/python/value.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "L2L_PYTHON_EXECUTABLE=\"/usr/bin/python3\""],
+      "cflags": ["-O2", "-Wall", "-Wextra", "<!@(/usr/bin/python3-config --includes)"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["<!@(/usr/bin/python3-config --ldflags --embed)", "-lpthread"]
     }
   ]
 }

@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 # OpenMPI for the binding; msgpack and numpy so Python can read the results (python/l2l_results.py);
 # h5py for trajectory.h5 (the tests read it back with /usr/bin/python3); DejaVu fonts for the report's
 # figures and Chromium for the test that opens report.html in a browser (test/report/chromium.test.ts).
-APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy python3-h5py fonts-dejavu-core chromium)
+# python3-dev for the embedded Python of the workers (native/python); Brian2 and NEURON for the Python
+# simulators the tests and examples run in it (docs/python.md).
+APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy python3-h5py fonts-dejavu-core chromium
+  python3-dev python3-brian python3-neuron)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

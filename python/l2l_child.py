@@ -3,18 +3,17 @@
 A worker rank starts `python3 l2l_child.py` (with evaluation.isolation: process) and speaks frames to it:
 a 4-byte little-endian length, then msgpack, over this process's stdin (requests) and stdout (replies):
 
-    {op: init, module, function, args, parameters: [{name, length}]}
+    {op: init, module, function | class, args, parameters: [{name, length}]}
         -> {op: ready, pid} | {op: error, error: one line, detail: traceback}
     {op: eval, generation, index, seed, x: bytes of float64}
         -> {op: result, fitness: [float], outputs?: bytes of float64, err: int}
         |  {op: result, error: traceback, err: int}
     {op: end} -> exits
 
-The module is imported once and kept (a stateful simulator stays warm); its optional setup(args) runs
-once per process. Per individual, function(params, context) is called: params maps each parameter
-name to a float (array parameters: a numpy float64 array, a list when numpy is absent), context has
-generation, index and seed; it returns a fitness, a list of fitness values, or
-{"fitness": [...], "outputs": [...]}. An exception fails that evaluation with its traceback.
+The module is imported once and kept (a stateful simulator stays warm), and called through
+l2l_bridge.py, which the worker's embedded interpreter uses too: the same two shapes of optimizee (a
+function evaluate(params, context), or a class in the reference framework's shape) behave the same in
+both. An exception fails that evaluation with its traceback.
 
 stdout belongs to the protocol: sys.stdout, sys.stderr and file descriptor 1 (what C code prints) all
 go to stderr, which the worker captures per evaluation. `err` counts the bytes written through
@@ -25,14 +24,13 @@ death of the worker while an evaluation runs (PR_SET_PDEATHSIG).
 Needs the msgpack package (Debian python3-msgpack); uses numpy when present.
 """
 import array
-import importlib
-import importlib.util
 import io
 import os
 import signal
 import struct
 import sys
-import traceback
+
+import l2l_bridge  # beside this file: sys.path[0] is this script's folder
 
 _LIBC = None
 
@@ -118,124 +116,36 @@ class Protocol:
             data = data[n:]
 
 
-def _one_line(e):
-    """ExcType: message, on one line (what a setup error shows)."""
-    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
-    return " ".join(text.split())
-
-
-def _traceback_below_here():
-    """The traceback of the exception being handled, without this file's own frame on top."""
-    etype, e, tb = sys.exc_info()
-    return "".join(traceback.format_exception(etype, e, tb.tb_next if tb is not None else tb))
-
-
-def _load(spec):
-    if spec.endswith(".py") or os.sep in spec:
-        path = os.path.abspath(spec)
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"no such file: {path}")
-        name = os.path.splitext(os.path.basename(path))[0]
-        sys.path.insert(0, os.path.dirname(path))  # the module can import its neighbours
-        s = importlib.util.spec_from_file_location(name, path)
-        mod = importlib.util.module_from_spec(s)
-        sys.modules[name] = mod
-        s.loader.exec_module(mod)
-        return mod
-    return importlib.import_module(spec)
-
-
-def _floats(v, what):
-    """A flat list of floats from a number, a sequence or an array."""
-    if isinstance(v, (str, bytes, dict)):
-        raise TypeError(f"{what} must be a number or a list of numbers, got {type(v).__name__}")
-    if hasattr(v, "tolist"):  # numpy arrays and scalars
-        v = v.tolist()
-    if isinstance(v, (int, float)):
-        return [float(v)]
-    out = []
-    for f in v:
-        if isinstance(f, (list, tuple)):
-            out.extend(_floats(f, what))
-        else:
-            out.append(float(f))
-    return out
-
-
 class Child:
     def __init__(self, proto):
         self.proto = proto
-        self.fn = None
-        self.params = []
-        self.np = None
+        self.model = None
 
     def init(self, msg):
-        module = msg["module"]
-        label = f"python module '{module}'"
-        # sys.path[0] is this script's folder; the run's working directory is what a user expects
-        sys.path[0] = os.getcwd()
+        # the run's working directory is where a user expects relative module names to be found
+        if os.getcwd() not in sys.path:
+            sys.path.insert(0, os.getcwd())
         try:
-            mod = _load(module)
-        except BaseException as e:
-            return self._error(f"cannot import {label}: {_one_line(e)}")
-        name = msg.get("function") or "evaluate"
-        fn = getattr(mod, name, None)
-        if not callable(fn):
-            return self._error(f"{label} has no function '{name}' (the function called per individual)", "")
-        setup = getattr(mod, "setup", None)
-        if callable(setup):
-            try:
-                setup(msg.get("args") or {})
-            except BaseException as e:
-                return self._error(f"setup(args) of {label} failed: {_one_line(e)}")
-        try:
-            import numpy
-
-            self.np = numpy
-        except ImportError:
-            self.np = None
-        self.fn = fn
-        self.name = name
-        self.params = [(p["name"], p.get("length")) for p in msg["parameters"]]
+            self.model = l2l_bridge.make_model(msg)
+        except l2l_bridge.ModelError as e:
+            return self._error(str(e), l2l_bridge.traceback_below() if e.__cause__ is not None else "")
         self.proto.send({"op": "ready", "pid": os.getpid()})
 
-    def _error(self, line, detail=None):
-        self.proto.send({"op": "error", "error": line, "detail": _traceback_below_here() if detail is None else detail})
+    def _error(self, line, detail):
+        self.proto.send({"op": "error", "error": line, "detail": detail})
 
     def evaluate(self, msg):
         raw = msg["x"]
-        if self.np is not None:
-            x = self.np.frombuffer(raw, dtype="<f8")
-        else:
-            x = array.array("d")
-            x.frombytes(raw)
-        params = {}
-        k = 0
-        for name, length in self.params:
-            if length is None:
-                params[name] = float(x[k])
-                k += 1
-            else:
-                params[name] = x[k : k + length].copy() if self.np is not None else list(x[k : k + length])
-                k += length
-        context = {"generation": msg["generation"], "index": msg["index"], "seed": msg["seed"]}
+        x = array.array("d")
+        x.frombytes(raw)
         try:
-            r = self.fn(params, context)
-        except Exception:
-            reply = {"op": "result", "error": _traceback_below_here()}
+            fit, outputs = self.model.call(x.tolist(), msg["generation"], msg["index"], msg["seed"])
+        except BaseException as e:
+            reply = {"op": "result", "error": l2l_bridge.traceback_below(2 if not isinstance(e, l2l_bridge.ModelError) else 1)}
         else:
-            try:
-                outputs = None
-                if isinstance(r, dict):
-                    if "fitness" not in r:
-                        raise TypeError('a dict needs a "fitness" key')
-                    outputs = r.get("outputs")
-                    r = r["fitness"]
-                reply = {"op": "result", "fitness": _floats(r, "the fitness")}
-                if outputs is not None:
-                    reply["outputs"] = array.array("d", _floats(outputs, "outputs")).tobytes()
-            except Exception as e:
-                reply = {"op": "result", "error": f"{self.name}() returned what is not a fitness: {_one_line(e)} (expected a number, a list of numbers or {{\"fitness\": [...], \"outputs\": [...]}})"}
+            reply = {"op": "result", "fitness": fit}
+            if outputs is not None:
+                reply["outputs"] = array.array("d", outputs).tobytes()
         self._flush()
         reply["err"] = _Stderr.count
         self.proto.send(reply)

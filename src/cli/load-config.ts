@@ -3,13 +3,14 @@
  * becomes a ConfigError whose message is one line naming the key, the value received and what was
  * expected.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { experimentSchema, type ResolvedExperiment } from '../experiment/config.js';
 import { getOptimizee, listOptimizees } from '../optimizees/registry.js';
-import { isExternal } from '../optimizees/python/external.js';
+import { isEmbedded, isExternal, type SpaceQuery } from '../optimizees/python/external.js';
 import { getOptimizer, listOptimizers } from '../optimizers/registry.js';
 import { didYouMean, formatIssue } from './format-issue.js';
 
@@ -60,9 +61,15 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
   const { type: oeType, weights, ...oeRest } = top.optimizee as { type: string; weights?: unknown };
   const optimizee = lookup('optimizee', oeType, listOptimizees().map((f) => f.type), getOptimizee, file);
   const oeParams = check(optimizee.schema, oeRest, 'optimizee', file) as Record<string, unknown>;
-  if (isExternal(optimizee) && top.evaluation.isolation !== 'process') {
+  if (isExternal(optimizee) && !isEmbedded(optimizee) && top.evaluation.isolation !== 'process') {
     throw new ConfigError(`${file}: evaluation.isolation: got ${JSON.stringify(top.evaluation.isolation)}, expected process: the ${oeType} optimizee runs in a child process of each worker (set evaluation.isolation: process)`);
   }
+  const timeout = top.evaluation.timeout_seconds;
+  if (top.evaluation.isolation === 'in-process' && timeout !== undefined && !isEmbedded(optimizee)) {
+    throw new ConfigError(`${file}: evaluation.timeout_seconds: got ${timeout}, expected no timeout with isolation: in-process (a ${oeType} simulation inside the worker cannot be stopped); set isolation: process`);
+  }
+  const query = isExternal(optimizee) ? optimizee.spaceQuery?.(oeParams) : null;
+  if (query) oeParams.parameters = askSpace(query, file);
   const w = weights === undefined ? undefined : check(z.array(z.number().refine(Number.isFinite, 'a finite number')).min(1), weights, 'optimizee.weights', file);
 
   const resolved: ResolvedExperiment = {
@@ -96,6 +103,21 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     throw new ConfigError(`${file}: stop: '${optType}' is asynchronous: give stop.evaluations or stop.seconds`);
   }
   return resolved;
+}
+
+/** The parameter space a model declares itself (a Python module's PARAMETERS), asked of its program. */
+function askSpace(q: SpaceQuery, file: string): unknown {
+  const r = spawnSync(q.command, q.args, { input: q.input, encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20 });
+  if (r.error) throw new ConfigError(`${file}: optimizee.parameters: not given, and ${q.label} could not be asked for them: ${q.command}: ${r.error.message}`);
+  let reply: { parameters?: unknown; error?: string; detail?: string };
+  try {
+    reply = JSON.parse(r.stdout) as typeof reply;
+  } catch {
+    const why = r.stderr.trim().split('\n').at(-1) ?? '';
+    throw new ConfigError(`${file}: optimizee.parameters: not given, and ${q.label} could not be asked for them (${q.command} exited with ${r.status ?? r.signal}${why ? `: ${why}` : ''})`);
+  }
+  if (reply.error !== undefined) throw new ConfigError(`${file}: optimizee.parameters: not given, and ${reply.error}`, { cause: reply.detail ? new Error(reply.detail) : undefined });
+  return reply.parameters;
 }
 
 export function loadExperiment(path: string, seedOverride?: number): ResolvedExperiment {

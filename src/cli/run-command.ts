@@ -16,6 +16,7 @@ import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, explain, UsageError } from './exit-codes.js';
 import { openJob, type Job, type JobMode } from './job.js';
+import { preimportPython } from './python-preimport.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
 import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
 import { budgetText, preview } from './preview.js';
@@ -148,6 +149,8 @@ export async function runCommand(args: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (opts.dryRun) return dryRun(opts);
+  // before MPI starts: NEURON must not see it (python-preimport.ts)
+  await preimportPython(opts);
   let job: Job;
   try {
     job = await openJob(opts.transport);

@@ -27,7 +27,7 @@ export const dispatchSchema = z.strictObject({
 export const evaluationSchema = z
   .strictObject({
     isolation: z.enum(['in-process', 'process']).default('in-process').describe("'in-process': the optimizee runs inside the worker rank (fastest); 'process': in a child process of the worker rank, so a crash (segmentation fault, abort), a hang past timeout_seconds or a blow-up past memory_mb kills only the child, which is restarted, and the evaluation fails with the reason"),
-    timeout_seconds: z.number().positive().optional().describe('per individual: a simulation running longer is killed and fails as timed out (needs isolation: process)'),
+    timeout_seconds: z.number().positive().optional().describe('per individual: a simulation running longer is stopped and fails as timed out (needs isolation: process, except for the python optimizee, whose embedded interpreter raises a timeout inside the simulation)'),
     memory_mb: z.number().int().min(16).optional().describe('per child process: the address-space limit, past which the simulation fails (needs isolation: process)'),
     retries: z.number().int().min(0).max(10).default(0).describe('a failed or timed-out evaluation is tried again up to this many times (on any worker) before the failure counts'),
     retry_seed: z.enum(['fresh', 'same']).default('fresh').describe("'fresh': each retry gets a new seed derived from (seed, generation, index, attempt); 'same': the individual's seed again"),
@@ -36,7 +36,6 @@ export const evaluationSchema = z
   })
   .superRefine((e, ctx) => {
     const issue = (path: string, input: unknown, message: string) => ctx.addIssue({ code: 'custom', path: [path], input, message });
-    if (e.isolation === 'in-process' && e.timeout_seconds !== undefined) issue('timeout_seconds', e.timeout_seconds, 'no timeout with isolation: in-process (a simulation inside the worker cannot be stopped); set isolation: process');
     if (e.isolation === 'in-process' && e.memory_mb !== undefined) issue('memory_mb', e.memory_mb, 'no memory limit with isolation: in-process; set isolation: process');
     if (e.on_failure === 'penalty' && e.penalty === undefined) issue('penalty', undefined, 'a penalty fitness vector with on_failure: penalty');
     if (e.on_failure === 'drop' && e.penalty !== undefined) issue('penalty', e.penalty, 'no penalty with on_failure: drop (set on_failure: penalty to use it)');

@@ -15,6 +15,8 @@ import type { ResolvedExperiment } from './config.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
 import { OutputCapture, withOutput } from './output-capture.js';
 import { IsolatedEvaluator } from './isolation/isolated-evaluator.js';
+import { EmbeddedPythonEvaluator } from './embedded-python.js';
+import { isEmbedded } from '../optimizees/python/external.js';
 
 /** Failures a worker logs at warn level before it logs the rest at debug level. */
 const WARN_FAILURES = 20;
@@ -69,8 +71,11 @@ export interface EvalResults {
 
 export class WorkerHost {
   private optimizee: Optimizee | null = null;
-  /** With evaluation.isolation: process, the child process that evaluates instead of `optimizee`. */
-  private isolated: IsolatedEvaluator | null = null;
+  /**
+   * What evaluates instead of `optimizee`, off the JS thread: the child process of evaluation.isolation:
+   * process, or the embedded Python interpreter.
+   */
+  private isolated: AsyncEvaluator | null = null;
   private nObj = 1;
   private failures = 0;
   private readonly capture = new OutputCapture();
@@ -111,6 +116,7 @@ export class WorkerHost {
     const { experiment } = msg.body as SetupBody;
     const factory = this.lookup(experiment.optimizee.type);
     if (experiment.evaluation?.isolation === 'process') return this.setupIsolated(msg, ctx, experiment, factory);
+    if (isEmbedded(factory)) return this.setupEmbedded(msg, ctx, experiment, factory);
     const optimizee = factory.create(experiment.optimizee);
     this.optimizee = optimizee;
     this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;
@@ -136,7 +142,24 @@ export class WorkerHost {
     ctx.reply(msg, 'experiment.ready', ready);
   }
 
-  /** A batch through the child process; the event loop stays free while it runs. */
+  /** The optimizee in this process's embedded Python (src/experiment/embedded-python.ts). */
+  private async setupEmbedded(msg: Envelope, ctx: ActorContext, experiment: SetupBody['experiment'], factory: Parameters<typeof EmbeddedPythonEvaluator.start>[1]): Promise<void> {
+    let embedded: EmbeddedPythonEvaluator;
+    try {
+      embedded = await EmbeddedPythonEvaluator.start(experiment, factory, { log: this.log });
+    } catch (err) {
+      const detail = (err as { detail?: string; traceback?: string }).detail ?? (err as { traceback?: string }).traceback;
+      this.log.error({ error: (err as Error).message, ...(detail ? { detail } : {}) }, 'embedded Python cannot load the optimizee');
+      throw err;
+    }
+    this.isolated = embedded;
+    this.nObj = embedded.nObj;
+    this.log.info({ optimizee: experiment.optimizee.type, isolation: 'in-process', python: embedded.info.version.split(' ')[0] }, 'worker ready');
+    const ready: ReadyBody = { host: hostname(), pid: process.pid };
+    ctx.reply(msg, 'experiment.ready', ready);
+  }
+
+  /** A batch through the child process or embedded Python; the event loop stays free while it runs. */
   private async evaluateIsolated(msg: Envelope, ctx: ActorContext): Promise<void> {
     const b = msg.body as EvalBatch;
     const out = await this.isolated!.evaluate(b);
@@ -246,6 +269,13 @@ export class WorkerHost {
       return e?.stack ?? String(err);
     }
   }
+}
+
+/** Evaluates batches off the JS thread (a child process, embedded Python). */
+export interface AsyncEvaluator {
+  readonly nObj: number;
+  evaluate(b: EvalBatch): Promise<EvalResults>;
+  stop(): Promise<void>;
 }
 
 /** A worker could not set up (its simulation process could not start, say): one line, and nothing ran. */

@@ -3,6 +3,7 @@
  * `instanceof` them and read structured fields instead of parsing messages.
  */
 import type { MpiErrorInfo } from './mpi.js';
+import type { PythonErrorInfo } from './python.js';
 
 /** A failed MPI call, tagged with where it happened: "MPI_Isend: ... (rank 1 of 4 on host)". */
 export class MpiError extends Error implements MpiErrorInfo {
@@ -30,13 +31,24 @@ export class AddonNotBuiltError extends Error {
   readonly addon: string;
   readonly path: string;
 
-  constructor(addon: string, path: string, cause?: unknown) {
-    super(`native addon '${addon}' is not built: ${path} is missing. Build it with \`npm run build:native\`.`, {
-      cause,
-    });
+  constructor(addon: string, path: string, cause?: unknown, advice = 'Build it with `npm run build:native`.') {
+    super(`native addon '${addon}' is not built: ${path} is missing. ${advice}`, { cause });
     this.name = 'AddonNotBuiltError';
     this.addon = addon;
     this.path = path;
+  }
+}
+
+/** A Python exception raised by the embedded interpreter itself (not by an evaluation, which fails as data). */
+export class PythonError extends Error {
+  readonly type: string;
+  readonly traceback: string;
+
+  constructor(message: string, info: PythonErrorInfo) {
+    super(info.type ? `${info.type}: ${message}` : message);
+    this.name = 'PythonError';
+    this.type = info.type;
+    this.traceback = info.traceback;
   }
 }
 

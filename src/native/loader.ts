@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonNotBuiltError } from './errors.js';
 import type { MpiAddon } from './mpi.js';
+import type { PythonAddon } from './python.js';
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, unknown>();
@@ -43,4 +44,19 @@ export function loadAddon<T>(name: string): T {
 /** The MPI binding (native/mpi). */
 export function loadMpi(): MpiAddon {
   return loadAddon<MpiAddon>('l2l_mpi');
+}
+
+/** The embedded CPython (native/python); built only where Python's development files were found. */
+export function loadPython(): PythonAddon {
+  try {
+    return loadAddon<PythonAddon>('l2l_python');
+  } catch (err) {
+    if (!(err instanceof AddonNotBuiltError)) throw err;
+    throw new AddonNotBuiltError(
+      'l2l_python',
+      err.path,
+      err,
+      'The build skips embedded Python when it finds no Python development files: install them (Debian: apt-get install python3-dev) and run `npm run build:native`, or run the Python optimizee in a child process (evaluation.isolation: process).',
+    );
+  }
 }

@@ -43,7 +43,9 @@ const cases: Array<[string, string, RegExp]> = [
   ['not a mapping', '- a\n- b\n', /expected a mapping of keys/],
   ['inconsistent bounds', variant({ optimizee: 'optimizee: { type: benchmark, functions: [{function: rastrigin}], dims: 3, bounds: [1, 0] }' }), /optimizee\.bounds: got \[1,0\], expected \[lower, upper\] with lower < upper/],
   ['too large', variant({ optimizer: 'optimizer: { type: ga, pop_size: 1.0e9 }' }), /optimizer\.pop_size: got 1000000000, expected a number <= 1000000/],
-  ['python in-process', variant({ optimizee: 'optimizee: { type: python, module: x.py, parameters: [{name: a, lower: 0, upper: 1}] }' }), /evaluation\.isolation: got "in-process", expected process/],
+  ['python module missing (embedded)', variant({ optimizee: 'optimizee: { type: python, module: x.py, parameters: [{name: a, lower: 0, upper: 1}] }' }), /cannot import python module 'x\.py': FileNotFoundError: no such file: .*x\.py \(worker setup, rank 0 of 1 on /],
+  ['python class and function', variant({ optimizee: 'optimizee: { type: python, module: x.py, function: f, class: C, parameters: [{name: a, lower: 0, upper: 1}] }' }), /optimizee\.class: got "C", expected either function or class, not both/],
+  ['python space undeclared', variant({ optimizee: 'optimizee: { type: python, module: x.py }' }), /optimizee\.parameters: not given, and cannot import python module 'x\.py': FileNotFoundError/],
   ['timeout without isolation', variant({}) + 'evaluation: {timeout_seconds: 3}\n', /evaluation\.timeout_seconds: got 3, expected no timeout with isolation: in-process/],
 ];
 

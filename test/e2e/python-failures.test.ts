@@ -2,7 +2,8 @@
  * A Python simulation that raises, aborts or hangs, evaluated in child processes of the worker ranks
  * (evaluation.isolation: process) under mpirun: the run completes, every failure is recorded with its
  * reason, no evaluation is lost or evaluated twice, and a clean module gives the same results at 1 and
- * 4 ranks. A module that cannot be imported is one line and a non-zero exit, never a hang.
+ * 4 ranks, and the same as in the workers' embedded Python. A module that cannot be imported is one
+ * line and a non-zero exit, never a hang.
  */
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -157,9 +158,20 @@ t.test('a module that cannot be imported: one line, exit code 2, alone and under
   t.ok(performance.now() - t0 < 60_000, 'no hang');
 });
 
-t.test('the python optimizee with isolation in-process: refused in one line', async (t) => {
-  const file = experiment('inproc', readFileSync(clean, 'utf8').replace(/^name: .*\n/, '').replace('evaluation: {isolation: process}', 'evaluation: {isolation: in-process}'));
-  const r = runMain(['run', file, '--out', join(dir, 'inproc'), '--quiet']);
-  t.equal(r.code, 2);
-  t.match(r.stderr, /^error: .*inproc\.yaml: evaluation\.isolation: got "in-process", expected process: the python optimizee runs in a child process of each worker \(set evaluation\.isolation: process\)\n$/);
+t.test('the same clean module in embedded Python (isolation: in-process) under mpirun -n 4: the same fitness as in child processes', async (t) => {
+  const file = experiment('embedded', readFileSync(clean, 'utf8').replace(/^name: .*\n/, '').replace('evaluation: {isolation: process}', 'evaluation: {isolation: in-process}'));
+  const out = join(dir, 'embedded-4');
+  const r = await runMainMpi(4, ['run', file, '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const [child, embedded] = [generations(join(dir, 'clean-4')), generations(out)];
+  t.equal(embedded.length, 5);
+  for (let g = 0; g < 5; g++) {
+    t.same(embedded[g].x, child[g].x, `generation ${g}: same individuals`);
+    t.same(embedded[g].fitness, child[g].fitness, `generation ${g}: same fitness`);
+  }
+  const missingHere = experiment('missing-embedded', readFileSync(missing, 'utf8').replace(/^name: .*\n/, '').replace('evaluation: {isolation: process}', 'evaluation: {isolation: in-process}'));
+  const m = runMain(['run', missingHere, '--out', join(dir, 'missing-embedded'), '--quiet']);
+  t.equal(m.code, 2, m.stderr);
+  t.match(m.stderr, MISSING_LINE, 'a module that cannot be imported: the same line from embedded Python');
+  t.equal(m.stderr.trim().split('\n').length, 1, 'one line');
 });

@@ -215,19 +215,22 @@ t.test('the child ends when its worker dies', async (t) => {
   t.notOk(alive(pids[1]), 'the Python child ended');
 });
 
-t.test('the python optimizee: validated, needs isolation: process, rank 0 needs no Python', async (t) => {
+t.test('the python optimizee: validated, embedded or in a child process, rank 0 needs no Python when the space is declared', async (t) => {
   const raw = (evaluation?: unknown) => ({
     name: 'py', seed: 1, optimizer: { type: 'random', pop_size: 4 }, stop: { generations: 1 },
     optimizee: { type: 'python', module: CRASHY, parameters: [{ name: 'x', lower: -1, upper: 1 }, { name: 'w', lower: 0, upper: 2, length: 3 }] },
     ...(evaluation ? { evaluation } : {}),
   });
-  t.throws(() => resolveExperiment(raw(), 'py.yaml'), new ConfigError("py.yaml: evaluation.isolation: got \"in-process\", expected process: the python optimizee runs in a child process of each worker (set evaluation.isolation: process)"));
+  const embedded = resolveExperiment(raw(), 'py.yaml');
+  t.equal(embedded.evaluation.isolation, 'in-process', 'embedded Python by default');
   const exp = resolveExperiment(raw({ isolation: 'process' }), 'py.yaml');
-  t.match(exp.optimizee, { function: 'evaluate', args: {}, python: '/usr/bin/python3' });
+  t.match(exp.optimizee, { args: {}, python: '/usr/bin/python3' });
+  t.same(getOptimizee('python') && (getOptimizee('python') as unknown as { external(c: unknown): { init: unknown } }).external(exp.optimizee).init,
+    { module: CRASHY, function: 'evaluate', args: {}, parameters: [{ name: 'w', length: 3 }, { name: 'x', length: null }] }, 'evaluate() by default, parameters in x order');
   const model = getOptimizee('python').create(exp.optimizee);
   t.same(model.weights, [-1], 'minimised by default');
   t.same(model.space.params.map((p) => [p.name, p.length]), [['w', 3], ['x', null]]);
-  t.throws(() => model.evaluate(new Float64Array(4), { generation: 0, index: 0, seed: 0 }), /set evaluation.isolation: process/);
+  t.throws(() => model.evaluate(new Float64Array(4), { generation: 0, index: 0, seed: 0 }), /evaluated by the worker through Python/);
   const bad = raw({ isolation: 'process' });
   bad.optimizee.parameters.push({ name: 'x', lower: 2, upper: 1 });
   t.throws(() => resolveExperiment(bad, 'py.yaml'), /optimizee\.parameters\.2\.(name|upper)/);

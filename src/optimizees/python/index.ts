@@ -1,9 +1,15 @@
 /**
- * The python optimizee: a Python module's function evaluates each individual, in a child process of
- * the worker rank (python/l2l_child.py), so a crash, an abort or a hang costs that evaluation only.
- * It needs evaluation.isolation: process (embedding CPython in the worker is a later step).
+ * The python optimizee: a Python module evaluates each individual, through python/l2l_bridge.py, either
+ * in the worker rank's embedded CPython (evaluation.isolation: in-process, the default: native call
+ * speed, the simulator stays warm) or in a child process of the worker (isolation: process,
+ * python/l2l_child.py: a crash, an abort or a hang costs that evaluation only). docs/python.md.
  *
- * The parameter space is declared in the experiment file (`parameters`), so rank 0 never needs Python.
+ * Two shapes: a function evaluate(params, context), or a class in the reference framework's shape
+ * (create_individual / bounding_func / simulate(traj)), named by `class`.
+ *
+ * The parameter space is declared in the experiment file (`parameters`), or by the module (PARAMETERS
+ * or parameters(args)), which rank 0 then asks once, through a python3 process, while it validates:
+ * the resolved experiment records the answer, so every rank and a resume see the same space.
  * The default weights are [-1]: the function's value is minimised (like the benchmark functions); give
  * optimizee.weights for a maximised or a multi-objective fitness.
  */
@@ -12,12 +18,13 @@ import { z } from 'zod';
 import type { EvalOutput, Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { MAX_DIMS } from '../../core/limits.js';
-import type { ExternalChild, ExternalOptimizeeFactory } from './external.js';
+import type { EmbeddedLaunch, ExternalChild, ExternalOptimizeeFactory, SpaceQuery } from './external.js';
 
-export { isExternal, type ExternalChild, type ExternalOptimizeeFactory } from './external.js';
+export { isEmbedded, isExternal, type ExternalChild, type ExternalOptimizeeFactory } from './external.js';
 
 /** The Python side of the protocol; from dist/optimizees/python (or src/) it is ../../../python. */
 export const PYTHON_CHILD = fileURLToPath(new URL('../../../python/l2l_child.py', import.meta.url));
+export const PYTHON_BRIDGE = fileURLToPath(new URL('../../../python/l2l_bridge.py', import.meta.url));
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -31,14 +38,17 @@ const parameterSchema = z.strictObject({
 export const pythonSchema = z
   .strictObject({
     module: z.string().min(1).describe('the Python module: a path to a .py file (relative to the working directory of the run) or an importable module name'),
-    function: z.string().regex(IDENTIFIER, 'a Python identifier').default('evaluate').describe('the function called per individual: f(params, context) -> fitness | [fitness, ...] | {"fitness": [...], "outputs": [...]}'),
-    args: z.record(z.string(), z.unknown()).default({}).describe("passed once per process to the module's optional setup(args)"),
-    parameters: z.array(parameterSchema).min(1).describe('the parameter space: a list of {name, lower, upper, length?} (length for an array parameter)'),
-    python: z.string().min(1).default('/usr/bin/python3').describe('the Python interpreter (needs the msgpack package; numpy is used when present)'),
+    function: z.string().regex(IDENTIFIER, 'a Python identifier').optional().describe('the function called per individual (default evaluate): f(params, context) -> fitness | [fitness, ...] | {"fitness": [...], "outputs": [...]}'),
+    class: z.string().regex(IDENTIFIER, 'a Python identifier').optional().describe("instead of a function: a class in the reference framework's shape, built once per process as Class(traj, **args), with create_individual(), bounding_func(individual) and simulate(traj)"),
+    args: z.record(z.string(), z.unknown()).default({}).describe("passed once per process: to the module's optional setup(args), or as the class's keyword arguments"),
+    parameters: z.array(parameterSchema).min(1).optional().describe('the parameter space: a list of {name, lower, upper, length?} (length for an array parameter); when left out, the module declares it (PARAMETERS or parameters(args), on the class or the module)'),
+    preimport: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'a module name')).optional().describe('modules the worker ranks import before MPI starts (embedded Python); default: neuron when the module imports it, since NEURON imported after MPI_Init joins MPI with a collective call that hangs the job'),
+    python: z.string().min(1).default('/usr/bin/python3').describe('the Python interpreter of the child process (isolation: process; needs the msgpack package) and of the question for the parameter space; the embedded interpreter is the one the addon was built with'),
   })
   .superRefine((cfg, ctx) => {
+    if (cfg.function !== undefined && cfg.class !== undefined) ctx.addIssue({ code: 'custom', path: ['class'], input: cfg.class, message: 'either function or class, not both' });
     const seen = new Set<string>();
-    cfg.parameters.forEach((p, i) => {
+    (cfg.parameters ?? []).forEach((p, i) => {
       if (seen.has(p.name)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'name'], input: p.name, message: 'a name not used by another parameter' });
       seen.add(p.name);
       if (!(p.lower <= p.upper)) ctx.addIssue({ code: 'custom', path: ['parameters', i, 'upper'], input: p.upper, message: `a number >= lower (${p.lower})` });
@@ -47,44 +57,55 @@ export const pythonSchema = z
 
 export type PythonConfig = z.output<typeof pythonSchema>;
 
-const NEEDS_PROCESS = 'the python optimizee runs in a child process of each worker: set evaluation.isolation: process';
+const NOT_HERE = 'the python optimizee is evaluated by the worker through Python (embedded or in a child process), not through this object';
 
 /** What rank 0 and the validation see: the space and the weights. It never runs Python. */
 export class PythonOptimizee implements Optimizee {
   readonly space: Space;
   readonly weights: readonly number[] = [-1];
-  /** Evaluations happen in the child process only. */
-  readonly isolation = 'process' as const;
-
   constructor(cfg: PythonConfig) {
+    if (!cfg.parameters) throw new Error(`python module '${cfg.module}': no parameter space (optimizee.parameters)`);
     this.space = new Space(cfg.parameters.map((p) => ({ name: p.name, length: p.length ?? null, lower: p.lower, upper: p.upper })));
   }
 
   evaluate(): EvalOutput {
-    throw new Error(NEEDS_PROCESS);
+    throw new Error(NOT_HERE);
   }
 }
 
-export const pythonOptimizee: OptimizeeFactory<typeof pythonSchema> & Pick<ExternalOptimizeeFactory, 'external'> = {
+/** The bridge's load() config: where the module is, what to call, and the space in x's order. */
+function bridgeConfig(cfg: PythonConfig): Record<string, unknown> {
+  const space = new PythonOptimizee(cfg).space;
+  return {
+    module: cfg.module,
+    ...(cfg.class ? { class: cfg.class } : { function: cfg.function ?? 'evaluate' }),
+    args: cfg.args,
+    // in the order x is flattened (sorted by name)
+    parameters: space.params.map((p) => ({ name: p.name, length: p.length })),
+  };
+}
+
+function label(cfg: PythonConfig): string {
+  return `python module '${cfg.module}'${cfg.class ? `, class ${cfg.class}` : ''}`;
+}
+
+export const pythonOptimizee: OptimizeeFactory<typeof pythonSchema> & Pick<ExternalOptimizeeFactory, 'external' | 'embedded' | 'spaceQuery'> = {
   type: 'python',
-  description: 'A Python function of named parameters, in a child process of each worker (needs evaluation.isolation: process)',
+  description: 'A Python function or reference-style class of named parameters, in the worker\'s embedded Python (or a child process with evaluation.isolation: process)',
   schema: pythonSchema,
   create: (cfg) => new PythonOptimizee(cfg),
   external(config): ExternalChild {
     const cfg = config as PythonConfig & { weights?: number[] };
-    const space = new PythonOptimizee(cfg).space;
-    return {
-      command: cfg.python,
-      args: [PYTHON_CHILD],
-      init: {
-        module: cfg.module,
-        function: cfg.function,
-        args: cfg.args,
-        // in the order x is flattened (sorted by name)
-        parameters: space.params.map((p) => ({ name: p.name, length: p.length })),
-      },
-      nObj: (cfg.weights ?? [-1]).length,
-      label: `python module '${cfg.module}'`,
-    };
+    return { command: cfg.python, args: [PYTHON_CHILD], init: bridgeConfig(cfg), nObj: (cfg.weights ?? [-1]).length, label: label(cfg) };
+  },
+  embedded(config): EmbeddedLaunch {
+    const cfg = config as PythonConfig & { weights?: number[] };
+    return { init: bridgeConfig(cfg), nObj: (cfg.weights ?? [-1]).length, label: label(cfg) };
+  },
+  spaceQuery(config): SpaceQuery | null {
+    const cfg = config as PythonConfig;
+    if (cfg.parameters) return null;
+    const ask = { module: cfg.module, ...(cfg.class ? { class: cfg.class } : {}), args: cfg.args };
+    return { command: cfg.python, args: [PYTHON_BRIDGE, 'describe'], input: JSON.stringify(ask), label: label(cfg) };
   },
 };
