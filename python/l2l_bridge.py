@@ -183,8 +183,9 @@ class Model:
         self.np = _numpy()
         self.label = None
 
-    def params_of(self, row):
-        """The row (floats, in the order of the parameter space) as {name: float | array}."""
+    def params_of(self, row, row_array=None):
+        """The row (a list of floats, in the order of the parameter space) as {name: float | array}.
+        An array parameter is a numpy copy of its slice of row_array (a view of the batch) when given."""
         params = {}
         k = 0
         np = self.np
@@ -193,7 +194,10 @@ class Model:
                 params[name] = row[k]
                 k += 1
             else:
-                params[name] = np.array(row[k : k + length]) if np is not None else list(row[k : k + length])
+                if row_array is not None:
+                    params[name] = row_array[k : k + length].copy()
+                else:
+                    params[name] = np.array(row[k : k + length]) if np is not None else list(row[k : k + length])
                 k += length
         return params
 
@@ -205,9 +209,17 @@ class Model:
                     raise TypeError('a dict needs a "fitness" key')
                 outputs = r.get("outputs")
                 r = r["fitness"]
-            return floats(r, "the fitness"), (floats(outputs, "outputs") if outputs is not None else None)
+            return floats(r, "the fitness"), (self.outputs_of(outputs) if outputs is not None else None)
         except Exception as e:
             raise ModelError(f"{what} returned what is not a fitness: {_one_line(e)} (expected a number, a list of numbers or {{\"fitness\": [...], \"outputs\": [...]}})") from None
+
+
+    def outputs_of(self, outputs):
+        """Model outputs as float64 bytes: one copy for a numpy array, a conversion for a list."""
+        np = self.np
+        if np is not None and isinstance(outputs, np.ndarray):
+            return np.ascontiguousarray(outputs, dtype="<f8").ravel().tobytes()
+        return _float64_bytes(floats(outputs, "outputs"))
 
 
 class FunctionModel(Model):
@@ -228,8 +240,8 @@ class FunctionModel(Model):
         self.fn = fn
         self.what = f"{name}()"
 
-    def call(self, row, generation, index, seed):
-        r = self.fn(self.params_of(row), {"generation": generation, "index": index, "seed": seed})
+    def call(self, row, generation, index, seed, row_array=None):
+        r = self.fn(self.params_of(row, row_array), {"generation": generation, "index": index, "seed": seed})
         return self.result(r, self.what)
 
 
@@ -273,8 +285,8 @@ class ReferenceModel(Model):
             if length != declared[name]:
                 raise ModelError(f"parameter '{name}': length {declared[name]} in the parameter space, {length} in create_individual() of {self.label}")
 
-    def call(self, row, generation, index, seed):
-        params = self.params_of(row)
+    def call(self, row, generation, index, seed, row_array=None):
+        params = self.params_of(row, row_array)
         if self.bound is not None:
             params = self.bound(params)
         ind = self.traj.individual
@@ -487,6 +499,10 @@ class _Batch:
         self.n_obj, self.progress = n_obj, progress
         self.n = len(index)
         self.xs = x.tolist()
+        # array parameters: slices of a numpy view of the batch (copied per individual); dropped with
+        # this object at the end of the call, before the addon releases the memory
+        has_arrays = any(length is not None for _, length in model.params)
+        self.X = model.np.frombuffer(x, dtype="<f8").reshape(self.n, dim) if has_arrays and model.np is not None else None
         self.errors = self.printed = self.outputs = self.timed_out = None
         self.t0 = perf_counter()
         self.i = 0  # the next row to finish
@@ -494,7 +510,7 @@ class _Batch:
 
     def run(self):
         global _current
-        model, dim, n_obj, fitness, progress = self.model, self.dim, self.n_obj, self.fitness, self.progress
+        model, dim, n_obj, fitness, progress, X = self.model, self.dim, self.n_obj, self.fitness, self.progress, self.X
         mark = Tee.mark
         while self.i < self.n:
             i = self.i
@@ -504,7 +520,7 @@ class _Batch:
                 progress[0] = i
                 mark()
                 _current = (self.call, i)
-                fit, out = model.call(self.xs[i * dim : (i + 1) * dim], self.generation, self.index[i], self.seed[i])
+                fit, out = model.call(self.xs[i * dim : (i + 1) * dim], self.generation, self.index[i], self.seed[i], X[i] if X is not None else None)
                 _current = None
                 if len(fit) != n_obj:
                     raise ModelError(f"{model.what} returned {len(fit)} fitness value{'' if len(fit) == 1 else 's'}, expected {n_obj} (one per weight)")
@@ -514,7 +530,7 @@ class _Batch:
                 if out is not None:
                     if self.outputs is None:
                         self.outputs = [None] * self.n
-                    self.outputs[i] = _float64_bytes(out)
+                    self.outputs[i] = out
             except BaseException as e:
                 _current = None
                 self.fail(i, e)
@@ -560,6 +576,7 @@ def evaluate(handle, call, x, dim, generation, index, seed, fitness, seconds, st
     while True:
         try:
             batch.run()
+            batch.X = None
             return batch.reply()
         except EvaluationTimeout:
             batch.stray()

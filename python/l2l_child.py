@@ -145,7 +145,7 @@ class Child:
         else:
             reply = {"op": "result", "fitness": fit}
             if outputs is not None:
-                reply["outputs"] = array.array("d", outputs).tobytes()
+                reply["outputs"] = outputs  # float64 bytes
         self._flush()
         reply["err"] = _Stderr.count
         self.proto.send(reply)

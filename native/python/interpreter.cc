@@ -2,6 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <stdexcept>
 #include <utility>
 
@@ -121,6 +124,11 @@ void Interpreter::Run() {
   }
 }
 
+// exit() called by a simulator on the Python thread during a call ends the whole rank: say why, once.
+void SayExitDuringCall() {
+  Interpreter::ExitHook();
+}
+
 bool Interpreter::Initialize(Job& job) {
   std::string libpython;
   if (!MakeLibpythonGlobal(&libpython)) {
@@ -143,6 +151,8 @@ bool Interpreter::Initialize(Job& job) {
     return false;
   }
   thread_id_ = PyThread_get_thread_ident();
+  python_thread_ = std::this_thread::get_id();
+  std::atexit(SayExitDuringCall);
   // From here on the GIL is held, except while this thread waits for work (below).
   PyObject* sys_path = PySys_GetObject("path");  // borrowed
   for (auto it = options_.paths.rbegin(); it != options_.paths.rend(); ++it) {
@@ -184,6 +194,7 @@ void Interpreter::Execute(Job& job) {
   }
   PyObject* r = nullptr;
   if (built) {
+    running_function_ = job.function;
     running_ = true;
     r = PyObject_CallObject(fn, args);
     running_ = false;
@@ -204,16 +215,21 @@ void Interpreter::Execute(Job& job) {
   Py_XDECREF(args);
   Py_XDECREF(fn);
   // The JS memory is lent for this call only: a view still held somewhere now raises instead of
-  // reading freed memory. One that cannot be released (a live export) is a bug in the bridge.
+  // reading freed memory. A view with a live export (a numpy array over it, kept by a reference
+  // cycle, say) cannot be released: collect garbage once, and if that does not free it, keep the JS
+  // arrays alive for good (a leak, said once) rather than let Python read freed memory.
+  bool collected = false;
   for (PyObject* mv : views) {
     PyObject* res = PyObject_CallMethod(mv, "release", nullptr);
+    if (res == nullptr && !collected) {
+      PyErr_Clear();
+      PyGC_Collect();
+      collected = true;
+      res = PyObject_CallMethod(mv, "release", nullptr);
+    }
     if (res == nullptr) {
       PyErr_Clear();
-      if (job.ok) {
-        job.ok = false;
-        job.failure = PythonFailure::Of("BufferError", "bridge." + job.function +
-                                                            "() kept a view of a JS buffer past the call");
-      }
+      job.leak = true;
     }
     Py_XDECREF(res);
     Py_DECREF(mv);
@@ -238,11 +254,29 @@ void Interpreter::RaiseIf(std::string guard, int64_t token, std::string exceptio
   PyGILState_Release(gil);
 }
 
+void Interpreter::ExitHook() {
+  Interpreter* self = g_interpreter;
+  if (self == nullptr || !self->running_ || std::this_thread::get_id() != self->python_thread_) return;
+  std::fprintf(stderr, "l2l_python: the simulation called exit() during an evaluation (bridge.%s), which ends "
+               "this worker rank; run it with evaluation.isolation: process to contain that\n",
+               self->running_function_.c_str());
+  std::fflush(stderr);
+}
+
 void Interpreter::Complete(Napi::Env env, Napi::Function, Job* raw) {
   std::unique_ptr<Job> job(raw);
   Interpreter* self = g_interpreter;
   if (--self->pending_ == 0) self->done_.Unref(env);
   Napi::HandleScope scope(env);
+  if (job->leak) {
+    static bool said = false;
+    if (!said) {
+      said = true;
+      std::fprintf(stderr, "l2l_python: bridge.%s() left a view of a JS array in use after the call; "
+                   "those arrays are kept alive from now on (memory grows)\n", job->function.c_str());
+    }
+    for (auto& ref : job->keep) self->leaked_.push_back(std::move(ref));
+  }
   if (job->ok) {
     job->deferred.Resolve(job->result.ToJs(env));
     return;

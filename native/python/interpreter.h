@@ -40,6 +40,8 @@ class Interpreter {
   // JS thread. interrupt(guard, token, exception): on a helper thread, with the GIL, if
   // bridge.<guard>(token) is true, raises bridge.<exception> in the running call. Never blocks.
   static Napi::Value Interrupt(const Napi::CallbackInfo& info);
+  // At exit(): if the Python thread exits during a call (a simulator's exit()), says so on stderr.
+  static void ExitHook();
 
  private:
   struct Job {
@@ -48,6 +50,7 @@ class Interpreter {
     std::vector<Napi::ObjectReference> keep;  // typed arrays lent to Python for this call
     Napi::Promise::Deferred deferred;
     bool ok = false;
+    bool leak = false;  // Python still uses `keep` after the call: never let them go
     Value result;
     PythonFailure failure;
     explicit Job(Napi::Env env) : deferred(Napi::Promise::Deferred::New(env)) {}
@@ -77,6 +80,9 @@ class Interpreter {
   std::atomic<unsigned long> thread_id_{0};
   std::atomic<bool> ready_{false};
   std::atomic<bool> running_{false};  // a call is executing (read by interrupt helpers under the GIL)
+  std::string running_function_;      // its name (Python thread)
+  std::thread::id python_thread_;
+  std::vector<Napi::ObjectReference> leaked_;  // JS thread: arrays Python kept views of
 };
 
 }  // namespace l2l_python

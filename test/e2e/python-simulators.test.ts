@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeGenerations } from '../../src/experiment/generation-codec.js';
-import { ROOT, runMainMpi } from '../helpers/run-main.js';
+import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-pysim-'));
 const generations = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
@@ -112,4 +112,20 @@ print(json.dumps({'status': f['individuals/status'][:].tolist(), 'error': [e.dec
     t.match(e, /--- optimizee output during this evaluation ---\nsimulating individual \d+/);
   }
   t.ok(h5.status.filter((st) => st === 0).length === 120 - s.failures, 'the others succeeded');
+});
+
+t.test("a simulator's exit() in embedded Python ends the process, and says why and what to do", async (t) => {
+  const file = join(dir, 'exits.yaml');
+  writeFileSync(file, `name: exits
+seed: 9
+optimizer: {type: random, pop_size: 4}
+optimizee:
+  type: python
+  module: ${ROOT}test/e2e/python/exits.py
+  parameters: [{name: x, lower: -1, upper: 1}]
+stop: {generations: 2}
+`);
+  const r = runMain(['run', file, '--out', join(dir, 'exits'), '--quiet']);
+  t.equal(r.code, 3, 'the exit code the simulator chose');
+  t.match(r.stderr, /l2l_python: the simulation called exit\(\) during an evaluation \(bridge\.evaluate\), which ends this worker rank; run it with evaluation\.isolation: process to contain that/);
 });
