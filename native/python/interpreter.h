@@ -40,8 +40,8 @@ class Interpreter {
   // JS thread. interrupt(guard, token, exception): on a helper thread, with the GIL, if
   // bridge.<guard>(token) is true, raises bridge.<exception> in the running call. Never blocks.
   static Napi::Value Interrupt(const Napi::CallbackInfo& info);
-  // At exit(): if the Python thread exits during a call (a simulator's exit()), says so on stderr.
-  static void ExitHook();
+  // At exit(): true if the Python thread is exiting during a call (a simulator's exit()), said on stderr.
+  static bool ExitHook();
 
  private:
   struct Job {
@@ -73,6 +73,7 @@ class Interpreter {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::unique_ptr<Job>> queue_;
+  std::atomic<int> queued_{0};  // queue_.size(), readable without the mutex
 
   // Python thread state; bridge_ is set once the interpreter is up.
   PyObject* bridge_ = nullptr;

@@ -7,6 +7,7 @@
  *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves
  */
 import { hostname } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BatchOutput, Optimizee, OptimizeeFactory } from '../core/optimizee.js';
 import type { ActorContext, Behaviour, Envelope } from '../runtime/actor-system.js';
 import { STATUS_CODES } from '../core/fitness.js';
@@ -79,6 +80,11 @@ export class WorkerHost {
   private nObj = 1;
   private failures = 0;
   private readonly capture = new OutputCapture();
+  /**
+   * How long this rank's event loop was kept from running (its worst delay is in the 'worker done'
+   * line): an optimizee that blocks the loop also delays this rank's answers to the coordinator.
+   */
+  private readonly loopDelay = monitorEventLoopDelay({ resolution: 10 });
   private readonly log: Logger;
   private resolveDone!: () => void;
   readonly done = new Promise<void>((r) => (this.resolveDone = r));
@@ -88,6 +94,7 @@ export class WorkerHost {
     private readonly opts: WorkerHostOptions = {},
   ) {
     this.log = opts.log ?? silentLogger;
+    this.loopDelay.enable();
   }
 
   readonly behaviour: Behaviour = (msg, ctx) => {
@@ -102,7 +109,8 @@ export class WorkerHost {
           this.isolated = null;
           return isolated.stop().then(() => this.behaviour(msg, ctx));
         }
-        this.log.info({ failures: this.failures }, 'worker done');
+        this.loopDelay.disable();
+        this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
         this.opts.flushLog?.();
         ctx.reply(msg, 'experiment.ended', null);
         this.resolveDone();

@@ -114,6 +114,30 @@ print(json.dumps({'status': f['individuals/status'][:].tolist(), 'error': [e.dec
   t.ok(h5.status.filter((st) => st === 0).length === 120 - s.failures, 'the others succeeded');
 });
 
+t.test('mpirun -n 4: each worker event loop keeps running while its embedded Python simulates for 1.5 s', async (t) => {
+  const file = join(dir, 'slow.yaml');
+  writeFileSync(file, `name: slow
+seed: 9
+optimizer: {type: random, pop_size: 6}
+optimizee:
+  type: python
+  module: ${ROOT}test/e2e/python/slow.py
+  parameters: [{name: seconds, lower: 1.5, upper: 1.50001}]
+stop: {generations: 1}
+dispatch: {batch: 1}
+`);
+  const out = await run(t, file, 'slow');
+  const done = readFileSync(join(out, 'run.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { msg: string; rank: number; eventLoopMaxDelayMs?: number }).filter((l) => l.msg === 'worker done');
+  t.same(done.map((l) => l.rank).sort(), [1, 2, 3], 'every worker reported');
+  const busy = new Set(generations(out)[0].rank);
+  for (const l of done) {
+    if (!busy.has(l.rank)) continue;
+    // a blocked loop would show the whole simulation (1,500 ms or more)
+    t.ok(l.eventLoopMaxDelayMs! < 500, `rank ${l.rank}: the event loop was delayed ${l.eventLoopMaxDelayMs} ms at most while simulating`);
+  }
+  t.ok(busy.size >= 2, `${busy.size} workers simulated`);
+});
+
 t.test("a simulator's exit() in embedded Python ends the process, and says why and what to do", async (t) => {
   const file = join(dir, 'exits.yaml');
   writeFileSync(file, `name: exits
