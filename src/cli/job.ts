@@ -27,11 +27,16 @@ export function launchedByMpirun(env: NodeJS.ProcessEnv = process.env): boolean 
   return env.OMPI_COMM_WORLD_SIZE !== undefined || env.PMIX_RANK !== undefined || env.PMI_SIZE !== undefined;
 }
 
-export async function openJob(mode: JobMode): Promise<Job> {
+/**
+ * The job this process belongs to. With `group`, several experiments share the MPI job: the world is
+ * split by group (MPI_Comm_split, color = group, key = world rank) and this process's job is its
+ * group, with ranks 0..size-1 of its own.
+ */
+export async function openJob(mode: JobMode, group?: number): Promise<Job> {
   const useMpi = mode === 'mpi' || (mode === 'auto' && launchedByMpirun());
   if (!useMpi) return localJob();
   const { openMpiJob } = await import('./mpi-job.js');
-  return openMpiJob();
+  return openMpiJob(group);
 }
 
 function localJob(): Job {

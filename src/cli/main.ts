@@ -30,6 +30,9 @@ commands:
 Exit codes: 0 done, 2 bad input, 3 run failed, 130 interrupted, 1 internal error.
 `;
 
+/** How long a rank other than 0 waits before it exits on a usage error (rank 0 prints it). */
+const USAGE_EXIT_DELAY_MS = 2000;
+
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--debug')) {
     debug.on = true;
@@ -66,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       // every rank of an mpirun job has the same argv and environment, hence the same error: one says it
       const rank = process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? '0';
       if (rank === '0') process.stderr.write(`error: ${explain(err)}\n`);
+      // mpirun ends the job at the first non-zero exit: the others leave rank 0 time to say it
+      else await new Promise((r) => setTimeout(r, USAGE_EXIT_DELAY_MS));
       return EXIT.usage;
     }
     throw err;

@@ -15,7 +15,8 @@ import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink,
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, explain, UsageError } from './exit-codes.js';
-import { openJob, type Job, type JobMode } from './job.js';
+import { launchedByMpirun, openJob, type Job, type JobMode } from './job.js';
+import { layout, mpmdContext, readLayoutEntry, type LayoutEntry } from './job-layout.js';
 import { preimportPython } from './python-preimport.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
 import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
@@ -24,12 +25,18 @@ import { version } from './version.js';
 
 export const RUN_HELP = `usage: node dist/main.js run EXPERIMENT.yaml [options]
        launch/mpirun.sh -n N node dist/main.js run EXPERIMENT.yaml [options]
+       launch/mpirun.sh -n N node dist/main.js run A.yaml B.yaml ... [options]
        launch/mpirun.sh -n N node dist/main.js run --resume DIR [EXPERIMENT.yaml] [options]
 
 Runs the experiment: rank 0 hosts the optimizer, ranks 1..N-1 the simulations (one rank does both).
+Several experiment files run side by side in one job, each on a group of consecutive ranks (a file's
+top-level \`ranks: N\` gives it N, the others share the rest), each with its own results directory;
+the job ends when every experiment has. mpirun's own form works too, one file per application
+context: mpirun -n 2 node dist/main.js run A.yaml : -n 6 node dist/main.js run B.yaml.
 
 options:
-  --out DIR          results directory (default results/<name>)
+  --out DIR          results directory (default results/<name>; with several experiments,
+                     DIR/<name> for each)
   --seed N           override the experiment's seed
   --force            overwrite a results directory that holds an earlier run
   --quiet            no progress display
@@ -51,7 +58,13 @@ run.log (every rank's log lines, JSON, tagged with rank and host).
 `;
 
 interface RunOptions {
+  /** The experiment files of the command line (several: side by side in one job). */
+  files: string[];
+  /** The one this process runs. */
   file: string;
+  /** With several experiments in the job: this one's group of ranks, and its name for the output. */
+  group?: number;
+  tag?: string;
   out?: string;
   seed?: number;
   force: boolean;
@@ -91,8 +104,10 @@ function parseRunArgs(args: string[]): RunOptions | null {
     if (v.out !== undefined) throw new UsageError('run --resume DIR: the results stay in DIR; --out does not apply');
     if (v.force) throw new UsageError('run --resume DIR: --force does not apply (the run in DIR is continued, not overwritten)');
     if (v['dry-run']) throw new UsageError('run --resume DIR: --dry-run does not apply');
-  } else if (positionals.length !== 1) {
-    throw new UsageError(`run: expected one experiment file, got ${positionals.length} (see run --help)`);
+  } else if (positionals.length === 0) {
+    throw new UsageError('run: expected one experiment file or more, got 0 (see run --help)');
+  } else if (positionals.length > 1 && v['dry-run']) {
+    throw new UsageError('run --dry-run: one experiment file at a time');
   }
   const seed = v.seed === undefined ? undefined : Number(v.seed);
   if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
@@ -103,7 +118,7 @@ function parseRunArgs(args: string[]): RunOptions | null {
   }
   const logLevel = v['log-level'];
   if (!isLogLevel(logLevel)) throw new UsageError(`run: --log-level: got ${JSON.stringify(logLevel)}, expected one of ${LOG_LEVELS.join(', ')}`);
-  return { file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'], logLevel, resume };
+  return { files: positionals, file: positionals[0], out: v.out, seed, force: v.force, quiet: v.quiet, transport: v.transport as JobMode, dryRun: v['dry-run'], logLevel, resume };
 }
 
 type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
@@ -141,19 +156,49 @@ function resumedExperiment(cp: Checkpoint, opts: RunOptions): ResolvedExperiment
   return { ...before, stop: now.stop, dispatch: now.dispatch, checkpoint: now.checkpoint, evaluation: { ...before.evaluation, isolation, timeout_seconds, memory_mb } };
 }
 
+/** Which experiment this process runs when several share the job (job-layout.ts). */
+function placeInJob(opts: RunOptions): RunOptions {
+  const mpmd = mpmdContext();
+  if (mpmd) {
+    if (opts.files.length > 1) throw new UsageError(`run: under mpirun with several application contexts (A : B), each context runs one experiment file; this one got ${opts.files.length}`);
+    const name = opts.resume ?? entryOrUsage(opts.file).name;
+    return { ...opts, group: mpmd.app, tag: name };
+  }
+  if (opts.files.length <= 1) return opts; // one experiment (or --resume DIR alone)
+  if (opts.resume !== undefined) throw new UsageError('run --resume: one run at a time (resume each experiment of a shared job in its own group, or with mpirun A : B)');
+  if (opts.transport === 'local' || !launchedByMpirun()) {
+    throw new UsageError(`run: ${opts.files.length} experiments run side by side under mpirun only, each on ranks of its own: launch/mpirun.sh -n N node dist/main.js run ${opts.files.join(' ')}`);
+  }
+  const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? 0);
+  const size = Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? 1);
+  const groups = layout(opts.files.map(entryOrUsage), size);
+  const g = groups.find((x) => rank >= x.first && rank < x.first + x.size)!;
+  return { ...opts, file: g.file, out: opts.out !== undefined ? join(opts.out, g.name) : undefined, group: g.index, tag: g.name };
+}
+
+function entryOrUsage(file: string): LayoutEntry {
+  try {
+    return readLayoutEntry(file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err.cause });
+    throw err;
+  }
+}
+
 export async function runCommand(args: string[]): Promise<number> {
   const started = performance.now();
-  const opts = parseRunArgs(args);
+  let opts = parseRunArgs(args);
   if (!opts) {
     process.stdout.write(RUN_HELP);
     return EXIT.ok;
   }
   if (opts.dryRun) return dryRun(opts);
+  opts = placeInJob(opts);
   // before MPI starts: NEURON must not see it (python-preimport.ts)
   await preimportPython(opts);
   let job: Job;
   try {
-    job = await openJob(opts.transport);
+    job = await openJob(opts.transport, opts.group);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // the addon not built, libmpi missing: the environment, not the program
@@ -188,10 +233,12 @@ export async function runCommand(args: string[]): Promise<number> {
 async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number): Promise<number> {
   const exp = p.experiment;
   const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
-  process.stdout.write(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})\n`);
+  // beside other experiments, every line says whose it is
+  const say = (text: string) => process.stdout.write(opts.tag === undefined ? text : text.replace(/^(?=.)/gm, `[${opts.tag}] `));
+  say(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})${opts.group !== undefined ? ', beside other experiments in this job' : ''}\n`);
   const cp = p.resumePoint?.checkpoint;
   if (cp && p.resumePoint) {
-    process.stdout.write(`resuming ${p.outDir}: checkpoint ${cp.seq} (${cp.counters.generations} generations, ${cp.counters.evaluations} evaluations), then ${p.resumePoint.events.length} logged events replayed\n`);
+    say(`resuming ${p.outDir}: checkpoint ${cp.seq} (${cp.counters.generations} generations, ${cp.counters.evaluations} evaluations), then ${p.resumePoint.events.length} logged events replayed\n`);
   }
   const logSink = new LogSink();
   system.spawn(LOG_ACTOR, logSink.behaviour);
@@ -199,6 +246,7 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   const coordinator = new Coordinator({
     system, experiment: exp, outDir: p.outDir, force: true, version: version(), log, logSink, resume: p.resumePoint,
     progress: progressMode(opts.quiet, process.env, process.stderr.isTTY === true),
+    progressTag: opts.tag,
     startupSeconds: (performance.now() - started) / 1000,
   });
   let signals = 0;
@@ -211,7 +259,7 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   try {
     const summary = await coordinator.run();
-    process.stdout.write(describe(summary, p.outDir));
+    say(describe(summary, p.outDir));
     if (!coordinator.workersEnded && job.size > 1) {
       process.stderr.write('workers are still busy with their evaluations: ending the job\n');
       job.abort(EXIT.interrupted);

@@ -56,6 +56,7 @@ export const experimentSchema = z.strictObject({
   stop: stopSchema.describe('the budget: at least one of generations, evaluations, seconds; the run ends at the first reached'),
   dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096 }).describe('how individuals are farmed out to the worker ranks'),
   evaluation: evaluationSchema.default({ isolation: 'in-process', retries: 0, retry_seed: 'fresh', on_failure: 'drop' }).describe('where simulations run and what a failed one leads to'),
+  ranks: z.number().int().min(1).optional().describe('with several experiments in one job (run A.yaml B.yaml): the ranks this one gets, its optimizer\'s included; experiments without it share the rest. Ignored when the experiment runs alone'),
   checkpoint: checkpointSchema.default({ every_generations: 1, every_evaluations: 1000, every_seconds: 60, min_seconds: 1 }).describe('how often the run saves what --resume continues from; between checkpoints every result is in the event log, so nothing is lost either way'),
 });
 

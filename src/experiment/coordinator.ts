@@ -28,6 +28,8 @@ export interface CoordinatorOptions {
   outDir: string;
   force: boolean;
   progress: ProgressMode;
+  /** Beside other experiments in one job: a name to start each progress line with. */
+  progressTag?: string;
   version: string;
   /** Seconds from process start to the coordinator's start, for the summary. */
   startupSeconds: number;
@@ -169,7 +171,7 @@ export class Coordinator {
     const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => actor?.accept(r), now);
     const dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
     dispatcher.attach((to, type, body) => system.send(dispatcherAddr, to, type, body));
-    const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop);
+    const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop, 5, this.opts.progressTag);
     const a = new OptimizerActor({
       core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
       capacity: p.workerRanks.length * exp.dispatch.inflight,

@@ -32,6 +32,7 @@ export class Progress {
     private readonly clock: Clock,
     private readonly stop: StopConfig,
     private readonly plainEverySeconds = 5,
+    private readonly tag?: string,
   ) {
     this.start = clock.now();
   }
@@ -57,6 +58,7 @@ export class Progress {
     const rate = elapsed > 0 ? s.evaluations / elapsed : 0;
     const eta = this.eta(s, elapsed);
     return [
+      ...(this.tag !== undefined ? [`[${this.tag}]`] : []),
       `gen ${s.generation}`,
       `evals ${s.evaluations}`,
       `best ${Number.isFinite(s.best) ? s.best.toPrecision(6) : '-'}`,

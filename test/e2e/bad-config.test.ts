@@ -67,7 +67,7 @@ t.test('bad command-line values', async (t) => {
     [['run', p, '--seed', '1.5'], /--seed: got "1\.5", expected an integer/],
     [['run', p, '--seed', '-1'], /^error: run: Option '--seed' argument is ambiguous\.[^\n]*\n$/],
     [['run', p, '--transport', 'tcp'], /--transport: got "tcp"/],
-    [['run'], /expected one experiment file, got 0/],
+    [['run'], /expected one experiment file or more, got 0/],
     [['run', p, '--bogus'], /Unknown option '--bogus'/],
   ] as Array<[string[], RegExp]>) {
     const r = runMain(args);
