@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { InProcessHub } from '../runtime/in-process-transport.js';
 import type { Transport } from '../runtime/transport.js';
 import { UsageError } from './exit-codes.js';
+import type { NestedLayout, NestedRole } from './nested.js';
 
 export type JobMode = 'auto' | 'mpi' | 'local';
 
@@ -21,6 +22,8 @@ export interface Job {
   close(): Promise<void>;
   /** Ends every rank of the job now. */
   abort(code: number): never;
+  /** In a nested job (nested.ts): this process's role, and a leader's group transport. */
+  nested?: { role: NestedRole; group: Transport | null };
 }
 
 export function launchedByMpirun(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -32,11 +35,11 @@ export function launchedByMpirun(env: NodeJS.ProcessEnv = process.env): boolean 
  * split by group (MPI_Comm_split, color = group, key = world rank) and this process's job is its
  * group, with ranks 0..size-1 of its own.
  */
-export async function openJob(mode: JobMode, group?: number): Promise<Job> {
+export async function openJob(mode: JobMode, group?: number, nested?: NestedLayout): Promise<Job> {
   const useMpi = mode === 'mpi' || (mode === 'auto' && launchedByMpirun());
   if (!useMpi) return localJob();
   const { openMpiJob } = await import('./mpi-job.js');
-  return openMpiJob(group);
+  return openMpiJob(group, nested);
 }
 
 function localJob(): Job {

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { experimentSchema, type ResolvedExperiment } from '../experiment/config.js';
 import { getOptimizee, listOptimizees } from '../optimizees/registry.js';
+import { experimentOptimizee, innerExperiment } from '../optimizees/experiment/index.js';
 import { isEmbedded, isExternal, type SpaceQuery } from '../optimizees/python/external.js';
 import { getOptimizer, listOptimizers } from '../optimizers/registry.js';
 import { didYouMean, formatIssue } from './format-issue.js';
@@ -92,6 +93,7 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
   } catch (err) {
     throw new ConfigError(`${file}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
+  if (oeType === 'experiment') checkInner(resolved, file);
   const penalty = resolved.evaluation.penalty;
   if (penalty && penalty.length !== (w ?? oeWeights).length) {
     throw new ConfigError(`${file}: evaluation.penalty: got ${penalty.length} value${penalty.length === 1 ? '' : 's'}, expected one per objective (${(w ?? oeWeights).length})`);
@@ -103,6 +105,24 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
     throw new ConfigError(`${file}: stop: '${optType}' is asynchronous: give stop.evaluations or stop.seconds`);
   }
   return resolved;
+}
+
+/**
+ * An experiment optimizee's inner experiment must be valid wherever its parameters land: resolved here
+ * at both corners of the box (a typo in the template is one line now, not a failure per individual).
+ */
+function checkInner(outer: ResolvedExperiment, file: string): void {
+  const cfg = experimentOptimizee.schema.parse(Object.fromEntries(Object.entries(outer.optimizee).filter(([k]) => k !== 'type' && k !== 'weights')));
+  if (cfg.inner.optimizee.type === 'experiment') throw new ConfigError(`${file}: optimizee.inner.optimizee.type: got "experiment", expected a simulation: one level of nesting (an inner experiment cannot run experiments itself)`);
+  const space = experimentOptimizee.create(cfg).space;
+  for (const corner of [space.lower, space.upper]) {
+    try {
+      resolveExperiment({ name: `${outer.name}.inner`, seed: 1, ...innerExperiment(cfg, space, corner) }, file);
+    } catch (err) {
+      const where = corner === space.lower ? 'lower' : 'upper';
+      throw new ConfigError(`${file}: optimizee.inner (with every parameter at its ${where} bound): ${(err as Error).message.replace(`${file}: `, '')}`, { cause: err });
+    }
+  }
 }
 
 /** The parameter space a model declares itself (a Python module's PARAMETERS), asked of its program. */

@@ -9,9 +9,11 @@ import type { ResolvedExperiment } from '../experiment/config.js';
 import { Coordinator } from '../experiment/coordinator.js';
 import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
-import { WorkerHost, WorkerSetupError } from '../experiment/worker-host.js';
+import { WorkerHost, WorkerSetupError, type WorkerHostOptions } from '../experiment/worker-host.js';
+import { closeGroup, InnerRunner, innerRanks, nestedLayout, type NestedLayout } from './nested.js';
+import { readFileSync } from 'node:fs';
 import { ActorSystem } from '../runtime/actor-system.js';
-import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type LogLevel } from '../runtime/log.js';
+import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type Logger, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, explain, UsageError } from './exit-codes.js';
@@ -65,6 +67,8 @@ interface RunOptions {
   /** With several experiments in the job: this one's group of ranks, and its name for the output. */
   group?: number;
   tag?: string;
+  /** Ranks of this experiment's job (the world, or its group of it), known before MPI starts. */
+  jobSize?: number;
   out?: string;
   seed?: number;
   force: boolean;
@@ -162,7 +166,7 @@ function placeInJob(opts: RunOptions): RunOptions {
   if (mpmd) {
     if (opts.files.length > 1) throw new UsageError(`run: under mpirun with several application contexts (A : B), each context runs one experiment file; this one got ${opts.files.length}`);
     const name = opts.resume ?? entryOrUsage(opts.file).name;
-    return { ...opts, group: mpmd.app, tag: name };
+    return { ...opts, group: mpmd.app, tag: name, jobSize: mpmd.sizes[mpmd.app] };
   }
   if (opts.files.length <= 1) return opts; // one experiment (or --resume DIR alone)
   if (opts.resume !== undefined) throw new UsageError('run --resume: one run at a time (resume each experiment of a shared job in its own group, or with mpirun A : B)');
@@ -173,7 +177,22 @@ function placeInJob(opts: RunOptions): RunOptions {
   const size = Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? 1);
   const groups = layout(opts.files.map(entryOrUsage), size);
   const g = groups.find((x) => rank >= x.first && rank < x.first + x.size)!;
-  return { ...opts, file: g.file, out: opts.out !== undefined ? join(opts.out, g.name) : undefined, group: g.index, tag: g.name };
+  return { ...opts, file: g.file, out: opts.out !== undefined ? join(opts.out, g.name) : undefined, group: g.index, tag: g.name, jobSize: g.size };
+}
+
+/** A nested experiment under mpirun: the layout of its rank groups (nested.ts); undefined otherwise. */
+function nestedPlan(opts: RunOptions): NestedLayout | undefined {
+  if (opts.transport === 'local' || !launchedByMpirun()) return undefined;
+  let raw: unknown;
+  try {
+    raw = opts.resume !== undefined ? (JSON.parse(readFileSync(join(opts.resume, 'config.json'), 'utf8')) as { experiment?: unknown }).experiment : readExperimentFile(opts.file);
+  } catch {
+    return undefined; // rank 0 reports it
+  }
+  const k = innerRanks(raw);
+  const size = opts.jobSize ?? Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? 1);
+  if (k === null || size === 1) return undefined; // one rank: inner experiments run in the process
+  return nestedLayout(k, size);
 }
 
 function entryOrUsage(file: string): LayoutEntry {
@@ -194,11 +213,12 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   if (opts.dryRun) return dryRun(opts);
   opts = placeInJob(opts);
+  const nested = nestedPlan(opts);
   // before MPI starts: NEURON must not see it (python-preimport.ts)
   await preimportPython(opts);
   let job: Job;
   try {
-    job = await openJob(opts.transport, opts.group);
+    job = await openJob(opts.transport, opts.group, nested);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     // the addon not built, libmpi missing: the environment, not the program
@@ -206,16 +226,27 @@ export async function runCommand(args: string[]): Promise<number> {
   }
   let code: number = EXIT.internal;
   try {
+    const role = job.nested?.role;
+    if (role?.kind === 'member') {
+      // a rank of an inner experiments' group: an inner worker for one inner run after another
+      code = await work(job, new ActorSystem(job.transport, systemClock), opts.logLevel, () => ({ reusable: true }));
+      return code;
+    }
     const local = job.rank === 0 ? prepare(opts) : null;
     const { resumePoint, ...shared } = local ?? {}; // the checkpoint stays on rank 0
     const prepared = decode(await job.share(local ? encode(shared) : null)) as Prepared;
     if ('error' in prepared) {
       if (job.rank === 0) process.stderr.write(`error: ${prepared.error}\n`);
+      if (role?.kind === 'leader' && job.nested?.group) await closeGroup(job.nested.group);
       code = EXIT.usage;
       return code;
     }
     const system = new ActorSystem(job.transport, systemClock);
-    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started) : await work(job, system, opts.logLevel);
+    const group = job.nested?.group ?? null;
+    const inner = (log: Logger): WorkerHostOptions => ({
+      evaluatorFor: (setup) => (setup.experiment.optimizee.type === 'experiment' ? Promise.resolve(new InnerRunner(setup, group, log)) : null),
+    });
+    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started, inner) : await work(job, system, opts.logLevel, inner);
     return code;
   } catch (err) {
     if (err instanceof WorkerSetupError) {
@@ -230,7 +261,7 @@ export async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number): Promise<number> {
+async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number, workerOptions: (log: Logger) => WorkerHostOptions): Promise<number> {
   const exp = p.experiment;
   const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
   // beside other experiments, every line says whose it is
@@ -248,6 +279,7 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
     progress: progressMode(opts.quiet, process.env, process.stderr.isTTY === true),
     progressTag: opts.tag,
     startupSeconds: (performance.now() - started) / 1000,
+    workerOptions: workerOptions(log),
   });
   let signals = 0;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -273,10 +305,10 @@ async function coordinate(job: Job, system: ActorSystem, p: { experiment: Resolv
 /** How long a worker waits for rank 0 to end it after a signal, before aborting the job itself. */
 const WORKER_SIGNAL_GRACE_MS = 30_000;
 
-async function work(job: Job, system: ActorSystem, level: LogLevel): Promise<number> {
+async function work(job: Job, system: ActorSystem, level: LogLevel, options: (log: Logger) => WorkerHostOptions): Promise<number> {
   const forwarder = new LogForwarder();
   const log = createLogger({ rank: job.rank, host: job.transport.host, level, sink: forwarder.sink });
-  const host = new WorkerHost(undefined, { log, flushLog: () => forwarder.flush() });
+  const host = new WorkerHost(undefined, { log, flushLog: () => forwarder.flush(), ...options(log) });
   const self = system.spawn('worker', host.behaviour);
   forwarder.attach((to, type, body) => system.send(self, to, type, body));
   // Signals are the coordinator's to handle: it stops the run and ends the workers, so every rank

@@ -17,7 +17,7 @@ import type { FailurePolicy } from './generation-buffer.js';
 import { hashSeed } from '../math/rng.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
-import { WorkerHost, WorkerSetupError, type ReadyBody, type SetupBody } from './worker-host.js';
+import { WorkerHost, WorkerSetupError, type ReadyBody, type SetupBody, type WorkerHostOptions } from './worker-host.js';
 import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
 import { writeTrajectory } from '../results/trajectory-h5.js';
 import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeCheckpoint, encodeEvent, type ResumePoint } from './checkpoint.js';
@@ -39,6 +39,8 @@ export interface CoordinatorOptions {
   logSink?: LogSink;
   /** Continue the run in outDir from its checkpoint (run --resume) instead of starting one. */
   resume?: ResumePoint;
+  /** Options of the worker host that lives on rank 0 when the job has one rank. */
+  workerOptions?: WorkerHostOptions;
 }
 
 interface Parts {
@@ -156,7 +158,7 @@ export class Coordinator {
     else this.log.info(fields, 'run started');
     const self = system.spawn('coordinator', () => {});
     const workerRanks = system.size > 1 ? Array.from({ length: system.size - 1 }, (_, i) => i + 1) : [0];
-    if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log }).behaviour);
+    if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log, ...this.opts.workerOptions }).behaviour);
     const hosts = await this.setupWorkers(self, workerRanks);
     this.log.info({ workers: workerRanks.length, hosts: new Set(hosts.values()).size }, 'every worker is ready');
     return { space, weights, core, recorder, self, workerRanks, hosts };
@@ -228,7 +230,7 @@ export class Coordinator {
 
   private async setupWorkers(self: Address, ranks: number[]): Promise<Map<number, string>> {
     const { system, experiment } = this.opts;
-    const body: SetupBody = { experiment };
+    const body: SetupBody = { experiment, outDir: this.opts.outDir };
     const timeout = this.opts.setupTimeoutMs ?? 120_000;
     const settled = await Promise.allSettled(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.setup', body, timeout)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

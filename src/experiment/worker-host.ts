@@ -4,7 +4,9 @@
  * Accepts:
  *   'experiment.setup'  (request) SetupBody   -> reply 'experiment.ready' ReadyBody
  *   'eval.batch'        EvalBatch            -> sends 'eval.results' (EvalResults) to the sender
- *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves
+ *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves (unless
+ *                                               reusable: then it waits for the next setup)
+ *   'group.close'       (request)            -> reply 'group.closed'; `done` resolves (reusable hosts)
  */
 import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,12 +27,26 @@ const WARN_FAILURES = 20;
 export interface WorkerHostOptions {
   /** This rank's run log. */
   log?: Logger;
+  /**
+   * A host that serves one experiment after another (the ranks of an inner experiment's group, which
+   * run a new inner experiment for each outer individual): 'experiment.end' readies it for the next
+   * setup, and 'group.close' ends it.
+   */
+  reusable?: boolean;
+  /**
+   * Evaluators this process provides beyond the registry's in-process optimizees (the experiment
+   * optimizee's inner runs, which need the rank group the run command built): null when it has none
+   * for this experiment.
+   */
+  evaluatorFor?: (setup: SetupBody) => Promise<AsyncEvaluator> | null;
   /** Called before the worker acknowledges its end, to send what it logged. */
   flushLog?: () => void;
 }
 
 export interface SetupBody {
   experiment: ResolvedExperiment;
+  /** The run's results directory on rank 0 (inner experiments write theirs inside it). */
+  outDir?: string;
 }
 
 export interface ReadyBody {
@@ -109,10 +125,23 @@ export class WorkerHost {
           this.isolated = null;
           return isolated.stop().then(() => this.behaviour(msg, ctx));
         }
+        if (this.opts.reusable) {
+          this.optimizee = null;
+          this.opts.flushLog?.();
+          ctx.reply(msg, 'experiment.ended', null);
+          return;
+        }
         this.loopDelay.disable();
         this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
         this.opts.flushLog?.();
         ctx.reply(msg, 'experiment.ended', null);
+        this.resolveDone();
+        return;
+      case 'group.close':
+        this.loopDelay.disable();
+        this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
+        this.opts.flushLog?.();
+        ctx.reply(msg, 'group.closed', null);
         this.resolveDone();
         return;
       default:
@@ -121,7 +150,10 @@ export class WorkerHost {
   };
 
   private setup(msg: Envelope, ctx: ActorContext): void | Promise<void> {
-    const { experiment } = msg.body as SetupBody;
+    const body = msg.body as SetupBody;
+    const { experiment } = body;
+    const provided = this.opts.evaluatorFor?.(body);
+    if (provided) return this.setupProvided(msg, ctx, provided);
     const factory = this.lookup(experiment.optimizee.type);
     if (experiment.evaluation?.isolation === 'process') return this.setupIsolated(msg, ctx, experiment, factory);
     if (isEmbedded(factory)) return this.setupEmbedded(msg, ctx, experiment, factory);
@@ -146,6 +178,16 @@ export class WorkerHost {
     this.isolated = isolated;
     this.nObj = isolated.nObj;
     this.log.info({ optimizee: experiment.optimizee.type, isolation: 'process', pid: isolated.pid }, 'worker ready');
+    const ready: ReadyBody = { host: hostname(), pid: process.pid };
+    ctx.reply(msg, 'experiment.ready', ready);
+  }
+
+  /** An evaluator the run command provides (inner experiments on this rank's group). */
+  private async setupProvided(msg: Envelope, ctx: ActorContext, provided: Promise<AsyncEvaluator>): Promise<void> {
+    const evaluator = await provided;
+    this.isolated = evaluator;
+    this.nObj = evaluator.nObj;
+    this.log.info({ optimizee: (msg.body as SetupBody).experiment.optimizee.type }, 'worker ready');
     const ready: ReadyBody = { host: hostname(), pid: process.pid };
     ctx.reply(msg, 'experiment.ready', ready);
   }

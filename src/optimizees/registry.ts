@@ -5,11 +5,13 @@ import type { OptimizeeFactory } from '../core/optimizee.js';
 import { benchmarkOptimizee } from './benchmark/index.js';
 import { linearInverseOptimizee } from './linear-inverse/index.js';
 import { pythonOptimizee } from './python/index.js';
+import { experimentOptimizee } from './experiment/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
   linearInverseOptimizee,
   pythonOptimizee,
+  experimentOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

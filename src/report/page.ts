@@ -148,6 +148,22 @@ nav a { margin-right: 1em; }
 pre { white-space: pre-wrap; font-size: 0.85em; background: #f8f8f8; padding: 0.5em; }
 `;
 
+/** A nested experiment's inner runs: a table linking each one's own records. */
+function innerSection(d: ReportData): string {
+  if (d.inner.length === 0) return '';
+  const rows = d.inner.map((r) => {
+    const href = `${r.path}/${r.report ? 'report.html' : 'summary.json'}`;
+    return `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(r.path)}</a></td><td>${escapeHtml(r.status)}</td><td>${num(r.evaluations)}</td><td>${num(r.best)}</td></tr>`;
+  }).join('\n');
+  return `<section id="inner"><h2>Inner runs</h2>
+<p>Each evaluation of this run was a whole inner experiment, with its own records in its folder (a link opens its report when it has one; <code>node dist/main.js report DIR/inner/NAME</code> draws it).</p>
+<table class="inner"><thead><tr><th>inner run</th><th>status</th><th>evaluations</th><th>best weighted fitness</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
 export function renderPage(d: ReportData, figures: RenderedFigure[], meta: { generatedBy: string }): string {
   const s = d.summary;
   const figs = figures.map((f, i) => `<figure id="fig-${f.id}" class="figure" data-figure="${f.id}">
@@ -166,7 +182,7 @@ ${inlineSvg(f.svg, `fig-${f.id}`)}
 <header>
 <h1>${escapeHtml(s.name)}</h1>
 <p class="sub">${escapeHtml(s.optimizer)} on ${escapeHtml(s.optimizee)}: <span class="status status-${escapeHtml(s.status)}">${escapeHtml(s.status)}</span>, ${num(s.evaluations ?? d.evaluations)} evaluations, ${num(s.failures ?? d.failures.total)} failures. From ${escapeHtml(d.dir)}; ${escapeHtml(meta.generatedBy)}.</p>
-<nav><a href="#summary">summary</a><a href="#figures">figures</a><a href="#failures">failures</a></nav>
+<nav><a href="#summary">summary</a><a href="#figures">figures</a><a href="#failures">failures</a>${d.inner.length ? '<a href="#inner">inner runs</a>' : ''}</nav>
 </header>
 <main>
 ${summarySection(d)}
@@ -174,6 +190,7 @@ ${summarySection(d)}
 ${figs}
 </section>
 ${failuresSection(d)}
+${innerSection(d)}
 </main>
 </body>
 </html>

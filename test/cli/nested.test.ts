@@ -1,0 +1,34 @@
+import t from 'tap';
+import { nestedLayout, nestedRole, innerRanks } from '../../src/cli/nested.js';
+import { experimentOptimizee, innerExperiment } from '../../src/optimizees/experiment/index.js';
+
+t.test('rank 0 and groups of k: leaders first in each group', async (t) => {
+  const l = nestedLayout(3, 7);
+  t.same(l, { groupSize: 3, groups: 2 });
+  t.same([0, 1, 2, 3, 4, 5, 6].map((r) => nestedRole(l, r)), [
+    { kind: 'outer' }, { kind: 'leader', group: 0 }, { kind: 'member', group: 0 }, { kind: 'member', group: 0 },
+    { kind: 'leader', group: 1 }, { kind: 'member', group: 1 }, { kind: 'member', group: 1 },
+  ]);
+  t.same(nestedLayout(1, 4), { groupSize: 1, groups: 3 }, 'groups of one: each leader runs its inner experiments alone');
+  t.throws(() => nestedLayout(2, 4), /start mpirun with 3, 5, 7\.\.\. ranks, not 4/);
+  t.throws(() => nestedLayout(4, 3), /not 3/);
+  t.equal(innerRanks({ optimizee: { type: 'experiment', ranks: 4 } }), 4);
+  t.equal(innerRanks({ optimizee: { type: 'experiment' } }), 2, 'the default');
+  t.equal(innerRanks({ optimizee: { type: 'benchmark' } }), null);
+});
+
+t.test("an outer individual's inner experiment: its values at their paths, integers rounded, the template untouched", async (t) => {
+  const cfg = experimentOptimizee.schema.parse({
+    inner: { optimizer: { type: 'cross-entropy', pop_size: 20 }, optimizee: { type: 'benchmark', preset: 'Rastrigin2d' }, stop: { evaluations: 100 } },
+    parameters: [{ path: 'optimizer.pop_size', lower: 10, upper: 100, integer: true }, { path: 'optimizer.rho', lower: 0.1, upper: 0.9 }, { path: 'stop.evaluations', lower: 50, upper: 500, integer: true }],
+  });
+  const model = experimentOptimizee.create(cfg);
+  t.same(model.space.params.map((p) => p.name), ['optimizer.pop_size', 'optimizer.rho', 'stop.evaluations'], 'x is in path order');
+  const inner = innerExperiment(cfg, model.space, [33.6, 0.25, 120.4]);
+  t.same(inner, { optimizer: { type: 'cross-entropy', pop_size: 34, rho: 0.25 }, optimizee: { type: 'benchmark', preset: 'Rastrigin2d' }, stop: { evaluations: 120 } });
+  t.equal((cfg.inner.optimizer as unknown as { pop_size: number }).pop_size, 20, 'the template is not changed');
+  t.same(model.weights, [1], "'best' and 'mean-best-so-far' are maximised");
+  t.same(experimentOptimizee.create({ ...cfg, metric: 'evaluations-to-target', target: -1 }).weights, [-1], 'evaluations to target are minimised');
+  t.throws(() => experimentOptimizee.schema.parse({ ...cfg, metric: 'evaluations-to-target' }), /target/);
+  t.throws(() => experimentOptimizee.schema.parse({ ...cfg, parameters: [{ path: 'name', lower: 0, upper: 1 }] }), /a path into the inner experiment/);
+});

@@ -1,0 +1,109 @@
+/**
+ * Learning to learn (src/cli/nested.ts): an outer GA tunes cross-entropy's hyper-parameters; each
+ * outer individual is a whole inner experiment. Under mpirun -n 5 the inner experiments run two at
+ * a time on two groups of 2 ranks; the outer trajectory and the inner records agree, two runs with
+ * the same seed give the same results, and so does one process running the inner experiments itself.
+ */
+import t from 'tap';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { runMain, runMainMpi } from '../helpers/run-main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'l2l-nested-'));
+const file = join(dir, 'meta.yaml');
+writeFileSync(file, `name: meta-ce
+seed: 5
+optimizer: {type: ga, pop_size: 6, tourn_size: 2}
+optimizee:
+  type: experiment
+  ranks: 2
+  metric: mean-best-so-far
+  inner:
+    optimizer: {type: cross-entropy, pop_size: 20}
+    optimizee: {type: benchmark, preset: Rastrigin2d}
+    stop: {evaluations: 300}
+  parameters:
+    - {path: optimizer.rho, lower: 0.1, upper: 0.9}
+    - {path: optimizer.smoothing, lower: 0.0, upper: 0.9}
+stop: {generations: 3}
+`);
+
+const journal = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
+const outerRows = (out: string) => journal(out).flatMap((g) => Array.from(g.index, (index, i) => ({
+  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], rank: g.rank[i], seed: g.seed[i],
+})));
+const innerRows = (innerDir: string) => journal(innerDir).map((g) => ({ x: Array.from(g.x), fitness: Array.from(g.fitness) }));
+
+t.test('mpirun -n 5: two inner experiments at a time on two groups of 2 ranks; outer and inner records agree', async (t) => {
+  const out = join(dir, 'mpi-1');
+  const r = await runMainMpi(5, ['run', file, '--out', out, '--quiet'], 300_000);
+  t.equal(r.code, 0, r.stderr);
+  t.notMatch(r.stderr, /Error|warning/i, 'nothing on stderr but progress');
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.match(summary, { status: 'completed', generations: 3, ranks: 3, failures: 0 }, 'the outer experiment: rank 0 and 2 group leaders');
+  const rows = outerRows(out);
+  t.same([...new Set(rows.map((row) => row.rank))].sort(), [1, 2], 'both groups ran inner experiments');
+  t.same(readdirSync(join(out, 'inner')).sort(), rows.map((row) => `g${row.generation}-i${row.index}`).sort(), 'one inner run per outer evaluation');
+  for (const row of rows) {
+    const inner = join(out, 'inner', `g${row.generation}-i${row.index}`);
+    const s = JSON.parse(readFileSync(join(inner, 'summary.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(inner, 'config.json'), 'utf8'));
+    t.match(s, { status: 'completed', ranks: 2, evaluations: 300 }, `${inner}: completed on 2 ranks`);
+    t.equal(config.experiment.seed, row.seed, 'the inner run has the outer individual\'s seed');
+    // x is sorted by path: optimizer.rho, optimizer.smoothing
+    t.same([config.experiment.optimizer.rho, config.experiment.optimizer.smoothing], row.x, 'the inner run has the outer individual\'s hyper-parameters');
+    // its fitness is the inner run's mean best-so-far, recomputed here from the inner journal
+    const weighted = journal(inner).flatMap((g) => Array.from(g.weighted));
+    let best = weighted[0];
+    const mean = weighted.reduce((sum, w) => sum + (best = Math.max(best, w)), 0) / weighted.length;
+    t.ok(Math.abs(mean - row.fitness) <= 1e-12 * Math.abs(mean), `outer fitness ${row.fitness} = the inner run's mean best so far`);
+    t.ok(existsSync(join(inner, 'trajectory.h5')) && existsSync(join(inner, 'run.log')), 'the inner run keeps its own records');
+  }
+});
+
+t.test('the same seed gives the same outer and inner results: a second mpirun run, and one process', async (t) => {
+  const again = join(dir, 'mpi-2');
+  const r = await runMainMpi(5, ['run', file, '--out', again, '--quiet'], 300_000);
+  t.equal(r.code, 0, r.stderr);
+  const alone = join(dir, 'alone');
+  const a = runMain(['run', file, '--out', alone, '--quiet'], 300_000);
+  t.equal(a.code, 0, a.stderr);
+  const first = join(dir, 'mpi-1');
+  const strip = (rows: ReturnType<typeof outerRows>) => rows.map(({ rank: _rank, ...rest }) => rest);
+  t.same(strip(outerRows(again)), strip(outerRows(first)), 'outer trajectory: identical across two runs');
+  t.same(strip(outerRows(alone)), strip(outerRows(first)), 'outer trajectory: identical in one process');
+  for (const name of readdirSync(join(first, 'inner'))) {
+    t.same(innerRows(join(again, 'inner', name)), innerRows(join(first, 'inner', name)), `inner ${name}: identical`);
+  }
+});
+
+t.test('killed mid-run (an inner run crashes its leader), resumed: the inner runs in flight resume inside the resumed outer run', async (t) => {
+  const out = join(dir, 'killed');
+  const killed = await runMainMpi(5, ['run', file, '--out', out, '--quiet'], 300_000, { L2L_CRASH_AT: 'event:25' });
+  t.not(killed.code, 0, 'the job died');
+  const before = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.not(before.status, 'completed');
+  const unfinished = readdirSync(join(out, 'inner')).filter((name) => {
+    const s = join(out, 'inner', name, 'summary.json');
+    return !existsSync(s) || JSON.parse(readFileSync(s, 'utf8')).status !== 'completed';
+  });
+  t.ok(unfinished.length >= 1, `inner runs left unfinished: ${unfinished.join(', ')}`);
+  const r = await runMainMpi(5, ['run', '--resume', out, '--quiet'], 300_000);
+  t.equal(r.code, 0, r.stderr);
+  const first = join(dir, 'mpi-1');
+  const strip = (rows: ReturnType<typeof outerRows>) => rows.map(({ rank: _rank, ...rest }) => rest);
+  t.same(strip(outerRows(out)), strip(outerRows(first)), 'the outer trajectory of an uninterrupted run');
+  for (const name of readdirSync(join(first, 'inner'))) {
+    t.same(innerRows(join(out, 'inner', name)), innerRows(join(first, 'inner', name)), `inner ${name}: as uninterrupted`);
+  }
+  const resumedInner = unfinished.filter((name) => readFileSync(join(out, 'inner', name, 'run.log'), 'utf8').includes('"msg":"run resumed"'));
+  t.ok(resumedInner.length >= 1, `inner runs resumed from their checkpoints: ${resumedInner.join(', ')}`);
+});
+
+t.test('a job whose ranks do not make groups: one line, exit code 2', async (t) => {
+  const r = await runMainMpi(4, ['run', file, '--out', join(dir, 'bad-layout'), '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: a nested experiment needs rank 0 for the outer optimizer and groups of optimizee\.ranks \(2\) for the inner experiments: start mpirun with 3, 5, 7\.\.\. ranks, not 4$/m);
+});
