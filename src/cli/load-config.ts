@@ -115,12 +115,14 @@ function checkInner(outer: ResolvedExperiment, file: string): void {
   const cfg = experimentOptimizee.schema.parse(Object.fromEntries(Object.entries(outer.optimizee).filter(([k]) => k !== 'type' && k !== 'weights')));
   if (cfg.inner.optimizee.type === 'experiment') throw new ConfigError(`${file}: optimizee.inner.optimizee.type: got "experiment", expected a simulation: one level of nesting (an inner experiment cannot run experiments itself)`);
   const space = experimentOptimizee.create(cfg).space;
-  for (const corner of [space.lower, space.upper]) {
-    try {
-      resolveExperiment({ name: `${outer.name}.inner`, seed: 1, ...innerExperiment(cfg, space, corner) }, file);
-    } catch (err) {
-      const where = corner === space.lower ? 'lower' : 'upper';
-      throw new ConfigError(`${file}: optimizee.inner (with every parameter at its ${where} bound): ${(err as Error).message.replace(`${file}: `, '')}`, { cause: err });
+  for (let v = 0; v < cfg.variants.length; v++) {
+    for (const corner of [space.lower, space.upper]) {
+      try {
+        resolveExperiment({ name: `${outer.name}.inner`, seed: 1, ...innerExperiment(cfg, space, corner, v) }, file);
+      } catch (err) {
+        const where = `with every parameter at its ${corner === space.lower ? 'lower' : 'upper'} bound${cfg.variants.length > 1 ? `, variant ${v}` : ''}`;
+        throw new ConfigError(`${file}: optimizee.inner (${where}): ${(err as Error).message.replace(`${file}: `, '')}`, { cause: err });
+      }
     }
   }
 }

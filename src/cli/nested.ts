@@ -24,6 +24,7 @@ import { decodeGenerations } from '../experiment/generation-codec.js';
 import type { Summary } from '../experiment/recorder.js';
 import { emptyResults, type AsyncEvaluator, type EvalBatch, type EvalResults, type SetupBody } from '../experiment/worker-host.js';
 import { STATUS_CODES } from '../core/fitness.js';
+import { hashSeed } from '../math/rng.js';
 import { experimentOptimizee, innerExperiment, type ExperimentOptimizeeConfig } from '../optimizees/experiment/index.js';
 import { ActorSystem } from '../runtime/actor-system.js';
 import { systemClock } from '../runtime/clock.js';
@@ -143,13 +144,24 @@ export class InnerRunner implements AsyncEvaluator {
     for (let i = 0; i < b.index.length; i++) {
       const t0 = performance.now();
       started[i] = t0;
-      const dir = join(this.outDir, 'inner', `g${b.generation}-i${b.index[i]}`);
-      const raw = { name: `${this.outer.name}.g${b.generation}.i${b.index[i]}`, seed: b.seed[i], ...innerExperiment(this.cfg, model.space, b.x.subarray(i * b.dim, (i + 1) * b.dim)) };
+      const base = join(this.outDir, 'inner', `g${b.generation}-i${b.index[i]}`);
+      const x = b.x.subarray(i * b.dim, (i + 1) * b.dim);
       try {
-        const transport = this.group ?? new InProcessHub(1, hostname()).transports[0];
-        const summary = await runInner(transport, raw, dir, this.log);
-        if (summary.status !== 'completed') throw new Error(`the inner run in ${dir} ended ${summary.status}${summary.stopReasons.length ? ` (${summary.stopReasons.join('; ')})` : ''}`);
-        out.fitness[i] = innerMetric(this.cfg, summary, dir);
+        // one inner run per variant and repeat; the individual's fitness is the mean of their metrics
+        const single = this.cfg.variants.length === 1 && this.cfg.repeats === 1;
+        let sum = 0;
+        for (let v = 0; v < this.cfg.variants.length; v++) {
+          for (let rep = 0; rep < this.cfg.repeats; rep++) {
+            const dir = single ? base : join(base, `v${v}-r${rep}`);
+            const seed = single ? b.seed[i] : hashSeed(b.seed[i], 'inner', v, rep);
+            const raw = { name: `${this.outer.name}.g${b.generation}.i${b.index[i]}${single ? '' : `.v${v}.r${rep}`}`, seed, ...innerExperiment(this.cfg, model.space, x, v) };
+            const transport = this.group ?? new InProcessHub(1, hostname()).transports[0];
+            const summary = await runInner(transport, raw, dir, this.log);
+            if (summary.status !== 'completed') throw new Error(`the inner run in ${dir} ended ${summary.status}${summary.stopReasons.length ? ` (${summary.stopReasons.join('; ')})` : ''}`);
+            sum += innerMetric(this.cfg, summary, dir);
+          }
+        }
+        out.fitness[i] = sum / (this.cfg.variants.length * this.cfg.repeats);
       } catch (err) {
         out.status[i] = STATUS_CODES.failed;
         out.fitness[i] = NaN;

@@ -475,7 +475,7 @@ export function innerRuns(dir: string): InnerRunRow[] {
       } catch {
         s = { status: 'no summary' };
       }
-      rows.push({ path: rel, status: s.status ?? '?', evaluations: s.evaluations ?? null, best: s.best?.weightedFitness ?? null, report: existsSync(join(abs, 'report.html')) });
+      rows.push({ path: rel, status: s.status ?? '?', evaluations: s.evaluations ?? null, best: s.best?.weightedFitness ?? null, report: existsSync(join(abs, 'report', 'report.html')) });
       return;
     }
     if (depth > 1) return;

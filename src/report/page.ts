@@ -152,7 +152,7 @@ pre { white-space: pre-wrap; font-size: 0.85em; background: #f8f8f8; padding: 0.
 function innerSection(d: ReportData): string {
   if (d.inner.length === 0) return '';
   const rows = d.inner.map((r) => {
-    const href = `${r.path}/${r.report ? 'report.html' : 'summary.json'}`;
+    const href = `../${r.path}/${r.report ? 'report/report.html' : 'summary.json'}`; // report.html is in DIR/report/
     return `<tr><td><a href="${escapeHtml(href)}">${escapeHtml(r.path)}</a></td><td>${escapeHtml(r.status)}</td><td>${num(r.evaluations)}</td><td>${num(r.best)}</td></tr>`;
   }).join('\n');
   return `<section id="inner"><h2>Inner runs</h2>

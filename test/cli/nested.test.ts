@@ -1,6 +1,6 @@
 import t from 'tap';
 import { nestedLayout, nestedRole, innerRanks } from '../../src/cli/nested.js';
-import { experimentOptimizee, innerExperiment } from '../../src/optimizees/experiment/index.js';
+import { experimentOptimizee, innerExperiment, merged } from '../../src/optimizees/experiment/index.js';
 
 t.test('rank 0 and groups of k: leaders first in each group', async (t) => {
   const l = nestedLayout(3, 7);
@@ -31,4 +31,16 @@ t.test("an outer individual's inner experiment: its values at their paths, integ
   t.same(experimentOptimizee.create({ ...cfg, metric: 'evaluations-to-target', target: -1 }).weights, [-1], 'evaluations to target are minimised');
   t.throws(() => experimentOptimizee.schema.parse({ ...cfg, metric: 'evaluations-to-target' }), /target/);
   t.throws(() => experimentOptimizee.schema.parse({ ...cfg, parameters: [{ path: 'name', lower: 0, upper: 1 }] }), /a path into the inner experiment/);
+});
+
+t.test('variants merge into the template: mappings key by key, anything else replaced', async (t) => {
+  t.same(merged({ a: { b: 1, c: [1, 2] }, d: 1 }, { a: { c: [3] }, e: 2 }), { a: { b: 1, c: [3] }, d: 1, e: 2 });
+  const cfg = experimentOptimizee.schema.parse({
+    inner: { optimizer: { type: 'cross-entropy' }, optimizee: { type: 'benchmark', preset: 'Rastrigin2d', noise: { sigma: 1 } }, stop: { evaluations: 100 } },
+    parameters: [{ path: 'optimizer.rho', lower: 0.1, upper: 0.9 }],
+    variants: [{}, { optimizee: { preset: 'Ackley2d' }, stop: { evaluations: 50 } }],
+  });
+  const space = experimentOptimizee.create(cfg).space;
+  t.same(innerExperiment(cfg, space, [0.5], 1), { optimizer: { type: 'cross-entropy', rho: 0.5 }, optimizee: { type: 'benchmark', preset: 'Ackley2d', noise: { sigma: 1 } }, stop: { evaluations: 50 } });
+  t.same(innerExperiment(cfg, space, [0.5], 0).optimizee, { type: 'benchmark', preset: 'Rastrigin2d', noise: { sigma: 1 } });
 });

@@ -107,3 +107,42 @@ t.test('a job whose ranks do not make groups: one line, exit code 2', async (t) 
   t.equal(r.code, 2);
   t.match(r.stderr, /^error: a nested experiment needs rank 0 for the outer optimizer and groups of optimizee\.ranks \(2\) for the inner experiments: start mpirun with 3, 5, 7\.\.\. ranks, not 4$/m);
 });
+
+t.test('variants and repeats: a family of inner problems per individual, the fitness their mean', async (t) => {
+  const family = join(dir, 'family.yaml');
+  writeFileSync(family, readFileSync(file, 'utf8')
+    .replace('name: meta-ce', 'name: meta-family')
+    .replace('  parameters:\n', '  repeats: 2\n  variants:\n    - {optimizee: {preset: Rastrigin2d}}\n    - {optimizee: {preset: Ackley2d}, stop: {evaluations: 200}}\n  parameters:\n')
+    .replace('stop: {generations: 3}', 'stop: {generations: 1}'));
+  const out = join(dir, 'family');
+  const r = runMain(['run', family, '--out', out, '--quiet'], 300_000);
+  t.equal(r.code, 0, r.stderr);
+  for (const row of outerRows(out)) {
+    const base = join(out, 'inner', `g${row.generation}-i${row.index}`);
+    t.same(readdirSync(base).sort(), ['v0-r0', 'v0-r1', 'v1-r0', 'v1-r1']);
+    const metrics = readdirSync(base).map((name) => {
+      const inner = join(base, name);
+      const config = JSON.parse(readFileSync(join(inner, 'config.json'), 'utf8')).experiment;
+      t.equal(config.optimizee.preset, name.startsWith('v0') ? 'Rastrigin2d' : 'Ackley2d', `${name}: its variant`);
+      t.equal(config.stop.evaluations, name.startsWith('v0') ? 300 : 200, `${name}: the variant's budget`);
+      const weighted = journal(inner).flatMap((g) => Array.from(g.weighted));
+      let best = weighted[0];
+      return { seed: config.seed as number, mean: weighted.reduce((sum, w) => sum + (best = Math.max(best, w)), 0) / weighted.length };
+    });
+    t.equal(new Set(metrics.map((m) => m.seed)).size, 4, 'every inner run has a seed of its own');
+    const mean = metrics.reduce((s, m) => s + m.mean, 0) / 4;
+    t.ok(Math.abs(mean - row.fitness) <= 1e-9 * Math.abs(mean), `outer fitness ${row.fitness} = the mean of the 4 inner metrics`);
+  }
+});
+
+t.test('report DIR lists every inner run and links its records', async (t) => {
+  const out = join(dir, 'mpi-1');
+  const r = runMain(['report', out]);
+  t.equal(r.code, 0, r.stderr);
+  const page = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  t.match(page, /<section id="inner"><h2>Inner runs<\/h2>/);
+  for (const name of readdirSync(join(out, 'inner'))) {
+    t.ok(page.includes(`href="../inner/${name}/summary.json"`), `links inner/${name}`);
+    t.ok(existsSync(join(out, 'report', '..', 'inner', name, 'summary.json')), 'the link resolves');
+  }
+});

@@ -33,6 +33,8 @@ export const experimentOptimizeeSchema = z
     ranks: z.number().int().min(1).max(1_000_000).default(2).describe('ranks per inner experiment (its optimizer included); the job\'s ranks after rank 0 form groups of this size, and each group runs one inner experiment at a time'),
     metric: z.enum(METRICS).default('best').describe("what an inner run is worth: 'best' its best weighted fitness; 'mean-best-so-far' the mean over its evaluations of the best weighted fitness so far (the area under its convergence curve: fast and good); 'evaluations-to-target' how many evaluations it took to reach `target` (its whole budget plus one if it never did), minimised"),
     target: z.number().optional().describe("for 'evaluations-to-target': the weighted fitness to reach"),
+    variants: z.array(z.record(z.string(), z.unknown())).min(1).max(1000).default([{}]).describe('a family of problems: each outer individual runs the inner experiment once per variant, with the variant merged into `inner` (e.g. {optimizee: {preset: Ackley2d}}); the metric is the mean over them'),
+    repeats: z.number().int().min(1).max(1000).default(1).describe('inner runs per variant, each with a seed of its own derived from the individual\'s; the metric is the mean over all'),
   })
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
@@ -46,9 +48,17 @@ export const experimentOptimizeeSchema = z
 
 export type ExperimentOptimizeeConfig = z.output<typeof experimentOptimizeeSchema>;
 
-/** The inner experiment of one outer individual: the template with the individual's values set. */
-export function innerExperiment(cfg: ExperimentOptimizeeConfig, space: Space, x: ArrayLike<number>): Record<string, unknown> {
-  const inner = structuredClone(cfg.inner) as Record<string, unknown>;
+/** `over` merged into `base`: mappings key by key, anything else replaced. A new object. */
+export function merged(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(base);
+  const isMap = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  for (const [k, v] of Object.entries(over)) out[k] = isMap(v) && isMap(out[k]) ? merged(out[k] as Record<string, unknown>, v) : structuredClone(v);
+  return out;
+}
+
+/** The inner experiment of one outer individual (for variant `variant`): the template with the individual's values set. */
+export function innerExperiment(cfg: ExperimentOptimizeeConfig, space: Space, x: ArrayLike<number>, variant = 0): Record<string, unknown> {
+  const inner = merged(cfg.inner as Record<string, unknown>, cfg.variants[variant] ?? {});
   const byPath = new Map(cfg.parameters.map((p) => [p.path, p]));
   // every parameter is a scalar: the k-th parameter is x[k]
   space.params.forEach((p, k) => {
