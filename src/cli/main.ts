@@ -31,7 +31,7 @@ Exit codes: 0 done, 2 bad input, 3 run failed, 130 interrupted, 1 internal error
 `;
 
 /** How long a rank other than 0 waits before it exits on a usage error (rank 0 prints it). */
-const USAGE_EXIT_DELAY_MS = 2000;
+const USAGE_EXIT_DELAY_MS = 3000;
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('--debug')) {
