@@ -16,7 +16,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbeddedPythonEvaluator } from '../src/experiment/embedded-python.js';
 import { IsolatedEvaluator } from '../src/experiment/isolation/isolated-evaluator.js';
-import type { EvalBatch } from '../src/experiment/worker-host.js';
+import type { EvalBatch } from '../src/experiment/eval-results.js';
 import type { ResolvedExperiment } from '../src/experiment/config.js';
 import { getOptimizee } from '../src/optimizees/registry.js';
 import type { ExternalOptimizeeFactory } from '../src/optimizees/python/external.js';

@@ -35,6 +35,13 @@ export function launchedByMpirun(env: NodeJS.ProcessEnv = process.env): boolean 
  * split by group (MPI_Comm_split, color = group, key = world rank) and this process's job is its
  * group, with ranks 0..size-1 of its own.
  */
+/** This process's rank and its job's size as the launcher announces them, before MPI_Init (0 and 1 alone). */
+export function launchedRank(env: NodeJS.ProcessEnv = process.env): { rank: number; size: number } {
+  const rank = Number(env.OMPI_COMM_WORLD_RANK ?? env.PMIX_RANK ?? env.PMI_RANK ?? 0);
+  const size = Number(env.OMPI_COMM_WORLD_SIZE ?? env.PMI_SIZE ?? 1);
+  return { rank: Number.isFinite(rank) ? rank : 0, size: Number.isFinite(size) ? size : 1 };
+}
+
 export async function openJob(mode: JobMode, group?: number, nested?: NestedLayout): Promise<Job> {
   const useMpi = mode === 'mpi' || (mode === 'auto' && launchedByMpirun());
   if (!useMpi) return localJob();

@@ -22,10 +22,12 @@ import { Coordinator } from '../experiment/coordinator.js';
 import { readResumePoint } from '../experiment/checkpoint.js';
 import { decodeGenerations } from '../experiment/generation-codec.js';
 import type { Summary } from '../experiment/recorder.js';
-import { emptyResults, type AsyncEvaluator, type EvalBatch, type EvalResults, type SetupBody } from '../experiment/worker-host.js';
+import type { SetupBody } from '../experiment/worker-host.js';
+import { emptyResults, failRow, type AsyncEvaluator, type EvalBatch, type EvalResults } from '../experiment/eval-results.js';
 import { STATUS_CODES } from '../core/fitness.js';
 import { hashSeed } from '../math/rng.js';
 import { experimentOptimizee, innerExperiment, type ExperimentOptimizeeConfig } from '../optimizees/experiment/index.js';
+import type { Space } from '../core/space.js';
 import { ActorSystem } from '../runtime/actor-system.js';
 import { systemClock } from '../runtime/clock.js';
 import { InProcessHub } from '../runtime/in-process-transport.js';
@@ -126,6 +128,7 @@ export async function runInner(transport: Transport, raw: Record<string, unknown
 export class InnerRunner implements AsyncEvaluator {
   readonly nObj = 1;
   private readonly cfg: ExperimentOptimizeeConfig;
+  private readonly space: Space;
   private readonly outer: ResolvedExperiment;
   private readonly outDir: string;
 
@@ -133,12 +136,12 @@ export class InnerRunner implements AsyncEvaluator {
   constructor(setup: SetupBody, private readonly group: Transport | null, private readonly log: Logger = silentLogger) {
     this.outer = setup.experiment;
     this.cfg = experimentOptimizee.schema.parse(stripWeights(setup.experiment.optimizee));
+    this.space = experimentOptimizee.create(this.cfg).space;
     this.outDir = setup.outDir ?? join('results', setup.experiment.name);
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {
     const out = emptyResults(b, 1);
-    const model = experimentOptimizee.create(this.cfg);
     const start = performance.now();
     const started = new Float64Array(b.index.length);
     for (let i = 0; i < b.index.length; i++) {
@@ -154,7 +157,7 @@ export class InnerRunner implements AsyncEvaluator {
           for (let rep = 0; rep < this.cfg.repeats; rep++) {
             const dir = single ? base : join(base, `v${v}-r${rep}`);
             const seed = single ? b.seed[i] : hashSeed(b.seed[i], 'inner', v, rep);
-            const raw = { name: `${this.outer.name}.g${b.generation}.i${b.index[i]}${single ? '' : `.v${v}.r${rep}`}`, seed, ...innerExperiment(this.cfg, model.space, x, v) };
+            const raw = { name: `${this.outer.name}.g${b.generation}.i${b.index[i]}${single ? '' : `.v${v}.r${rep}`}`, seed, ...innerExperiment(this.cfg, this.space, x, v) };
             const transport = this.group ?? new InProcessHub(1, hostname()).transports[0];
             const summary = await runInner(transport, raw, dir, this.log);
             if (summary.status !== 'completed') throw new Error(`the inner run in ${dir} ended ${summary.status}${summary.stopReasons.length ? ` (${summary.stopReasons.join('; ')})` : ''}`);
@@ -163,9 +166,7 @@ export class InnerRunner implements AsyncEvaluator {
         }
         out.fitness[i] = sum / (this.cfg.variants.length * this.cfg.repeats);
       } catch (err) {
-        out.status[i] = STATUS_CODES.failed;
-        out.fitness[i] = NaN;
-        (out.errors ??= new Array<string | null>(b.index.length).fill(null))[i] = (err as Error).message;
+        failRow(out, i, (err as Error).message);
       }
       out.seconds[i] = (performance.now() - t0) / 1000;
     }

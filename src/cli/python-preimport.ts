@@ -10,42 +10,19 @@
  * default those of MPI_ADOPTERS that its module imports. Anything that goes wrong here is left for
  * the worker's setup to report, once MPI is up and the message can reach rank 0.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readExperimentFile } from './load-config.js';
+import { launchedRank } from './job.js';
+import { rawExperiment } from './job-placement.js';
 
 interface Options {
   file?: string;
   resume?: string;
 }
 
-/** This process's rank and job size as mpirun announces them, before MPI_Init. */
-function launchedRank(): { rank: number; size: number } {
-  const env = process.env;
-  const rank = Number(env.OMPI_COMM_WORLD_RANK ?? env.PMIX_RANK ?? env.PMI_RANK ?? 0);
-  const size = Number(env.OMPI_COMM_WORLD_SIZE ?? env.PMI_SIZE ?? 1);
-  return { rank: Number.isFinite(rank) ? rank : 0, size: Number.isFinite(size) ? size : 1 };
-}
-
-function experimentOf(opts: Options): Record<string, unknown> | null {
-  try {
-    if (opts.resume !== undefined) {
-      const config = JSON.parse(readFileSync(join(opts.resume, 'config.json'), 'utf8')) as { experiment?: Record<string, unknown> };
-      return config.experiment ?? null;
-    }
-    if (opts.file === undefined) return null;
-    const raw = readExperimentFile(opts.file);
-    return raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : null;
-  } catch {
-    return null; // the run reports it properly
-  }
-}
-
 /** Imports what must precede MPI; returns the modules imported (for the log), or null when nothing ran. */
 export async function preimportPython(opts: Options): Promise<string[] | null> {
   const { rank, size } = launchedRank();
   if (rank === 0 && size > 1) return null; // rank 0 evaluates nothing when it has workers
-  const exp = experimentOf(opts);
+  const exp = rawExperiment(opts);
   const optimizee = exp?.optimizee as { type?: unknown; module?: unknown; preimport?: unknown } | undefined;
   const evaluation = exp?.evaluation as { isolation?: unknown } | undefined;
   if (optimizee?.type !== 'python' || typeof optimizee.module !== 'string' || evaluation?.isolation === 'process') return null;

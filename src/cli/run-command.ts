@@ -10,15 +10,14 @@ import { Coordinator } from '../experiment/coordinator.js';
 import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
 import { WorkerHost, WorkerSetupError, type WorkerHostOptions } from '../experiment/worker-host.js';
-import { closeGroup, InnerRunner, innerRanks, nestedLayout, type NestedLayout } from './nested.js';
-import { readFileSync } from 'node:fs';
+import { closeGroup, InnerRunner } from './nested.js';
 import { ActorSystem } from '../runtime/actor-system.js';
 import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type Logger, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
 import { EXIT, explain, UsageError } from './exit-codes.js';
-import { launchedByMpirun, openJob, type Job, type JobMode } from './job.js';
-import { layout, mpmdContext, readLayoutEntry, type LayoutEntry } from './job-layout.js';
+import { openJob, type Job, type JobMode } from './job.js';
+import { nestedPlan, placeInJob, type Placement } from './job-placement.js';
 import { preimportPython } from './python-preimport.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
 import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
@@ -59,16 +58,7 @@ generation, columnar; see docs/results.md), summary.json (status, budget used, b
 run.log (every rank's log lines, JSON, tagged with rank and host).
 `;
 
-interface RunOptions {
-  /** The experiment files of the command line (several: side by side in one job). */
-  files: string[];
-  /** The one this process runs. */
-  file: string;
-  /** With several experiments in the job: this one's group of ranks, and its name for the output. */
-  group?: number;
-  tag?: string;
-  /** Ranks of this experiment's job (the world, or its group of it), known before MPI starts. */
-  jobSize?: number;
+interface RunOptions extends Placement {
   out?: string;
   seed?: number;
   force: boolean;
@@ -158,50 +148,6 @@ function resumedExperiment(cp: Checkpoint, opts: RunOptions): ResolvedExperiment
   }
   const { isolation, timeout_seconds, memory_mb } = now.evaluation;
   return { ...before, stop: now.stop, dispatch: now.dispatch, checkpoint: now.checkpoint, evaluation: { ...before.evaluation, isolation, timeout_seconds, memory_mb } };
-}
-
-/** Which experiment this process runs when several share the job (job-layout.ts). */
-function placeInJob(opts: RunOptions): RunOptions {
-  const mpmd = mpmdContext();
-  if (mpmd) {
-    if (opts.files.length > 1) throw new UsageError(`run: under mpirun with several application contexts (A : B), each context runs one experiment file; this one got ${opts.files.length}`);
-    const name = opts.resume ?? entryOrUsage(opts.file).name;
-    return { ...opts, group: mpmd.app, tag: name, jobSize: mpmd.sizes[mpmd.app] };
-  }
-  if (opts.files.length <= 1) return opts; // one experiment (or --resume DIR alone)
-  if (opts.resume !== undefined) throw new UsageError('run --resume: one run at a time (resume each experiment of a shared job in its own group, or with mpirun A : B)');
-  if (opts.transport === 'local' || !launchedByMpirun()) {
-    throw new UsageError(`run: ${opts.files.length} experiments run side by side under mpirun only, each on ranks of its own: launch/mpirun.sh -n N node dist/main.js run ${opts.files.join(' ')}`);
-  }
-  const rank = Number(process.env.OMPI_COMM_WORLD_RANK ?? process.env.PMIX_RANK ?? 0);
-  const size = Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? 1);
-  const groups = layout(opts.files.map(entryOrUsage), size);
-  const g = groups.find((x) => rank >= x.first && rank < x.first + x.size)!;
-  return { ...opts, file: g.file, out: opts.out !== undefined ? join(opts.out, g.name) : undefined, group: g.index, tag: g.name, jobSize: g.size };
-}
-
-/** A nested experiment under mpirun: the layout of its rank groups (nested.ts); undefined otherwise. */
-function nestedPlan(opts: RunOptions): NestedLayout | undefined {
-  if (opts.transport === 'local' || !launchedByMpirun()) return undefined;
-  let raw: unknown;
-  try {
-    raw = opts.resume !== undefined ? (JSON.parse(readFileSync(join(opts.resume, 'config.json'), 'utf8')) as { experiment?: unknown }).experiment : readExperimentFile(opts.file);
-  } catch {
-    return undefined; // rank 0 reports it
-  }
-  const k = innerRanks(raw);
-  const size = opts.jobSize ?? Number(process.env.OMPI_COMM_WORLD_SIZE ?? process.env.PMI_SIZE ?? 1);
-  if (k === null || size === 1) return undefined; // one rank: inner experiments run in the process
-  return nestedLayout(k, size);
-}
-
-function entryOrUsage(file: string): LayoutEntry {
-  try {
-    return readLayoutEntry(file);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(err.message, { cause: err.cause });
-    throw err;
-  }
 }
 
 export async function runCommand(args: string[]): Promise<number> {

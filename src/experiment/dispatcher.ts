@@ -12,7 +12,7 @@
  */
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
-import type { EvalBatch, EvalResults } from './worker-host.js';
+import type { EvalBatch, EvalResults } from './eval-results.js';
 
 /** Jobs to evaluate, columnar: row i is individual index[i] of `generation`, parameters x[i*dim ...]. */
 export interface JobBlock {

@@ -19,7 +19,7 @@ import type { PythonAddon, PythonStarted } from '../native/python.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
 import type { ResolvedExperiment } from './config.js';
 import { withOutput } from './output-capture.js';
-import { emptyResults, type EvalBatch, type EvalResults } from './worker-host.js';
+import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from './eval-results.js';
 
 /** The interpreter of this process, started once whatever the number of evaluators. */
 let interpreter: Promise<{ addon: PythonAddon; info: PythonStarted }> | null = null;
@@ -154,11 +154,4 @@ interface BridgeReply {
   printed: Array<string | null> | null;
   outputs: Array<Uint8Array | null> | null;
   timedOut: number[] | null;
-}
-
-function fail(out: EvalResults, i: number, reason: string, status: number): void {
-  out.status[i] = status;
-  out.fitness.fill(NaN, i * out.nObj, (i + 1) * out.nObj);
-  out.errors ??= new Array<string | null>(out.status.length).fill(null);
-  out.errors[i] = reason;
 }

@@ -12,10 +12,10 @@ import { hostname } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BatchOutput, Optimizee, OptimizeeFactory } from '../core/optimizee.js';
 import type { ActorContext, Behaviour, Envelope } from '../runtime/actor-system.js';
-import { STATUS_CODES } from '../core/fitness.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import type { ResolvedExperiment } from './config.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
+import { emptyResults, failRow as fail, type AsyncEvaluator, type EvalBatch, type EvalResults } from './eval-results.js';
 import { OutputCapture, withOutput } from './output-capture.js';
 import { IsolatedEvaluator } from './isolation/isolated-evaluator.js';
 import { EmbeddedPythonEvaluator } from './embedded-python.js';
@@ -52,38 +52,6 @@ export interface SetupBody {
 export interface ReadyBody {
   host: string;
   pid: number;
-}
-
-/** A batch of individuals, columnar so it travels as a few typed arrays. */
-export interface EvalBatch {
-  batch: number;
-  dim: number;
-  /** Every individual of a batch belongs to one generation. */
-  generation: number;
-  index: Int32Array;
-  seed: Uint32Array;
-  /** n * dim parameters, row-major. */
-  x: Float64Array;
-}
-
-export interface EvalResults {
-  batch: number;
-  nObj: number;
-  /** n * nObj fitness values; NaN where an evaluation failed. */
-  fitness: Float64Array;
-  status: Uint8Array;
-  seconds: Float64Array;
-  /**
-   * Per individual: seconds from the start of its evaluation to the sending of this reply. Rank 0
-   * subtracts it from its own receive time, so start times need no synchronised clocks.
-   */
-  startedAgo: Float64Array;
-  /** Error text per individual, or null when none failed. */
-  errors: Array<string | null> | null;
-  /** Model outputs per individual (the EnKF needs them), or null when the optimizee gives none. */
-  outputs: Array<Float64Array | null> | null;
-  /** Worker busy time for the whole batch (seconds), for utilization. */
-  busy: number;
 }
 
 export class WorkerHost {
@@ -131,80 +99,61 @@ export class WorkerHost {
           ctx.reply(msg, 'experiment.ended', null);
           return;
         }
-        this.loopDelay.disable();
-        this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
-        this.opts.flushLog?.();
-        ctx.reply(msg, 'experiment.ended', null);
-        this.resolveDone();
-        return;
+        return this.finish(msg, ctx, 'experiment.ended');
       case 'group.close':
-        this.loopDelay.disable();
-        this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
-        this.opts.flushLog?.();
-        ctx.reply(msg, 'group.closed', null);
-        this.resolveDone();
-        return;
+        return this.finish(msg, ctx, 'group.closed');
       default:
         throw new Error(`worker cannot handle '${msg.type}'`);
     }
   };
 
+  /** The worker's last words: its failures and its event loop's worst delay, then `done`. */
+  private finish(msg: Envelope, ctx: ActorContext, reply: string): void {
+    this.loopDelay.disable();
+    this.log.info({ failures: this.failures, eventLoopMaxDelayMs: Math.round(this.loopDelay.max / 1e6) }, 'worker done');
+    this.opts.flushLog?.();
+    ctx.reply(msg, reply, null);
+    this.resolveDone();
+  }
+
   private setup(msg: Envelope, ctx: ActorContext): void | Promise<void> {
     const body = msg.body as SetupBody;
     const { experiment } = body;
+    const type = experiment.optimizee.type;
+    // evaluators that run off the JS thread: provided by the run command (inner experiments), a child
+    // process (src/experiment/isolation) or this process's embedded Python (embedded-python.ts)
     const provided = this.opts.evaluatorFor?.(body);
-    if (provided) return this.setupProvided(msg, ctx, provided);
-    const factory = this.lookup(experiment.optimizee.type);
-    if (experiment.evaluation?.isolation === 'process') return this.setupIsolated(msg, ctx, experiment, factory);
-    if (isEmbedded(factory)) return this.setupEmbedded(msg, ctx, experiment, factory);
+    if (provided) return this.adopt(msg, ctx, provided, 'the evaluator cannot start', () => ({ optimizee: type }));
+    const factory = this.lookup(type);
+    if (experiment.evaluation?.isolation === 'process') {
+      return this.adopt(msg, ctx, IsolatedEvaluator.start(experiment, factory, { log: this.log }), 'simulation process cannot start',
+        (e) => ({ optimizee: type, isolation: 'process', pid: (e as IsolatedEvaluator).pid }));
+    }
+    if (isEmbedded(factory)) {
+      return this.adopt(msg, ctx, EmbeddedPythonEvaluator.start(experiment, factory, { log: this.log }), 'embedded Python cannot load the optimizee',
+        (e) => ({ optimizee: type, isolation: 'in-process', python: (e as EmbeddedPythonEvaluator).info.version.split(' ')[0] }));
+    }
     const optimizee = factory.create(experiment.optimizee);
     this.optimizee = optimizee;
     this.nObj = (experiment.optimizee.weights ?? optimizee.weights).length;
-    this.log.info({ optimizee: experiment.optimizee.type, dim: optimizee.space.dim }, 'worker ready');
+    this.log.info({ optimizee: type, dim: optimizee.space.dim }, 'worker ready');
     const ready: ReadyBody = { host: hostname(), pid: process.pid };
     ctx.reply(msg, 'experiment.ready', ready);
   }
 
-  /** The optimizee in a child process (src/experiment/isolation): ready once the child is up. */
-  private async setupIsolated(msg: Envelope, ctx: ActorContext, experiment: SetupBody['experiment'], factory: OptimizeeFactory): Promise<void> {
-    let isolated: IsolatedEvaluator;
+  /** Ready once the evaluator has started; a failure to start is logged with its detail and answered. */
+  private async adopt(msg: Envelope, ctx: ActorContext, starting: Promise<AsyncEvaluator>, failure: string, fields: (e: AsyncEvaluator) => Record<string, unknown>): Promise<void> {
+    let evaluator: AsyncEvaluator;
     try {
-      isolated = await IsolatedEvaluator.start(experiment, factory, { log: this.log });
+      evaluator = await starting;
     } catch (err) {
-      const detail = (err as { detail?: string }).detail;
-      this.log.error({ error: (err as Error).message, ...(detail ? { detail } : {}) }, 'simulation process cannot start');
+      const detail = (err as { detail?: string }).detail ?? (err as { traceback?: string }).traceback;
+      this.log.error({ error: (err as Error).message, ...(detail ? { detail } : {}) }, failure);
       throw err;
     }
-    this.isolated = isolated;
-    this.nObj = isolated.nObj;
-    this.log.info({ optimizee: experiment.optimizee.type, isolation: 'process', pid: isolated.pid }, 'worker ready');
-    const ready: ReadyBody = { host: hostname(), pid: process.pid };
-    ctx.reply(msg, 'experiment.ready', ready);
-  }
-
-  /** An evaluator the run command provides (inner experiments on this rank's group). */
-  private async setupProvided(msg: Envelope, ctx: ActorContext, provided: Promise<AsyncEvaluator>): Promise<void> {
-    const evaluator = await provided;
     this.isolated = evaluator;
     this.nObj = evaluator.nObj;
-    this.log.info({ optimizee: (msg.body as SetupBody).experiment.optimizee.type }, 'worker ready');
-    const ready: ReadyBody = { host: hostname(), pid: process.pid };
-    ctx.reply(msg, 'experiment.ready', ready);
-  }
-
-  /** The optimizee in this process's embedded Python (src/experiment/embedded-python.ts). */
-  private async setupEmbedded(msg: Envelope, ctx: ActorContext, experiment: SetupBody['experiment'], factory: Parameters<typeof EmbeddedPythonEvaluator.start>[1]): Promise<void> {
-    let embedded: EmbeddedPythonEvaluator;
-    try {
-      embedded = await EmbeddedPythonEvaluator.start(experiment, factory, { log: this.log });
-    } catch (err) {
-      const detail = (err as { detail?: string; traceback?: string }).detail ?? (err as { traceback?: string }).traceback;
-      this.log.error({ error: (err as Error).message, ...(detail ? { detail } : {}) }, 'embedded Python cannot load the optimizee');
-      throw err;
-    }
-    this.isolated = embedded;
-    this.nObj = embedded.nObj;
-    this.log.info({ optimizee: experiment.optimizee.type, isolation: 'in-process', python: embedded.info.version.split(' ')[0] }, 'worker ready');
+    this.log.info(fields(evaluator), 'worker ready');
     const ready: ReadyBody = { host: hostname(), pid: process.pid };
     ctx.reply(msg, 'experiment.ready', ready);
   }
@@ -321,31 +270,7 @@ export class WorkerHost {
   }
 }
 
-/** Evaluates batches off the JS thread (a child process, embedded Python). */
-export interface AsyncEvaluator {
-  readonly nObj: number;
-  evaluate(b: EvalBatch): Promise<EvalResults>;
-  stop(): Promise<void>;
-}
-
 /** A worker could not set up (its simulation process could not start, say): one line, and nothing ran. */
 export class WorkerSetupError extends Error {
   override name = 'WorkerSetupError';
-}
-
-/** Results for a batch with every array allocated and nothing filled in yet. */
-export function emptyResults(b: EvalBatch, nObj: number): EvalResults {
-  const n = b.index.length;
-  return {
-    batch: b.batch, nObj, fitness: new Float64Array(n * nObj), status: new Uint8Array(n), seconds: new Float64Array(n),
-    startedAgo: new Float64Array(n), errors: null, outputs: null, busy: 0,
-  };
-}
-
-/** Marks row i of out as failed, with its reason. */
-function fail(out: EvalResults, i: number, reason: string): void {
-  out.status[i] = STATUS_CODES.failed;
-  out.fitness.fill(NaN, i * out.nObj, (i + 1) * out.nObj);
-  out.errors ??= new Array<string | null>(out.status.length).fill(null);
-  out.errors[i] = reason;
 }

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Dispatcher, type JobBlock, type ResultBatch } from '../../src/experiment/dispatcher.js';
-import type { EvalBatch, EvalResults } from '../../src/experiment/worker-host.js';
+import type { EvalBatch, EvalResults } from '../../src/experiment/eval-results.js';
 import type { Address, Envelope } from '../../src/runtime/actor-system.js';
 
 function block(n: number, dim: number, generation = 0): JobBlock {

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { EmbeddedPythonEvaluator } from '../../src/experiment/embedded-python.js';
-import type { EvalBatch } from '../../src/experiment/worker-host.js';
+import type { EvalBatch } from '../../src/experiment/eval-results.js';
 import { getOptimizee } from '../../src/optimizees/registry.js';
 import type { ExternalOptimizeeFactory } from '../../src/optimizees/python/external.js';
 import type { ResolvedExperiment } from '../../src/experiment/config.js';

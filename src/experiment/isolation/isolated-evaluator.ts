@@ -24,7 +24,7 @@ import { isExternal } from '../../optimizees/python/external.js';
 import { silentLogger, type Logger } from '../../runtime/log.js';
 import type { ResolvedExperiment } from '../config.js';
 import { withOutput } from '../output-capture.js';
-import { emptyResults, type EvalBatch, type EvalResults } from '../worker-host.js';
+import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../eval-results.js';
 import { frame, FrameReader } from './frames.js';
 
 /** Kept of each evaluation's output, as the in-process OutputCapture keeps. */
@@ -481,9 +481,3 @@ function tail(output: string): string {
 }
 
 /** Marks row i of out as failed (or timed out), with its reason. */
-function fail(out: EvalResults, i: number, reason: string, status: number = STATUS_CODES.failed): void {
-  out.status[i] = status;
-  out.fitness.fill(NaN, i * out.nObj, (i + 1) * out.nObj);
-  out.errors ??= new Array<string | null>(out.status.length).fill(null);
-  out.errors[i] = reason;
-}

@@ -1,0 +1,62 @@
+/**
+ * What travels between the dispatcher and a worker's evaluators: a batch of individuals and its
+ * results, columnar, and the helpers every evaluator (in-process, child process, embedded Python,
+ * inner experiments) fills them with.
+ */
+import { STATUS_CODES } from '../core/fitness.js';
+
+/** A batch of individuals, columnar so it travels as a few typed arrays. */
+export interface EvalBatch {
+  batch: number;
+  dim: number;
+  /** Every individual of a batch belongs to one generation. */
+  generation: number;
+  index: Int32Array;
+  seed: Uint32Array;
+  /** n * dim parameters, row-major. */
+  x: Float64Array;
+}
+
+export interface EvalResults {
+  batch: number;
+  nObj: number;
+  /** n * nObj fitness values; NaN where an evaluation failed. */
+  fitness: Float64Array;
+  status: Uint8Array;
+  seconds: Float64Array;
+  /**
+   * Per individual: seconds from the start of its evaluation to the sending of this reply. Rank 0
+   * subtracts it from its own receive time, so start times need no synchronised clocks.
+   */
+  startedAgo: Float64Array;
+  /** Error text per individual, or null when none failed. */
+  errors: Array<string | null> | null;
+  /** Model outputs per individual (the EnKF needs them), or null when the optimizee gives none. */
+  outputs: Array<Float64Array | null> | null;
+  /** Worker busy time for the whole batch (seconds), for utilization. */
+  busy: number;
+}
+
+/** Evaluates batches off the JS thread (a child process, embedded Python). */
+export interface AsyncEvaluator {
+  readonly nObj: number;
+  evaluate(b: EvalBatch): Promise<EvalResults>;
+  stop(): Promise<void>;
+}
+
+/** Results for a batch with every array allocated and nothing filled in yet. */
+export function emptyResults(b: EvalBatch, nObj: number): EvalResults {
+  const n = b.index.length;
+  return {
+    batch: b.batch, nObj, fitness: new Float64Array(n * nObj), status: new Uint8Array(n), seconds: new Float64Array(n),
+    startedAgo: new Float64Array(n), errors: null, outputs: null, busy: 0,
+  };
+}
+
+/** Marks row i of out as failed (or timed out), with its reason. */
+export function failRow(out: EvalResults, i: number, reason: string, status: number = STATUS_CODES.failed): void {
+  out.status[i] = status;
+  out.fitness.fill(NaN, i * out.nObj, (i + 1) * out.nObj);
+  out.errors ??= new Array<string | null>(out.status.length).fill(null);
+  out.errors[i] = reason;
+}
