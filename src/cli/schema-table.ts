@@ -16,6 +16,8 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   default?: unknown;
+  /** A default computed from other keys (src/optimizers/derived-default.ts), as its rule in words. */
+  derivedDefault?: string;
   description?: string;
   minimum?: number;
   maximum?: number;
@@ -52,7 +54,7 @@ function rowsOf(json: JsonSchema): KeyRow[] {
   return Object.entries(props).map(([key, s]) => ({
     key,
     type: typeOf(s),
-    default: s.default !== undefined ? JSON.stringify(s.default) : required.has(key) ? '(required)' : '(optional)',
+    default: s.default !== undefined ? JSON.stringify(s.default) : s.derivedDefault ?? (required.has(key) ? '(required)' : '(optional)'),
     description: s.description ?? (s.anyOf ?? s.oneOf ?? []).map((a) => a.description).find(Boolean) ?? '',
   }));
 }

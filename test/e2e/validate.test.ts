@@ -45,6 +45,19 @@ t.test('run --dry-run prints the resolved config and the first generation a real
   });
 });
 
+t.test('a default derived from another key: the dry run shows the number, and the run uses it', async (t) => {
+  const small = join(dir, 'small.yaml');
+  writeFileSync(small, 'name: small\nseed: 9\noptimizer: {type: ga, pop_size: 8}\noptimizee: {type: benchmark, preset: Ackley2d}\nstop: {generations: 2}\n');
+  t.equal(runMain(['validate', small]).code, 0, 'pop_size 8 without tourn_size is valid');
+  const dry = runMain(['run', small, '--dry-run']);
+  t.equal(dry.code, 0, dry.stderr);
+  const json = JSON.parse(dry.stdout.slice(dry.stdout.indexOf('{\n'), dry.stdout.indexOf('\n}\n') + 2));
+  t.match(json.optimizer, { type: 'ga', pop_size: 8, tourn_size: 8 }, 'tourn_size min(15, pop_size) = 8');
+  const out = join(dir, 'small-out');
+  t.equal(runMain(['run', small, '--out', out, '--quiet']).code, 0, 'and it runs');
+  t.match(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')), { experiment: { optimizer: { tourn_size: 8 } } }, 'config.json records it');
+});
+
 t.test('under mpirun the dry run prints once and starts nothing', async (t) => {
   const r = await runMainMpi(3, ['run', file, '--dry-run']);
   t.equal(r.code, 0, r.stderr);

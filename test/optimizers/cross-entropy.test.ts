@@ -232,8 +232,23 @@ t.test('hyper-parameters: defaults and validation messages', async (t) => {
   t.equal(getOptimizer('cross-entropy'), crossEntropyOptimizer);
 });
 
-function eliteOf(rho: number, pop: number): number {
-  const c = core({ pop_size: pop, rho, temp_decay: 0, distribution: { type: 'gaussian' } });
+t.test('rho not given is 0.9 where that leaves enough elite individuals, else just enough', async (t) => {
+  const rho = (p: Record<string, unknown>) => crossEntropySchema.parse(p).rho;
+  for (const pop_size of [3, 4, 10, 50, 1000]) t.equal(rho({ pop_size }), 0.9, `pop_size ${pop_size}: the reference's 0.9`);
+  t.equal(rho({ pop_size: 2 }), 1, 'pop_size 2: both individuals, the two a covariance needs');
+  t.equal(rho({ pop_size: 20, distribution: { type: 'mixture', n_components: 19 } }), 0.95, 'one elite individual per component');
+  t.equal(rho({ pop_size: 3, distribution: { type: 'mixture' } }), 1);
+  const r = crossEntropySchema.parse({ pop_size: 2 });
+  t.same(crossEntropySchema.parse(JSON.parse(JSON.stringify(r))), r, 'the resolved configuration, parsed again, is itself');
+  t.same(Object.keys(r), ['pop_size', 'rho', 'smoothing', 'temp_decay', 'distribution'], 'keys in their places');
+  t.equal(eliteOf(undefined, 2), 2, 'and it runs, fitting both');
+  // where no rho could serve, the error names what the user wrote
+  t.match(crossEntropySchema.safeParse({ pop_size: 2, distribution: { type: 'mixture' } }).error?.issues, [{ path: ['distribution'], message: /at most pop_size \(2\) components/ }]);
+  t.match(crossEntropySchema.safeParse({ pop_size: 2, rho: 0.9 }).error?.issues, [{ path: ['rho'], message: /at least 2 elite individuals/ }], 'a given rho is checked as before');
+});
+
+function eliteOf(rho: number | undefined, pop: number): number {
+  const c = core({ pop_size: pop, ...(rho === undefined ? {} : { rho }), temp_decay: 0, distribution: { type: 'gaussian' } });
   return c.tell(evaluate(c.ask(), sphere)).elite;
 }
 

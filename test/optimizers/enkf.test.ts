@@ -234,13 +234,40 @@ t.test('hyper-parameters are validated with the key and the reason', async (t) =
     return r.success ? null : { path: r.error.issues[0].path.join('.'), message: r.error.issues[0].message };
   };
   t.match(issue({ best_n: 0.5, worst_n: 0.6 }), { path: 'worst_n', message: /at most 1 - best_n/ });
-  t.match(issue({ pop_size: 20, best_n: 0.01 }), { path: 'best_n', message: /at least 1\/pop_size .* or worst_n 0/ });
+  t.match(issue({ pop_size: 20, best_n: 0.01, worst_n: 0.11 }), { path: 'best_n', message: /at least 1\/pop_size .* or worst_n 0/ });
   t.equal(issue({ pop_size: 20, best_n: 0.01, worst_n: 0 }), null, 'no resampling, no best needed');
   t.match(issue({ gamma: 0 }), { path: 'gamma' });
   t.match(issue({ pop_size: 1 }), { path: 'pop_size' });
   t.match(issue({ pick_method: 'gaussian' }), { path: 'pick_method' });
   t.match(issue({ observations: [] }), { path: 'observations' });
   t.match(issue({ noise: 1 }), { message: /noise/ });
+});
+
+t.test('a resampling fraction not given follows the one given: no valid choice is refused for a key the user never wrote', async (t) => {
+  const fractions = (p: Record<string, unknown>) => {
+    const r = enkfSchema.parse(p);
+    return [r.best_n, r.worst_n];
+  };
+  t.same(fractions({}), [0.1, 0.11], 'the reference\'s 0.1 and 0.11');
+  t.same(fractions({ pop_size: 5 }), [0.1, 0.11], 'also where neither selects a member');
+  t.same(fractions({ worst_n: 0.5 }), [0.1, 0.5], 'defaults stand where valid');
+  t.same(fractions({ best_n: 0.3 }), [0.3, 0.11]);
+  t.same(fractions({ worst_n: 0.95 }), [0.05, 0.95], 'best_n lowered to 1 - worst_n');
+  t.same(fractions({ best_n: 0.95 }), [0.95, 0.05], 'worst_n lowered to 1 - best_n');
+  t.same(fractions({ pop_size: 5, worst_n: 0.5 }), [0.2, 0.5], 'best_n raised to one member of five');
+  t.same(fractions({ pop_size: 7, worst_n: 0.3 }), [0.15, 0.3], '1/7 rounded up to a hundredth');
+  t.same(fractions({ pop_size: 20, best_n: 0.01 }), [0.01, 0], 'no best member to copy: no resampling');
+  for (const p of [{ worst_n: 0.95 }, { pop_size: 7, worst_n: 0.3 }, { pop_size: 3, worst_n: 0.665 }]) {
+    const r = enkfSchema.parse(p);
+    t.same(enkfSchema.parse(JSON.parse(JSON.stringify(r))), r, `${JSON.stringify(p)}: the resolved configuration, parsed again, is itself`);
+    t.ok(countOf(r.pop_size, r.best_n) > 0, `${JSON.stringify(p)}: a best member to copy`);
+  }
+  t.same(Object.keys(enkfSchema.parse({ worst_n: 0.95 })).slice(0, 6), ['gamma', 'pop_size', 'n_batches', 'maxit', 'best_n', 'worst_n'], 'keys in their places');
+  // where no best_n could serve, the error names the worst_n the user wrote
+  const r = enkfSchema.safeParse({ pop_size: 10, worst_n: 0.95 });
+  t.match(r.error?.issues, [{ path: ['worst_n'], message: /at most 1 - 1\/pop_size \(0\.9\)/ }]);
+  const gen = make({ pop_size: 5, worst_n: 0.5, n_batches: 1 }, box(2)).ask();
+  t.equal(gen.index.length, 5, 'and it runs');
 });
 
 t.test('snapshot/restore continues exactly and checks what it is given', async (t) => {

@@ -117,13 +117,36 @@ t.test('improves on a 4-D sphere and reports its statistics', async (t) => {
 t.test('hyper-parameters: defaults and validation messages', async (t) => {
   t.same(faceSchema.parse({}), { min_pop_size: 20, max_pop_size: 50, n_elite: 10, smoothing: 0.2, temp_decay: 0, n_expand: 5, distribution: { type: 'gaussian' } });
   const issue = (p: unknown) => faceSchema.safeParse(p).error?.issues[0];
-  t.match(issue({ max_pop_size: 10 }), { path: ['max_pop_size'], message: 'at least min_pop_size (20)' });
-  t.match(issue({ n_elite: 25 }), { path: ['n_elite'], message: /at most min_pop_size \(20\)/ });
+  t.match(issue({ max_pop_size: 10, min_pop_size: 20 }), { path: ['max_pop_size'], message: 'at least min_pop_size (20)' });
+  t.match(issue({ n_elite: 25, min_pop_size: 20 }), { path: ['n_elite'], message: /at most min_pop_size \(20\)/ });
   t.match(issue({ n_elite: 2, distribution: { type: 'mixture', n_components: 3 } }), { path: ['n_elite'], message: /n_components \(3\)/ });
   t.ok(issue({ n_expand: 0 }));
   t.ok(issue({ n_elite: 1 }), 'a covariance needs two elite points');
   t.ok(issue({ smoothing: 1 }));
   t.equal(getOptimizer('face'), faceOptimizer);
+});
+
+t.test('sizes not given follow the ones given: no valid choice is refused for a key the user never wrote', async (t) => {
+  const sizes = (p: Record<string, unknown>) => {
+    const r = faceSchema.parse(p);
+    return [r.min_pop_size, r.max_pop_size, r.n_elite];
+  };
+  t.same(sizes({}), [20, 50, 10], 'the reference\'s 20, 50, 10');
+  t.same(sizes({ max_pop_size: 10 }), [10, 10, 10], 'max_pop_size 10: min_pop_size lowered to it');
+  t.same(sizes({ max_pop_size: 30 }), [20, 30, 10]);
+  t.same(sizes({ min_pop_size: 5 }), [5, 50, 5], 'min_pop_size 5: n_elite lowered to it');
+  t.same(sizes({ min_pop_size: 60 }), [60, 60, 10], 'min_pop_size 60: max_pop_size raised to it');
+  t.same(sizes({ n_elite: 30 }), [30, 50, 30], 'n_elite 30: min_pop_size raised to it');
+  t.same(sizes({ distribution: { type: 'mixture', n_components: 12 } }), [20, 50, 12], 'n_elite raised to n_components');
+  t.same(sizes({ min_pop_size: 20, max_pop_size: 50, n_elite: 10, distribution: { type: 'mixture', n_components: 3 } }), [20, 50, 10]);
+  const r = faceSchema.parse({ max_pop_size: 10 });
+  t.same(faceSchema.parse(JSON.parse(JSON.stringify(r))), r, 'the resolved configuration, parsed again, is itself');
+  t.same(Object.keys(r), ['min_pop_size', 'max_pop_size', 'n_elite', 'smoothing', 'temp_decay', 'n_expand', 'distribution'], 'keys in their places');
+  // where no value of the missing key could serve, the error names a key the user wrote
+  const issue = (p: unknown) => faceSchema.safeParse(p).error?.issues[0];
+  t.match(issue({ max_pop_size: 5, n_elite: 8 }), { path: ['max_pop_size'], message: 'at least n_elite (8)' });
+  t.match(issue({ min_pop_size: 2, distribution: { type: 'mixture' } }), { path: ['min_pop_size'], message: /at least the distribution's n_components \(3\)/ });
+  t.equal(run(core({ max_pop_size: 10 }), 3)[0].length, 10, 'and it runs: generation 0 samples min_pop_size 10');
 });
 
 t.test('snapshot/restore continues exactly, also through JSON and mid-expansion', async (t) => {

@@ -215,12 +215,27 @@ t.test('hyper-parameters: reference defaults and validation', async (t) => {
   t.match(issues({ ind_prob: 2 }), /^ind_prob:/);
   t.match(issues({ pop_size: 1 }), /^pop_size:/);
   t.match(issues({ pop_size: 10.5 }), /^pop_size:/);
-  t.match(issues({ pop_size: 10 }), /^tourn_size: at most pop_size \(10\)/);
+  t.match(issues({ pop_size: 10, tourn_size: 11 }), /^tourn_size: at most pop_size \(10\)/);
   t.match(issues({ tourn_size: 0 }), /^tourn_size:/);
   t.match(issues({ mut_par: 0 }), /^mut_par:/);
   t.match(issues({ mate_par: -1 }), /^mate_par:/);
   t.match(issues({ popsize: 10 }), /Unrecognized key/);
   t.equal(issues({ pop_size: 2, tourn_size: 2, cx_prob: 1, mut_prob: 0 }), '');
+});
+
+t.test('tourn_size defaults to min(15, pop_size): no pop_size is refused for a key the user never wrote', async (t) => {
+  const small = gaSchema.parse({ pop_size: 8 });
+  t.equal(small.tourn_size, 8, 'pop_size 8 resolves to tourn_size 8');
+  t.same(Object.keys(small), ['pop_size', 'cx_prob', 'mut_prob', 'ind_prob', 'tourn_size', 'mate_par', 'mut_par'], 'in its place among the keys');
+  t.equal(gaSchema.parse({ pop_size: 2 }).tourn_size, 2);
+  for (const pop_size of [15, 16, 50, 1000]) t.equal(gaSchema.parse({ pop_size }).tourn_size, 15, `pop_size ${pop_size}: the 15 it always was`);
+  t.equal(gaSchema.parse({ pop_size: 8, tourn_size: 3 }).tourn_size, 3, 'a given tourn_size stands');
+  t.same(gaSchema.parse(JSON.parse(JSON.stringify(small))), small, 'the resolved configuration, parsed again, is itself');
+  t.equal(issues({ pop_size: 10, tourn_size: 20 }), 'tourn_size: at most pop_size (10): a tournament draws from the population', 'a tourn_size given above pop_size is still refused, naming it');
+  const asks = run(core({ pop_size: 8 }, 3), 5);
+  t.equal(asks[0].length, 8, 'and it runs: generation 0 asks 8 individuals');
+  t.ok(asks.slice(1).every((g) => g.length > 0 && g.length <= 8), 'then the changed children of each generation');
+  t.same(run(core({ pop_size: 8, tourn_size: 8 }, 3), 5), asks, 'exactly as with tourn_size 8 written out');
 });
 
 t.test('registered as the ga optimizer', async (t) => {

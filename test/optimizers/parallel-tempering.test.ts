@@ -123,9 +123,28 @@ t.test('snapshots carry the schedule permutation through JSON', async (t) => {
   t.throws(() => b.restore({ ...snap, type: 'simulated-annealing' }), /not a version-1 parallel-tempering snapshot/);
 });
 
+t.test('per-chain lists not given follow n_parallel_runs, and n_parallel_runs not given follows the lists', async (t) => {
+  const three = parallelTemperingSchema.parse({ n_parallel_runs: 3 });
+  t.same(three.cooling_schedules, ['exponential_additive', 'exponential_additive', 'exponential_additive'], 'the example\'s first three');
+  t.same(three.temperature_bounds, [[0.8, 0], [0.7, 0], [0.6, 0]]);
+  t.same(three.decay_parameters, [0.99, 0.99, 0.99]);
+  const seven = parallelTemperingSchema.parse({ n_parallel_runs: 7 });
+  t.same(seven.temperature_bounds, [[0.8, 0], [0.7, 0], [0.6, 0], [1, 0.1], [0.9, 0.2], [0.8, 0], [0.7, 0]], 'the example repeated');
+  const two = parallelTemperingSchema.parse({ cooling_schedules: ['default', 'linear_additive'] });
+  t.equal(two.n_parallel_runs, 2, 'as many chains as schedules given');
+  t.same(two.temperature_bounds, [[0.8, 0], [0.7, 0]]);
+  t.same(parallelTemperingSchema.parse(JSON.parse(JSON.stringify(three))), three, 'the resolved configuration, parsed again, is itself');
+  t.same(Object.keys(three), ['n_parallel_runs', 'noisy_step', 'n_iteration', 'cooling_schedules', 'temperature_bounds', 'decay_parameters'], 'keys in their places');
+  const c = make({ n_parallel_runs: 3 });
+  run(c, 5);
+  t.equal(c.ask().x.length, 3 * 3, 'and it runs: one individual per chain');
+});
+
 t.test('hyper-parameters are checked', async (t) => {
   const issue = (p: Record<string, unknown>) => parallelTemperingSchema.safeParse(p).error?.issues[0];
-  t.match(issue({ n_parallel_runs: 3 }), { path: ['cooling_schedules'], message: 'one entry per chain: n_parallel_runs (3) entries, not 5' });
+  t.match(issue({ n_parallel_runs: 3, decay_parameters: [0.9, 0.9, 0.9, 0.9, 0.9] }), { path: ['decay_parameters'], message: 'one entry per chain: n_parallel_runs (3) entries, not 5' });
+  t.match(issue({ cooling_schedules: ['default', 'default'], decay_parameters: [0.9] }), { path: ['decay_parameters'], message: 'one entry per chain: as many as cooling_schedules (2), not 1' });
+  t.match(issue({ temperature_bounds: [[1, 0]] }), { path: ['temperature_bounds'], message: /at least 2 entries/ });
   t.match(issue({ n_parallel_runs: 1, cooling_schedules: ['default'], temperature_bounds: [[1, 0]], decay_parameters: [0.9] }), { path: ['n_parallel_runs'] });
   t.match(issue({ cooling_schedules: ['default', 'exponential', 'default', 'default', 'default'], decay_parameters: [0.9, 1.1, 0.9, 0.9, 0.9] }),
     { path: ['decay_parameters', 1], message: /at most 1 for chain 1's exponential schedule/ });
