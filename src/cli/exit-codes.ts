@@ -17,7 +17,10 @@ export class UsageError extends Error {
 /** --debug (or L2L_DEBUG=1): errors that are normally one line also print their stack and cause. */
 export const debug = { on: process.env.L2L_DEBUG === '1' };
 
-/** An error's one-line message, with its stack and its cause's under --debug. */
+/**
+ * An error's message (one line, or for an experiment file with several problems one line each, all
+ * printed), with its stack and its cause's under --debug.
+ */
 export function explain(err: Error): string {
   if (!debug.on) return err.message;
   const cause = err.cause instanceof Error ? `\ncaused by: ${err.cause.stack ?? err.cause.message}` : '';

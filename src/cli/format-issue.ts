@@ -62,7 +62,7 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] | nul
 function expectation(issue: Issue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return `${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+      return issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
     case 'too_small': {
       const what = issue.origin === 'array' ? 'items' : issue.origin === 'string' ? 'characters' : '';
       const op = issue.inclusive ? '>=' : '>';

@@ -1,5 +1,6 @@
 /**
- * Command dispatch. Every command has --help; usage errors exit 2 with one line and no stack trace.
+ * Command dispatch. Every command has --help; usage errors exit 2 with one line (one per problem in an
+ * experiment file) and no stack trace.
  */
 import { debug, EXIT, explain, UsageError } from './exit-codes.js';
 import { exportCommand, EXPORT_HELP } from './export-command.js';

@@ -1,6 +1,6 @@
 /**
  * `validate EXPERIMENT.yaml`: every check a run makes before it starts (syntax, keys, types, ranges,
- * the optimizer and model built once), and nothing else. One line on success, one on failure.
+ * the optimizer and model built once), and nothing else. One line on success, one per problem on failure.
  */
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from './exit-codes.js';
@@ -10,7 +10,7 @@ import { budgetText, preview } from './preview.js';
 export const VALIDATE_HELP = `usage: node dist/main.js validate EXPERIMENT.yaml [--seed N]
 
 Checks the experiment file as a run would (syntax, unknown keys, types, ranges, the optimizer and the
-model built once) without running anything. Exit code 0 when valid, 2 with one line naming the
+model built once) without running anything. Exit code 0 when valid, 2 with one line naming each
 problem otherwise. 'run --dry-run' also prints the resolved configuration and the first individuals.
 `;
 

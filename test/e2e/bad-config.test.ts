@@ -60,6 +60,22 @@ for (const [label, text, pattern] of cases) {
   });
 }
 
+t.test('several mistakes: every one on its own line, the first naming the file and how many follow', async (t) => {
+  // three mistakes in three places: the top level, the optimizer, the budget
+  const p = file('three.yaml', variant({ name: '"bad name"', optimizer: 'optimizer: { type: ga, cx_prob: 1.5 }', stop: 'stop: { generations: 0 }' }));
+  for (const args of [['run', p, '--quiet'], ['validate', p]]) {
+    const r = runMain(args);
+    t.equal(r.code, 2, args[0]);
+    const lines = r.stderr.trimEnd().split('\n');
+    t.equal(lines.length, 3, `${args[0]}: three problem lines (stderr: ${r.stderr})`);
+    t.match(lines[0], /^error: .*three\.yaml: name: got "bad name", expected a name of letters.* \(and 2 more problems\)$/);
+    t.match(lines.slice(1).sort(), [/^  optimizer\.cx_prob: got 1\.5, expected a number <= 1$/, /^  stop\.generations: got 0, expected a number >= 1$/]);
+    t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+  const two = runMain(['validate', file('two-keys.yaml', variant({ optimizer: 'optimizer: { type: ga, pop_sise: 10, cx_porb: 0.5 }' }))]);
+  t.match(two.stderr, /optimizer\.pop_sise: unknown key \(did you mean 'pop_size'\?\).* \(and 1 more problem\)\n  optimizer\.cx_porb: unknown key \(did you mean 'cx_prob'\?\)/, 'each unknown key its own line');
+});
+
 t.test('bad command-line values', async (t) => {
   const p = file('ok.yaml', variant({}));
   for (const [args, pattern] of [
