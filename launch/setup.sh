@@ -1,30 +1,58 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks and builds everything:
-#   1. Debian packages (OpenMPI) - installed when run as root, otherwise listed for you to install;
+#   1. Debian packages (OpenMPI, Python and its simulators, Chromium) - installed when run as root (saying
+#      what and why first, then one line per package as it is unpacked and set up), otherwise listed for
+#      you to install;
 #   2. npm dependencies (npm ci, from package-lock.json);
 #   3. the native addons (cmake-js) and the TypeScript (dist/).
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# OpenMPI for the binding; msgpack and numpy so Python can read the results (python/l2l_results.py);
-# h5py for trajectory.h5 (the tests read it back with /usr/bin/python3); DejaVu fonts for the report's
-# figures and Chromium for the test that opens report.html in a browser (test/report/chromium.test.ts).
-# python3-dev for the embedded Python of the workers (native/python); Brian2 and NEURON for the Python
-# simulators the tests and examples run in it (docs/python.md).
-APT_PACKAGES=(libopenmpi-dev openmpi-bin python3-msgpack python3-numpy python3-h5py fonts-dejavu-core chromium
-  python3-dev python3-brian python3-neuron)
+# The Debian packages, in groups: "packages|what they are for", one line each when some are missing.
+APT_GROUPS=(
+  "libopenmpi-dev openmpi-bin|OpenMPI, for the MPI binding (native/)"
+  "python3-dev|python3-dev, for the workers' embedded Python (native/python)"
+  "python3-brian python3-neuron|Brian2 and NEURON, the Python simulators the tests and examples run (docs/python.md)"
+  "python3-h5py python3-msgpack python3-numpy|h5py, msgpack and numpy, so that Python reads the results (trajectory.h5, python/l2l_results.py)"
+  "chromium fonts-dejavu-core|Chromium and DejaVu fonts, for the report's figures and the test that opens report.html"
+)
+APT_PACKAGES=()
+for g in "${APT_GROUPS[@]}"; do
+  read -r -a group <<<"${g%%|*}"
+  APT_PACKAGES+=("${group[@]}")
+done
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# One line per group with a missing package: what it is for, and which of its packages are missing.
+why_missing() {
+  local g p want
+  for g in "${APT_GROUPS[@]}"; do
+    want=()
+    for p in ${g%%|*}; do
+      if [[ " ${missing[*]} " == *" $p "* ]]; then want+=("$p"); fi
+    done
+    if [ ${#want[@]} -gt 0 ]; then echo "  ${g#*|}: ${want[*]}"; fi
+  done
+}
+
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "setup: installing ${missing[*]}"
+    # the longest step by far, silent otherwise: say what and why first, then show it advancing
+    echo "setup: installing Debian packages with apt-get (this may take a few minutes):"
+    why_missing
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # dpkg's "Unpacking ..." and "Setting up ..." lines only: one line per package and step, not apt's chatter
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Progress-Fancy=0 "${missing[@]}" |
+      while IFS= read -r line; do
+        case "$line" in "Unpacking "* | "Setting up "*) echo "  $line" ;; esac
+      done
   else
     echo "setup: missing system packages: ${missing[*]}" >&2
+    why_missing >&2
     echo "setup: install them with: sudo apt-get install -y ${missing[*]}" >&2
     exit 1
   fi
