@@ -2,6 +2,8 @@
  * `report DIR` on real runs (a GA, and a steady-state run under mpirun) and on a run with failures
  * written through the Recorder: every file written, SVGs that parse and hold marks, PNGs of sensible
  * size, a self-contained page; bounded tables; one-line errors for what is not a results directory.
+ * Runs of microsecond evaluations draw throughput and dispatch overhead in place of the utilization
+ * heat map, and say why; runs of slow evaluations keep the heat map.
  */
 import t, { type Test } from 'tap';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import resvg from '@resvg/resvg-js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
-import { loadReportData, MAX_SERIES, SAMPLE_TARGET } from '../../src/report/data.js';
+import { loadReportData, LOW_UTILIZATION, MAX_SERIES, SAMPLE_TARGET, SHORT_EVALUATION_SECONDS } from '../../src/report/data.js';
 import { writeSyntheticRun } from './fixtures/synthetic-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'l2l-report-'));
@@ -75,7 +77,8 @@ t.test('a generational GA run: every figure, fitness as the function value on a 
   t.match(svgs.parameters, />coords\[9\]</, 'a panel per coordinate, named');
   t.match(svgs['scatter-matrix'], />coords\[5\]</);
   t.notMatch(svgs['scatter-matrix'], />coords\[6\]</, 'at most 6 coordinates in the matrix');
-  t.ok(markTypes(svgs.utilization).has('rect'));
+  // microsecond evaluations in process: the throughput figure or the heat map, whichever the rule picks
+  t.ok(markTypes(svgs.utilization).has(loadReportData(out).throughput.tooShort ? 'line' : 'rect'), 'utilization: lines or a heat map');
   t.match(svgs.failures, /no failures/, 'the failures figure says so when there are none');
   const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -122,6 +125,90 @@ t.test('a steady-state run under mpirun: binned by evaluations, utilization per 
   t.ok(d.utilization.meanBusy > 0.05 && d.utilization.meanBusy <= 1, `mean busy ${d.utilization.meanBusy}`);
   t.match(svgs.utilization, />1 \(/, 'rank 1 labelled with its host');
   t.match(svgs.fitness, /evaluations/);
+  // sub-millisecond evaluations that keep the workers busy: the heat map shows them
+  t.ok(d.throughput.medianSeconds < SHORT_EVALUATION_SECONDS && !d.throughput.tooShort, `median ${d.throughput.medianSeconds} s, still drawn as utilization`);
+  t.ok(markTypes(svgs.utilization).has('rect'));
+  t.notMatch(svgs.utilization, /too short/);
+  t.equal(d.throughput.messages, d.records, 'steady state: a record per result message');
+});
+
+/** The text of an SVG's text marks, a line each (a title's lines are tspans), entities decoded (µ and × are written as is). */
+function svgText(svg: string): string {
+  return [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)]
+    .flatMap((m) => m[1].split(/<tspan[^>]*>/).map((part) => part.replace(/<\/tspan>/g, '')))
+    .filter((line) => line !== '')
+    .map((line) => line.replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'))
+    .join('\n');
+}
+
+t.test('trivial evaluations under mpirun: throughput and dispatch overhead instead of an empty heat map', async (t) => {
+  const out = join(root, 'trivial');
+  const r = await runMainMpi(3, ['run', experiment('trivial', 'optimizer: {type: ga, pop_size: 50, tourn_size: 4}\noptimizee: {type: benchmark, preset: Rastrigin10d}\nstop: {generations: 40}\n'), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  t.equal(rep.stderr, '', 'nothing on stderr (no vega warnings)');
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  const d = loadReportData(out);
+  const th = d.throughput;
+  t.ok(th.medianSeconds < SHORT_EVALUATION_SECONDS, `median evaluation ${th.medianSeconds} s`);
+  t.ok(d.utilization.meanBusy < LOW_UTILIZATION, `mean utilization ${d.utilization.meanBusy}`);
+  t.ok(th.tooShort, 'too short to show');
+  t.equal(th.workers, 2);
+
+  const text = svgText(svgs.utilization);
+  t.match(text, /Evaluations were too short for utilization to show:/, 'the figure says why');
+  t.match(text, /median evaluation [\d.]+ \u00b5s, workers busy [\d.]+% of the [\d.]+ (ms|s) run/, 'with the median evaluation and the mean utilization');
+  t.match(text, /Throughput and dispatch overhead over time/);
+  t.match(text, /result messages \(estimated\)/);
+  t.match(text, /whole run: [\d.]+ (\u00b5s|ms)/);
+  t.ok(markTypes(svgs.utilization).has('line'), 'rates and overhead as lines');
+  t.notOk(markTypes(svgs.utilization).has('rect'), 'no heat map');
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  t.match(html, /<figcaption><b>Figure 5\. Throughput and dispatch overhead \(evaluations too short for utilization\)\.<\/b> The evaluations were too short/);
+
+  // windows of whole generations from the optimizer's start to the last result, every evaluation in one
+  t.equal(th.windows[0].t0, 0);
+  t.equal(th.windows[th.windows.length - 1].t1, d.utilization.span);
+  t.ok(th.windows.every((w, i) => w.t1 > w.t0 && (i === 0 || w.t0 === th.windows[i - 1].t1)), 'windows tile the run');
+  t.ok(th.windows.length <= 61 && th.windows.length >= 10, `${th.windows.length} windows`);
+  t.equal(th.windows.reduce((n, w) => n + w.evaluations, 0), d.evaluations);
+  t.equal(th.windows.reduce((n, w) => n + w.messages, 0), th.messages);
+  t.ok(th.messages > d.records && th.messages <= d.evaluations, `${th.messages} messages: more than one per generation, at most one per evaluation`);
+  // overhead: the workers' time not spent evaluating, per evaluation; here it dwarfs the evaluations
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  const busy = summary.workers.reduce((s: number, w: { busySeconds: number }) => s + w.busySeconds, 0);
+  const expected = (2 * d.utilization.span - busy) / d.evaluations;
+  t.ok(Math.abs(th.overheadPerEvaluation / expected - 1) < 0.05, `overhead ${th.overheadPerEvaluation} s per evaluation (${expected} from the workers' busy seconds)`);
+  t.ok(th.overheadPerEvaluation > 10 * th.medianSeconds, 'the framework costs more than the evaluations');
+  t.ok(th.windows.every((w) => w.evaluationsPerSecond >= w.messagesPerSecond && w.messagesPerSecond > 0));
+});
+
+t.test('result messages estimated from a generational journal: close to the truth with a fixed batch size', async (t) => {
+  const out = join(root, 'batched');
+  const batch = 4;
+  const r = await runMainMpi(3, ['run', experiment('batched', `optimizer: {type: ga, pop_size: 60, tourn_size: 4}\noptimizee: {type: benchmark, preset: Ackley2d}\nstop: {generations: 10}\ndispatch: {batch: ${batch}}\n`), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const d = loadReportData(out);
+  // every generation is one block, cut into batches of `batch` rows
+  const truth = d.series.reduce((n, p) => n + Math.ceil(p.evaluated / batch), 0);
+  t.ok(Math.abs(d.throughput.messages - truth) <= Math.max(2, 0.1 * truth), `${d.throughput.messages} messages estimated, ${truth} sent`);
+});
+
+t.test('slow evaluations: the utilization heat map stays', async (t) => {
+  const out = join(root, 'slow');
+  const r = await runMainMpi(3, ['run', experiment('slow', 'optimizer: {type: ga, pop_size: 8, tourn_size: 2}\noptimizee: {type: benchmark, preset: Ackley2d, delay: {median_ms: 20, sigma: 0.1}}\nstop: {generations: 4}\n'), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  const d = loadReportData(out);
+  t.ok(d.throughput.medianSeconds > 0.015 && d.throughput.medianSeconds < 0.03, `median evaluation ${d.throughput.medianSeconds} s`);
+  t.notOk(d.throughput.tooShort);
+  t.ok(markTypes(svgs.utilization).has('rect'), 'a heat map');
+  t.match(svgs.utilization, /Worker utilization over time/);
+  t.notMatch(svgs.utilization, /too short/);
+  t.match(readFileSync(join(out, 'report', 'report.html'), 'utf8'), /<b>Figure 5\. Worker utilization\.<\/b>/);
 });
 
 t.test('a run with failures: counted per generation, messages grouped, tabled', async (t) => {
