@@ -1,13 +1,16 @@
 /**
  * Reads an experiment file (YAML or JSON), validates it once, and resolves defaults. Every problem
  * becomes a ConfigError whose message is one line naming the key, the value received and what was
- * expected.
+ * expected; where the keys have several problems, one such line each (the first also names the file
+ * and how many more follow, the others indented below it).
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import type { OptimizeeFactory } from '../core/optimizee.js';
+import type { OptimizerFactory } from '../core/optimizer.js';
 import { experimentSchema, type ResolvedExperiment } from '../experiment/config.js';
 import { getOptimizee, listOptimizees } from '../optimizees/registry.js';
 import { experimentOptimizee, innerExperiment } from '../optimizees/experiment/index.js';
@@ -27,26 +30,68 @@ export function readExperimentFile(path: string): unknown {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigError(`${path}: cannot read the experiment file (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`, { cause: err });
   }
-  try {
-    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (err) {
-    const msg = (err as Error).message.split('\n')[0];
-    throw new ConfigError(`${path}: not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${msg}`, { cause: err });
+  if (path.endsWith('.json')) {
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`${path}: not valid JSON: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+    }
   }
+  // Warnings (an unknown directive, an unresolved tag) are errors too: the file does not mean what it
+  // seems to, and the YAML library would otherwise print them as process warnings, apart from ours.
+  const doc = parseDocument(text, { logLevel: 'silent' });
+  const problem = doc.errors[0] ?? doc.warnings[0];
+  if (problem) throw new ConfigError(`${path}: not valid YAML: ${problem.message.split('\n')[0]}`, { cause: problem });
+  try {
+    return doc.toJS();
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
+}
+
+type Checked<T> = { ok: true; data: T } | { ok: false };
+
+/** `value` through `schema`; each problem it finds (each unknown key its own) is added to `problems` as a line. */
+function validate<S extends z.ZodType>(schema: S, value: unknown, prefix: string, problems: string[]): Checked<z.output<S>> {
+  const r = schema.safeParse(value, { reportInput: true });
+  if (r.success) return { ok: true, data: r.data };
+  const issues = r.error.issues.flatMap((i): z.core.$ZodIssue[] => (i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ ...i, keys: [k] })) : [i]));
+  for (const line of issues.map((i) => formatIssue(i, schema, prefix))) if (!problems.includes(line)) problems.push(line);
+  return { ok: false };
+}
+
+/**
+ * Every problem found, as one ConfigError: the first line names the file (and how many more follow),
+ * each further problem on a line of its own, indented, so that fixing a file takes one round, not one
+ * per mistake.
+ */
+function refuse(file: string, problems: readonly string[]): never {
+  const [first, ...more] = problems;
+  const extra = more.length > 0 ? ` (and ${more.length} more problem${more.length > 1 ? 's' : ''})` : '';
+  throw new ConfigError([`${file}: ${first}${extra}`, ...more.map((m) => `  ${m}`)].join('\n'));
 }
 
 function check<S extends z.ZodType>(schema: S, value: unknown, prefix: string, file: string): z.output<S> {
-  const r = schema.safeParse(value, { reportInput: true });
-  if (r.success) return r.data;
-  const extra = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more problem${r.error.issues.length > 2 ? 's' : ''})` : '';
-  throw new ConfigError(`${file}: ${formatIssue(r.error.issues[0], schema, prefix)}${extra}`);
+  const problems: string[] = [];
+  const r = validate(schema, value, prefix, problems);
+  if (!r.ok) refuse(file, problems);
+  return r.data;
 }
 
-function lookup<T>(kind: string, type: string, known: string[], get: (t: string) => T, file: string): T {
+function lookup<T>(kind: string, type: string, known: string[], get: (t: string) => T, problems: string[]): T | undefined {
   if (!known.includes(type)) {
-    throw new ConfigError(`${file}: ${kind}.type: got ${JSON.stringify(type)}, expected one of ${known.join(', ')}${didYouMean(type, known)}`);
+    problems.push(`${kind}.type: got ${JSON.stringify(type)}, expected one of ${known.join(', ')}${didYouMean(type, known)}`);
+    return undefined;
   }
   return get(type);
+}
+
+type Section = { type: string } & Record<string, unknown>;
+
+/** The optimizer or optimizee mapping as the file gives it, when it has a type: checked even when other keys are wrong. */
+function sectionOf(raw: object, key: 'optimizer' | 'optimizee'): Section | undefined {
+  const s = (raw as Record<string, unknown>)[key];
+  return s !== null && typeof s === 'object' && !Array.isArray(s) && typeof (s as { type?: unknown }).type === 'string' ? (s as Section) : undefined;
 }
 
 /** Validates a parsed experiment; `seedOverride` is --seed. */
@@ -54,34 +99,55 @@ export function resolveExperiment(raw: unknown, file: string, seedOverride?: num
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(`${file}: expected a mapping of keys (name, seed, optimizer, optimizee, stop), got ${raw === null ? 'nothing' : Array.isArray(raw) ? 'a list' : typeof raw}`);
   }
-  const top = check(experimentSchema, raw, '', file);
-  const { type: optType, ...optRest } = top.optimizer;
-  const optimizer = lookup('optimizer', optType, listOptimizers().map((f) => f.type), getOptimizer, file);
-  const optParams = check(optimizer.schema, optRest, 'optimizer', file) as Record<string, unknown>;
-
-  const { type: oeType, weights, ...oeRest } = top.optimizee as { type: string; weights?: unknown };
-  const optimizee = lookup('optimizee', oeType, listOptimizees().map((f) => f.type), getOptimizee, file);
-  const oeParams = check(optimizee.schema, oeRest, 'optimizee', file) as Record<string, unknown>;
-  if (isExternal(optimizee) && !isEmbedded(optimizee) && top.evaluation.isolation !== 'process') {
-    throw new ConfigError(`${file}: evaluation.isolation: got ${JSON.stringify(top.evaluation.isolation)}, expected process: the ${oeType} optimizee runs in a child process of each worker (set evaluation.isolation: process)`);
+  // the top level, the optimizer's and the optimizee's keys are checked together: every problem at once
+  const problems: string[] = [];
+  const top = validate(experimentSchema, raw, '', problems);
+  const opt = sectionOf(raw, 'optimizer');
+  let optimizer: OptimizerFactory | undefined;
+  let optParams: Record<string, unknown> | undefined;
+  if (opt) {
+    const { type, ...rest } = opt;
+    optimizer = lookup('optimizer', type, listOptimizers().map((f) => f.type), getOptimizer, problems);
+    const r = optimizer && validate(optimizer.schema, rest, 'optimizer', problems);
+    if (r?.ok) optParams = r.data as Record<string, unknown>;
   }
-  const timeout = top.evaluation.timeout_seconds;
-  if (top.evaluation.isolation === 'in-process' && timeout !== undefined && !isEmbedded(optimizee)) {
+  const oe = sectionOf(raw, 'optimizee');
+  let optimizee: OptimizeeFactory | undefined;
+  let oeParams: Record<string, unknown> | undefined;
+  let w: number[] | undefined;
+  if (oe) {
+    const { type, weights, ...rest } = oe;
+    optimizee = lookup('optimizee', type, listOptimizees().map((f) => f.type), getOptimizee, problems);
+    const r = optimizee && validate(optimizee.schema, rest, 'optimizee', problems);
+    if (r?.ok) oeParams = r.data as Record<string, unknown>;
+    if (weights !== undefined) {
+      const rw = validate(z.array(z.number().refine(Number.isFinite, 'a finite number')).min(1), weights, 'optimizee.weights', problems);
+      if (rw.ok) w = rw.data;
+    }
+  }
+  if (!top.ok || !opt || !optimizer || !optParams || !oe || !optimizee || !oeParams || problems.length > 0) refuse(file, problems);
+  const optType = opt.type;
+  const oeType = oe.type;
+  const { evaluation } = top.data;
+  if (isExternal(optimizee) && !isEmbedded(optimizee) && evaluation.isolation !== 'process') {
+    throw new ConfigError(`${file}: evaluation.isolation: got ${JSON.stringify(evaluation.isolation)}, expected process: the ${oeType} optimizee runs in a child process of each worker (set evaluation.isolation: process)`);
+  }
+  const timeout = evaluation.timeout_seconds;
+  if (evaluation.isolation === 'in-process' && timeout !== undefined && !isEmbedded(optimizee)) {
     throw new ConfigError(`${file}: evaluation.timeout_seconds: got ${timeout}, expected no timeout with isolation: in-process (a ${oeType} simulation inside the worker cannot be stopped); set isolation: process`);
   }
   const query = isExternal(optimizee) ? optimizee.spaceQuery?.(oeParams) : null;
   if (query) oeParams.parameters = askSpace(query, file);
-  const w = weights === undefined ? undefined : check(z.array(z.number().refine(Number.isFinite, 'a finite number')).min(1), weights, 'optimizee.weights', file);
 
   const resolved: ResolvedExperiment = {
-    name: top.name,
-    seed: seedOverride ?? top.seed ?? randomInt(0, 2 ** 31),
+    name: top.data.name,
+    seed: seedOverride ?? top.data.seed ?? randomInt(0, 2 ** 31),
     optimizer: { type: optType, ...optParams },
     optimizee: { type: oeType, ...oeParams, ...(w ? { weights: w } : {}) },
-    stop: top.stop,
-    dispatch: top.dispatch,
-    evaluation: top.evaluation,
-    checkpoint: top.checkpoint,
+    stop: top.data.stop,
+    dispatch: top.data.dispatch,
+    evaluation,
+    checkpoint: top.data.checkpoint,
   };
   // Building the model once here catches what only construction can check (data files, dimensions).
   let mode: string;

@@ -1,7 +1,7 @@
 /**
  * Fuzzing the experiment loader (fast-check): whatever a file holds, loading it either gives a
- * resolved experiment or one ConfigError line naming the file, never another exception, a stack
- * trace or a hang.
+ * resolved experiment or a ConfigError naming the file (one line per problem), never another
+ * exception, a stack trace or a hang.
  */
 import t from 'tap';
 import fc from 'fast-check';
@@ -13,7 +13,7 @@ import { listOptimizers } from '../../src/optimizers/registry.js';
 
 const FILE = 'fuzz.yaml';
 
-/** Loads `raw`; returns 'ok' or the error line, and fails the property on anything but a ConfigError. */
+/** Loads `raw`; returns 'ok' or the error message, and fails the property on anything but a ConfigError. */
 function load(raw: unknown): string {
   try {
     resolveExperiment(raw, FILE);
@@ -21,7 +21,10 @@ function load(raw: unknown): string {
   } catch (err) {
     if (!(err instanceof ConfigError)) throw new Error(`not a ConfigError: ${(err as Error)?.stack ?? String(err)}`);
     if (!err.message.startsWith(`${FILE}: `)) throw new Error(`does not name the file: ${err.message}`);
-    if (err.message.includes('\n')) throw new Error(`more than one line: ${err.message}`);
+    // several problems: a summary line that counts the others, then one indented line each
+    const [first, ...more] = err.message.split('\n');
+    const counted = Number(/ \(and (\d+) more problems?\)$/.exec(first)?.[1] ?? 0);
+    if (counted !== more.length || more.some((l) => !l.startsWith('  '))) throw new Error(`not a summary line and one indented line per further problem: ${err.message}`);
     if (/\bat .*\.(js|ts):\d+/.test(err.message)) throw new Error(`a stack trace: ${err.message}`);
     return err.message;
   }
@@ -122,8 +125,12 @@ t.test('resolving is idempotent: the resolved experiment, loaded again, is itsel
   );
 });
 
-t.test('arbitrary bytes as a YAML or JSON file: parsed, or one ConfigError line', async (t) => {
+t.test('arbitrary bytes as a YAML or JSON file: parsed, or one ConfigError line, and no process warning', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'l2l-fuzz-'));
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  t.teardown(() => void process.off('warning', onWarning));
   fc.assert(
     fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1'))), fc.boolean(), (text, json) => {
       const file = join(dir, json ? 'x.json' : 'x.yaml');
@@ -136,5 +143,10 @@ t.test('arbitrary bytes as a YAML or JSON file: parsed, or one ConfigError line'
     }),
     { numRuns: 1000 },
   );
-  t.pass();
+  await new Promise((r) => setImmediate(r)); // process warnings are emitted on a later tick
+  t.same(warnings.map((w) => w.message), [], 'the YAML library\'s warnings became ConfigErrors, not process warnings');
+  writeFileSync(join(dir, 'tag.yaml'), 'name: !weird x\n');
+  t.throws(() => readExperimentFile(join(dir, 'tag.yaml')), { message: /tag\.yaml: not valid YAML: Unresolved tag: !weird at line 1, column 7/ });
+  writeFileSync(join(dir, 'directive.yaml'), '%FOO bar\n---\nname: x\n');
+  t.throws(() => readExperimentFile(join(dir, 'directive.yaml')), { message: /not valid YAML: Unknown directive %FOO/ });
 });
