@@ -14,12 +14,12 @@
  * again; one that had started resumes from its checkpoint. So when the job is killed, resuming the
  * outer run resumes the inner runs it had in flight, inside it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ResolvedExperiment } from '../experiment/config.js';
 import { Coordinator } from '../experiment/coordinator.js';
-import { readResumePoint } from '../experiment/checkpoint.js';
+import { readResumePoint, type ResumePoint } from '../experiment/checkpoint.js';
 import { decodeGenerations } from '../experiment/generation-codec.js';
 import type { Summary } from '../experiment/recorder.js';
 import type { SetupBody } from '../experiment/worker-host.js';
@@ -99,22 +99,65 @@ export function innerMetric(cfg: ExperimentOptimizeeConfig, summary: Summary, di
   return sum / values.length;
 }
 
-/** One inner experiment, run to its end on `transport` (rank 0 of it here): fresh, resumed or already done. */
-export async function runInner(transport: Transport, raw: Record<string, unknown>, dir: string, log: Logger): Promise<Summary> {
-  const summaryFile = join(dir, 'summary.json');
-  if (existsSync(summaryFile)) {
-    const done = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
-    if (done.status === 'completed') return done;
+/**
+ * What an inner run's directory holds that this run may continue: a completed run or a checkpoint of
+ * the very same inner experiment (resolved configuration and seed identical), and only when the outer
+ * run is being resumed. Anything else (a fresh or --force outer run, another experiment's leftovers)
+ * is not this run's and is removed.
+ */
+export type InnerReuse = { kind: 'completed'; summary: Summary } | { kind: 'resume'; point: ResumePoint } | { kind: 'fresh'; stale: string | null };
+
+export function innerReuse(dir: string, experiment: ResolvedExperiment, resumingOuter: boolean): InnerReuse {
+  if (!existsSync(dir)) return { kind: 'fresh', stale: null };
+  if (!resumingOuter) return { kind: 'fresh', stale: 'the outer run starts afresh' };
+  const want = canonical(experiment);
+  try {
+    const summaryFile = join(dir, 'summary.json');
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { experiment?: unknown };
+    const same = canonical(config.experiment) === want;
+    if (!same) return { kind: 'fresh', stale: 'it ran another inner experiment' };
+    if (existsSync(summaryFile) && (JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary).status === 'completed') {
+      return { kind: 'completed', summary: JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary };
+    }
+    if (existsSync(join(dir, 'checkpoint.msgpack'))) {
+      const point = readResumePoint(dir);
+      if (canonical(point.checkpoint.experiment) === want) return { kind: 'resume', point };
+    }
+    return { kind: 'fresh', stale: 'it has no checkpoint of this inner experiment' };
+  } catch (err) {
+    return { kind: 'fresh', stale: `it cannot be read (${(err as Error).message.split('\n')[0]})` };
   }
-  const resume = existsSync(join(dir, 'checkpoint.msgpack')) ? readResumePoint(dir) : undefined;
-  const experiment: ResolvedExperiment = resume ? resume.checkpoint.experiment : resolveExperiment(raw, `the inner experiment of ${dir}`);
+}
+
+/** JSON with keys sorted at every level: equal text for equal configurations, whatever their key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+}
+
+/**
+ * One inner experiment, run to its end on `transport` (rank 0 of it here). When the outer run is
+ * resumed, an inner run of the same experiment that had completed is reused and one that had started
+ * resumes from its checkpoint; otherwise it runs afresh.
+ */
+export async function runInner(transport: Transport, raw: Record<string, unknown>, dir: string, log: Logger, resumingOuter = false): Promise<Summary> {
+  const experiment = resolveExperiment(raw, `the inner experiment of ${dir}`);
+  const reuse = innerReuse(dir, experiment, resumingOuter);
+  if (reuse.kind === 'completed') {
+    log.debug({ dir }, 'inner experiment reused: completed before the outer run was resumed');
+    return reuse.summary;
+  }
+  if (reuse.kind === 'fresh' && reuse.stale !== null) {
+    if (resumingOuter) log.warn({ dir, why: reuse.stale }, 'inner run directory not reused: running it afresh');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const resume = reuse.kind === 'resume' ? reuse.point : undefined;
   const system = new ActorSystem(transport, systemClock);
   const logSink = new LogSink();
   system.spawn(LOG_ACTOR, logSink.behaviour);
   const innerLog = createLogger({ rank: 0, host: transport.host, level: 'info', sink: (line) => logSink.write(line) });
   log.debug({ dir, resumed: resume !== undefined }, 'inner experiment started');
   try {
-    const coordinator = new Coordinator({ system, experiment, outDir: dir, force: true, progress: 'none', version: version(), startupSeconds: 0, log: innerLog, logSink, resume });
+    const coordinator = new Coordinator({ system, experiment: resume ? resume.checkpoint.experiment : experiment, outDir: dir, force: true, progress: 'none', version: version(), startupSeconds: 0, log: innerLog, logSink, resume });
     return await coordinator.run();
   } finally {
     system.close();
@@ -131,6 +174,8 @@ export class InnerRunner implements AsyncEvaluator {
   private readonly space: Space;
   private readonly outer: ResolvedExperiment;
   private readonly outDir: string;
+  /** The outer run is a resumed one: its finished inner runs are reused, its started ones resumed. */
+  private readonly resumingOuter: boolean;
 
   /** `group`: this rank's group transport; without one (no mpirun), each inner run gets a process of its own transport. */
   constructor(setup: SetupBody, private readonly group: Transport | null, private readonly log: Logger = silentLogger) {
@@ -138,6 +183,7 @@ export class InnerRunner implements AsyncEvaluator {
     this.cfg = experimentOptimizee.schema.parse(stripWeights(setup.experiment.optimizee));
     this.space = experimentOptimizee.create(this.cfg).space;
     this.outDir = setup.outDir ?? join('results', setup.experiment.name);
+    this.resumingOuter = setup.resumed === true;
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {
@@ -159,7 +205,7 @@ export class InnerRunner implements AsyncEvaluator {
             const seed = single ? b.seed[i] : hashSeed(b.seed[i], 'inner', v, rep);
             const raw = { name: `${this.outer.name}.g${b.generation}.i${b.index[i]}${single ? '' : `.v${v}.r${rep}`}`, seed, ...innerExperiment(this.cfg, this.space, x, v) };
             const transport = this.group ?? new InProcessHub(1, hostname()).transports[0];
-            const summary = await runInner(transport, raw, dir, this.log);
+            const summary = await runInner(transport, raw, dir, this.log, this.resumingOuter);
             if (summary.status !== 'completed') throw new Error(`the inner run in ${dir} ended ${summary.status}${summary.stopReasons.length ? ` (${summary.stopReasons.join('; ')})` : ''}`);
             sum += innerMetric(this.cfg, summary, dir);
           }

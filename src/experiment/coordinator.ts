@@ -230,7 +230,7 @@ export class Coordinator {
 
   private async setupWorkers(self: Address, ranks: number[]): Promise<Map<number, string>> {
     const { system, experiment } = this.opts;
-    const body: SetupBody = { experiment, outDir: this.opts.outDir };
+    const body: SetupBody = { experiment, outDir: this.opts.outDir, resumed: this.opts.resume !== undefined };
     const timeout = this.opts.setupTimeoutMs ?? 120_000;
     const settled = await Promise.allSettled(ranks.map((r) => system.request(self, { rank: r, id: 'worker' }, 'experiment.setup', body, timeout)));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -15,6 +15,8 @@ import { encodeEventsHeader } from './checkpoint.js';
 export const JOURNAL_FILE = 'generations.msgpack';
 export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 export const EVENTS_FILE = 'events.msgpack';
+/** Everything a run writes in its results directory (inner runs and the report included). */
+export const RUN_ENTRIES = ['summary.json', 'config.json', JOURNAL_FILE, CHECKPOINT_FILE, EVENTS_FILE, 'run.log', 'trajectory.h5', 'inner', 'report'];
 import type { Individual, ParamSpec } from '../core/space.js';
 import type { RunStatus } from './optimizer-machine.js';
 
@@ -78,8 +80,19 @@ export interface Summary {
  * Fault injection for the crash-consistency tests: L2L_CRASH_AT=<point>:<n> kills rank 0 with SIGKILL
  * (as kill -9 or a node failure would) halfway through the n-th checkpoint's temporary file
  * ('checkpoint-write'), right after the n-th checkpoint's rename ('checkpoint-renamed'), or halfway
- * through writing the n-th event ('event'). Unset, it costs one comparison per write.
+ * through writing the n-th event ('event'). Events are counted over the process, across every run it
+ * records (a group leader records one inner experiment after another). Unset, it costs one comparison
+ * per write.
  */
+let eventsThisProcess = 0;
+/**
+ * L2L_PAUSE_AT=record:<n>: once the n-th journal record this process writes is on disk, rank 0 says so
+ * on stderr and stops itself (SIGSTOP), so that a test can kill the whole job at a moment that is
+ * certainly mid-run, however loaded the machine (a stopped rank makes no more progress).
+ */
+let recordsThisProcess = 0;
+const pauseAfterRecord = Number(/^record:(\d+)$/.exec(process.env.L2L_PAUSE_AT ?? '')?.[1] ?? NaN);
+export const PAUSED_LINE = 'l2l: paused for a test (L2L_PAUSE_AT)';
 const crashAt = (() => {
   const m = /^(checkpoint-write|checkpoint-renamed|event):(\d+)$/.exec(process.env.L2L_CRASH_AT ?? '');
   return {
@@ -107,7 +120,6 @@ export class Recorder {
   journalBytes = 0;
   private logFd: number | null = null;
   private eventsFile: FileHandle | null = null;
-  private events = 0;
   private queue: Promise<void> = Promise.resolve();
   /** Journal bytes waiting for the queued write that will take them (null: none queued). */
   private journalChunks: Uint8Array[] | null = null;
@@ -119,13 +131,18 @@ export class Recorder {
 
   private constructor(readonly dir: string, private readonly resuming: boolean) {}
 
-  /** Creates the directory; refuses one that holds another run unless `force`. */
+  /**
+   * Creates the directory; refuses one that holds another run unless `force`. A fresh run starts from
+   * nothing: whatever an earlier run left there (its trajectory, report, inner runs, checkpoint) is
+   * removed, so no file of it can pass for this run's (an inner run reused, a stale trajectory.h5
+   * beside a new journal). Only the names a run writes are removed; anything else stays.
+   */
   static open(dir: string, opts: { force: boolean }): Recorder {
     if (existsSync(join(dir, 'summary.json')) && !opts.force) {
       throw new ResultsDirError(`results directory ${dir} already holds a run; choose another with --out DIR or overwrite it with --force`);
     }
     mkdirSync(dir, { recursive: true });
-    for (const f of [CHECKPOINT_FILE, EVENTS_FILE]) rmSync(join(dir, f), { force: true }); // an earlier run's, with --force
+    for (const f of RUN_ENTRIES) rmSync(join(dir, f), { force: true, recursive: true });
     return new Recorder(dir, false);
   }
 
@@ -164,6 +181,13 @@ export class Recorder {
   /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
   recordGeneration(rec: GenerationRecord): void {
     this.writeJournal(encodeGeneration(rec));
+    const n = ++recordsThisProcess;
+    if (n === pauseAfterRecord) {
+      this.enqueue(async () => {
+        writeSync(2, `${PAUSED_LINE} after journal record ${n}\n`);
+        process.kill(process.pid, 'SIGSTOP');
+      });
+    }
   }
 
   /**
@@ -205,7 +229,7 @@ export class Recorder {
    */
   appendEvent(bytes: Uint8Array): void {
     this.check();
-    const n = ++this.events;
+    const n = ++eventsThisProcess;
     if (!this.eventChunks) {
       const batch = { chunks: [] as Uint8Array[], first: n };
       this.eventChunks = batch;

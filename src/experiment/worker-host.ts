@@ -47,6 +47,8 @@ export interface SetupBody {
   experiment: ResolvedExperiment;
   /** The run's results directory on rank 0 (inner experiments write theirs inside it). */
   outDir?: string;
+  /** The run continues an interrupted one (run --resume): what it left may be continued. */
+  resumed?: boolean;
 }
 
 export interface ReadyBody {

@@ -1,5 +1,9 @@
 import t from 'tap';
-import { nestedLayout, nestedRole, innerRanks } from '../../src/cli/nested.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nestedLayout, nestedRole, innerRanks, innerReuse } from '../../src/cli/nested.js';
+import { resolveExperiment } from '../../src/cli/load-config.js';
 import { experimentOptimizee, innerExperiment, merged } from '../../src/optimizees/experiment/index.js';
 
 t.test('rank 0 and groups of k: leaders first in each group', async (t) => {
@@ -43,4 +47,24 @@ t.test('variants merge into the template: mappings key by key, anything else rep
   const space = experimentOptimizee.create(cfg).space;
   t.same(innerExperiment(cfg, space, [0.5], 1), { optimizer: { type: 'cross-entropy', rho: 0.5 }, optimizee: { type: 'benchmark', preset: 'Ackley2d', noise: { sigma: 1 } }, stop: { evaluations: 50 } });
   t.same(innerExperiment(cfg, space, [0.5], 0).optimizee, { type: 'benchmark', preset: 'Rastrigin2d', noise: { sigma: 1 } });
+});
+
+t.test('an inner run is reused only when the outer run resumes and it ran the very same inner experiment', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'l2l-inner-reuse-'));
+  const raw = { name: 'x.g0.i0', seed: 9, optimizer: { type: 'cross-entropy', pop_size: 20 }, optimizee: { type: 'benchmark', preset: 'Rastrigin2d' }, stop: { evaluations: 300 } };
+  const a = resolveExperiment(raw, 'a');
+  const inner = join(dir, 'g0-i0');
+  mkdirSync(inner);
+  // key order differs from the resolved object's: the comparison is of content
+  writeFileSync(join(inner, 'config.json'), JSON.stringify({ experiment: Object.fromEntries(Object.entries(a).reverse()) }));
+  writeFileSync(join(inner, 'summary.json'), JSON.stringify({ status: 'completed', evaluations: 300 }));
+  t.match(innerReuse(inner, a, true), { kind: 'completed' }, 'resumed outer run, same experiment: reused');
+  t.match(innerReuse(inner, a, false), { kind: 'fresh', stale: /afresh/ }, 'a fresh (or --force) outer run: never reused');
+  const b = resolveExperiment({ ...raw, stop: { evaluations: 3000 } }, 'b');
+  t.match(innerReuse(inner, b, true), { kind: 'fresh', stale: /another inner experiment/ }, 'a changed budget: not reused');
+  const c = resolveExperiment({ ...raw, seed: 10 }, 'c');
+  t.match(innerReuse(inner, c, true), { kind: 'fresh', stale: /another inner experiment/ }, 'another seed: not reused');
+  writeFileSync(join(inner, 'summary.json'), JSON.stringify({ status: 'running' }));
+  t.match(innerReuse(inner, a, true), { kind: 'fresh', stale: /no checkpoint/ }, 'unfinished without a checkpoint: run afresh');
+  t.match(innerReuse(join(dir, 'none'), a, true), { kind: 'fresh', stale: null }, 'nothing there');
 });

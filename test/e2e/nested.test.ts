@@ -5,7 +5,7 @@
  * the same seed give the same results, and so does one process running the inner experiments itself.
  */
 import t from 'tap';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeGenerations } from '../../src/experiment/generation-codec.js';
@@ -81,7 +81,7 @@ t.test('the same seed gives the same outer and inner results: a second mpirun ru
 
 t.test('killed mid-run (an inner run crashes its leader), resumed: the inner runs in flight resume inside the resumed outer run', async (t) => {
   const out = join(dir, 'killed');
-  const killed = await runMainMpi(5, ['run', file, '--out', out, '--quiet'], 300_000, { L2L_CRASH_AT: 'event:25' });
+  const killed = await runMainMpi(5, ['run', file, '--out', out, '--quiet'], 300_000, { L2L_CRASH_AT: 'event:100' });
   t.not(killed.code, 0, 'the job died');
   const before = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.not(before.status, 'completed');
@@ -90,8 +90,19 @@ t.test('killed mid-run (an inner run crashes its leader), resumed: the inner run
     return !existsSync(s) || JSON.parse(readFileSync(s, 'utf8')).status !== 'completed';
   });
   t.ok(unfinished.length >= 1, `inner runs left unfinished: ${unfinished.join(', ')}`);
+  const finished = readdirSync(join(out, 'inner')).filter((name) => !unfinished.includes(name));
+  t.ok(finished.length >= 1, `inner runs finished before the kill: ${finished.join(', ')}`);
+  const stamp = (name: string) => statSync(join(out, 'inner', name, 'summary.json')).mtimeMs;
+  const before2 = new Map(finished.map((name) => [name, { mtime: stamp(name), log: readFileSync(join(out, 'inner', name, 'run.log'), 'utf8') }]));
   const r = await runMainMpi(5, ['run', '--resume', out, '--quiet'], 300_000);
   t.equal(r.code, 0, r.stderr);
+  for (const [name, b] of before2) {
+    t.equal(stamp(name), b.mtime, `inner ${name}: finished before the kill, reused (its summary untouched)`);
+    t.equal(readFileSync(join(out, 'inner', name, 'run.log'), 'utf8'), b.log, `inner ${name}: not run again`);
+  }
+  for (const name of unfinished) {
+    t.equal(JSON.parse(readFileSync(join(out, 'inner', name, 'summary.json'), 'utf8')).status, 'completed', `inner ${name}: unfinished at the kill, completed by the resumed run`);
+  }
   const first = join(dir, 'mpi-1');
   const strip = (rows: ReturnType<typeof outerRows>) => rows.map(({ rank: _rank, ...rest }) => rest);
   t.same(strip(outerRows(out)), strip(outerRows(first)), 'the outer trajectory of an uninterrupted run');
@@ -100,6 +111,28 @@ t.test('killed mid-run (an inner run crashes its leader), resumed: the inner run
   }
   const resumedInner = unfinished.filter((name) => readFileSync(join(out, 'inner', name, 'run.log'), 'utf8').includes('"msg":"run resumed"'));
   t.ok(resumedInner.length >= 1, `inner runs resumed from their checkpoints: ${resumedInner.join(', ')}`);
+});
+
+t.test('--force with a changed inner experiment: every inner run is new, as in a fresh directory', async (t) => {
+  const out = join(dir, 'forced');
+  const r1 = runMain(['run', file, '--out', out, '--quiet'], 300_000);
+  t.equal(r1.code, 0, r1.stderr);
+  const changed = join(dir, 'meta-changed.yaml');
+  writeFileSync(changed, readFileSync(file, 'utf8').replace('stop: {evaluations: 300}', 'stop: {evaluations: 120}').replace('stop: {generations: 3}', 'stop: {generations: 2}'));
+  const r2 = runMain(['run', changed, '--out', out, '--quiet', '--force'], 300_000);
+  t.equal(r2.code, 0, r2.stderr);
+  const names = readdirSync(join(out, 'inner')).sort();
+  t.same(names, outerRows(out).map((row) => `g${row.generation}-i${row.index}`).sort(), 'only the inner runs of this run: none left from the earlier one');
+  for (const name of names) {
+    const s = JSON.parse(readFileSync(join(out, 'inner', name, 'summary.json'), 'utf8'));
+    t.equal(s.evaluations, 120, `inner ${name}: the changed budget`);
+  }
+  const fresh = join(dir, 'forced-fresh');
+  const r3 = runMain(['run', changed, '--out', fresh, '--quiet'], 300_000);
+  t.equal(r3.code, 0, r3.stderr);
+  const strip = (rows: ReturnType<typeof outerRows>) => rows.map(({ rank: _rank, ...rest }) => rest);
+  t.same(strip(outerRows(out)), strip(outerRows(fresh)), 'the outer trajectory of the changed experiment in a fresh directory');
+  t.same(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).best, JSON.parse(readFileSync(join(fresh, 'summary.json'), 'utf8')).best, 'the same best');
 });
 
 t.test('a job whose ranks do not make groups: one line, exit code 2', async (t) => {
