@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeGenerations } from '../../src/experiment/generation-codec.js';
@@ -16,9 +16,16 @@ t.test('SIGINT to mpirun ends every rank with an interrupted, consistent record'
   writeFileSync(file, 'name: long\nseed: 1\noptimizer: {type: ga, pop_size: 100, tourn_size: 5}\noptimizee: {type: benchmark, preset: Rastrigin10d}\nstop: {generations: 100000000}\n');
   const out = join(dir, 'out');
   const job = startMainMpi(3, ['run', file, '--out', out, '--quiet'], 120_000);
-  // wait until the run is under way (the first summary is written when it starts)
-  for (let i = 0; i < 200 && !existsSync(join(out, 'summary.json')); i++) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 1000));
+  // Wait until generations are on disk (the run is long by construction: 10^8 generations); the
+  // test's own timeout bounds the wait, and a job that ended first fails it.
+  let ended = false;
+  void job.done.then(() => (ended = true));
+  const journal = join(out, 'generations.msgpack');
+  while (!(existsSync(journal) && statSync(journal).size > 30_000)) {
+    if (ended) t.fail(`the job ended before it was interrupted: ${(await job.done).stderr}`);
+    if (ended) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   job.child.kill('SIGINT');
   const r = await job.done;
   t.match(r.stdout, /interrupted: \d+ generations/);

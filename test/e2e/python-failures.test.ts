@@ -86,7 +86,7 @@ t.test('mpirun -n 4: raise, abort and hang fail their evaluations only, each rec
       } else {
         t.equal(g.status[i], STATUS_CODES['timed-out'], where);
         t.match(error, /^timed out after 1 s/, where);
-        t.ok(g.seconds[i] >= 1 && g.seconds[i] < 3, `${where}: ${g.seconds[i]} s`);
+        t.ok(g.seconds[i] >= 1 && g.seconds[i] < 60, `${where}: ${g.seconds[i]} s (the timeout, not the hour the module sleeps)`);
       }
       t.ok(Number.isNaN(g.fitness[i]), `${where}: no fitness`);
     }

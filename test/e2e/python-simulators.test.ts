@@ -132,8 +132,9 @@ dispatch: {batch: 1}
   const busy = new Set(generations(out)[0].rank);
   for (const l of done) {
     if (!busy.has(l.rank)) continue;
-    // a blocked loop would show the whole simulation (1,500 ms or more)
-    t.ok(l.eventLoopMaxDelayMs! < 500, `rank ${l.rank}: the event loop was delayed ${l.eventLoopMaxDelayMs} ms at most while simulating`);
+    // a blocked loop would show the whole simulation (1,500 ms or more); a loaded machine delays a
+    // free loop by tens of ms, rarely hundreds
+    t.ok(l.eventLoopMaxDelayMs! < 1200, `rank ${l.rank}: the event loop was delayed ${l.eventLoopMaxDelayMs} ms at most while simulating`);
   }
   t.ok(busy.size >= 2, `${busy.size} workers simulated`);
 });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { decodeGenerations } from '../../src/experiment/generation-codec.js';
 import { decodeCheckpoint, decodeEvents } from '../../src/experiment/checkpoint.js';
 import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
+import { PAUSED_LINE } from '../../src/experiment/recorder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-resume-'));
 const MAIN = `${ROOT}dist/main.js`;
@@ -45,22 +46,30 @@ function summary(out: string) {
 }
 
 /**
- * Runs EXPERIMENT under mpirun -n 3 and kills the whole job with SIGKILL once `when` holds: every
- * process of its session (mpirun gives each rank a process group of its own), as Slurm kills a job.
+ * Runs EXPERIMENT under mpirun -n 3 and kills the whole job with SIGKILL mid-run: every process of its
+ * session (mpirun gives each rank a process group of its own), as Slurm kills a job. Mid-run by
+ * construction, whatever the load: rank 0 stops itself once its `record`-th journal record is on disk
+ * (L2L_PAUSE_AT), and the kill follows its word. A run that ends without pausing fails the test.
  */
-function killWhen(file: string, out: string, when: () => boolean, env: NodeJS.ProcessEnv = {}): Promise<void> {
-  return new Promise((resolve) => {
+function killAfterRecord(file: string, out: string, record: number): Promise<void> {
+  return new Promise((resolve, reject) => {
     const child = spawn(`${ROOT}launch/mpirun.sh`, ['-n', '3', process.execPath, MAIN, 'run', file, '--out', out, '--quiet'], {
-      env: { ...process.env, ...env }, detached: true, stdio: 'ignore',
+      env: { ...process.env, L2L_PAUSE_AT: `record:${record}` }, detached: true, stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const timer = setInterval(() => {
-      if (when()) {
-        clearInterval(timer);
+    let stderr = '';
+    let killed = false;
+    child.stderr!.on('data', (d) => {
+      stderr += d;
+      if (!killed && stderr.includes(PAUSED_LINE)) {
+        killed = true;
         spawn('pkill', ['-KILL', '-s', String(child.pid)], { stdio: 'ignore' });
       }
-    }, 5);
+    });
     child.on('close', () => {
-      clearInterval(timer);
+      if (!killed) {
+        reject(new Error(`the run ended before it could be killed mid-run (it never paused after journal record ${record}): ${stderr}`));
+        return;
+      }
       // the ranks are gone too: nothing writes to the results directory any more
       const wait = () => (spawnSync('pgrep', ['-s', String(child.pid)]).status === 0 ? setTimeout(wait, 20) : resolve());
       wait();
@@ -68,7 +77,6 @@ function killWhen(file: string, out: string, when: () => boolean, env: NodeJS.Pr
   });
 }
 
-const bytes = (f: string) => (existsSync(f) ? statSync(f).size : 0);
 
 /** Evaluations already paid for in a killed run: told before its checkpoint, or logged after it. */
 function paidFor(out: string): number {
@@ -91,7 +99,7 @@ t.before(async () => {
 
 t.test('killed mid-run (SIGKILL of the whole job), resumed on 2 ranks: the uninterrupted trajectory, nothing evaluated twice', async (t) => {
   const out = join(dir, 'mid');
-  await killWhen(GA, out, () => bytes(join(out, 'generations.msgpack')) > 9000);
+  await killAfterRecord(GA, out, 6);
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.equal(s.status, 'running', 'killed: the summary still says running');
   const before = decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).length;
@@ -162,7 +170,7 @@ stop: {evaluations: 400}
 checkpoint: {every_evaluations: 50}
 `);
   const out = join(dir, 'async');
-  await killWhen(file, out, () => bytes(join(out, 'generations.msgpack')) > 12_000);
+  await killAfterRecord(file, out, 40);
   const paid = paidFor(out);
   t.ok(paid > 0 && paid < 400, `killed after ${paid} evaluations were paid for`);
   const r = await runMainMpi(4, ['run', '--resume', out, '--quiet']);

@@ -47,7 +47,7 @@ t.test('results come back in place, with outputs, in row order; the module is im
     t.equal(r.fitness[2 * i], x * x + (v0 * v0 + v1 * v1), `row ${i}: fitness, as Python sums it`);
     t.equal(r.fitness[2 * i + 1], i + 1, `row ${i}: the ${i + 1}th call of this module`);
     t.same(Array.from(r.outputs![i]!), [7, i, 1000 + i, 2], `row ${i}: generation, index, seed, setup(args) seen`);
-    t.ok(r.seconds[i] >= 0 && r.seconds[i] < 1);
+    t.ok(r.seconds[i] >= 0);
   }
   for (let i = 1; i < 5; i++) t.ok(r.startedAgo[i] <= r.startedAgo[i - 1], 'rows started in order');
   const again = await ev.evaluate(batch(1));
@@ -86,18 +86,21 @@ t.test('a missing function: a one-line setup error', async (t) => {
 t.test('the event loop keeps running while Python computes', async (t) => {
   const ev = await EmbeddedPythonEvaluator.start(experiment('busy'), factory);
   const ticks: number[] = [];
-  const timer = setInterval(() => ticks.push(performance.now()), 5);
+  let pending = true;
+  const timer = setInterval(() => pending && ticks.push(performance.now()), 5);
   const t0 = performance.now();
   const r = await ev.evaluate(batch(1, () => [0, 0, 1.5])); // 1.5 s of pure Python
+  pending = false;
   const elapsed = performance.now() - t0;
   clearInterval(timer);
   t.equal(r.status[0], STATUS_CODES.ok);
   t.ok(elapsed >= 1400, `the simulation ran (${elapsed.toFixed(0)} ms)`);
-  let gap = 0;
+  let gap = ticks.length ? ticks[0] - t0 : elapsed;
   for (let i = 1; i < ticks.length; i++) gap = Math.max(gap, ticks[i] - ticks[i - 1]);
-  // a blocked loop would tick once, after 1.5 s; a busy shared machine still ticks far more often
-  t.ok(ticks.length > 50, `${ticks.length} timer ticks during 1.5 s of Python`);
-  t.ok(gap < 500, `longest gap between ticks ${gap.toFixed(0)} ms`);
+  // A blocked loop could not tick at all while the call is pending (one gap of the whole 1.5 s); a
+  // free one ticks every few ms, and a loaded machine still ticks far more often than that bound.
+  t.ok(ticks.length >= 20, `${ticks.length} timer ticks while 1.5 s of Python ran`);
+  t.ok(gap < 1400, `longest gap between ticks ${gap.toFixed(0)} ms, less than the simulation`);
 });
 
 t.test('timeout_seconds: a runaway individual is interrupted and times out; the batch goes on', async (t) => {

@@ -13,35 +13,69 @@ function counting(state: () => PollState): { poller: Poller; calls: () => number
   return { poller, calls: () => calls };
 }
 
+/** Counts event-loop turns with a setImmediate chain of its own, for as long as `until` says. */
+function countTurns(until: (turns: number) => boolean): Promise<number> {
+  return new Promise((resolve) => {
+    let turns = 0;
+    const turn = () => (until(++turns) ? resolve(turns) : setImmediate(turn));
+    setImmediate(turn);
+  });
+}
+
+/**
+ * The timer delays a poller chooses, with a clock the test moves (every poll advances it by `stepMs`):
+ * what it decides depends on that clock alone, not on how loaded the machine is.
+ */
+async function delaysChosen(state: PollState, stepMs: number, polls: number): Promise<number[]> {
+  let clock = 0;
+  const delays: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  let n = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const poller = new Poller(() => {
+    clock += stepMs;
+    if (++n === polls) done();
+    return state;
+  }, { now: () => clock });
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(fn, 0); // the delay is recorded, not waited for
+  }) as typeof setTimeout;
+  try {
+    poller.start();
+    await finished;
+  } finally {
+    poller.stop();
+    globalThis.setTimeout = realSetTimeout;
+  }
+  return delays;
+}
+
 t.test('polls every event-loop turn while active', async (t) => {
   const { poller, calls } = counting(() => 'active');
   poller.start();
-  await sleep(20);
+  const turns = await countTurns((n) => n >= 200);
   poller.stop();
-  t.ok(calls() > 50, `${calls()} polls in 20 ms`);
+  // the poller's chain and this one share the loop's turns, whatever the load
+  t.ok(calls() >= turns - 2 && calls() <= turns + 2, `${calls()} polls in ${turns} event-loop turns`);
 });
 
-t.test('backs off to timers when idle', async (t) => {
-  const { poller, calls } = counting(() => 'idle');
-  poller.start();
-  await sleep(50); // past the 1 ms spin window and a few doublings
-  const before = calls();
-  await sleep(200);
-  poller.stop();
-  const idlePolls = calls() - before;
-  t.ok(idlePolls <= 30, `${idlePolls} polls in 200 ms idle (delays 5..10 ms: ~22)`);
-  t.ok(idlePolls >= 5, 'but keeps polling');
+t.test('backs off to timers when idle: delays grow with the time idle, up to 10 ms', async (t) => {
+  const delays = await delaysChosen('idle', 20, 8);
+  // idle for 20, 40, 60 ... ms: a tenth of that, between 1 and 10 ms
+  t.same(delays.slice(0, 7), [2, 4, 6, 8, 10, 10, 10]);
 });
 
-t.test('polls at least every millisecond or so while operations are in flight', async (t) => {
-  const { poller, calls } = counting(() => 'waiting');
-  poller.start();
-  await sleep(20);
-  const before = calls();
-  await sleep(100);
-  poller.stop();
-  // The idle cap (10 ms) would allow at most ~10 here.
-  t.ok(calls() - before >= 20, `${calls() - before} polls in 100 ms waiting`);
+t.test('spins on every turn within the spin window, before any timer', async (t) => {
+  const delays = await delaysChosen('idle', 0.5, 3);
+  t.same(delays, [], 'idle for under 2 ms: immediates only');
+});
+
+t.test('polls at least every millisecond while operations are in flight', async (t) => {
+  const delays = await delaysChosen('waiting', 20, 8);
+  t.ok(delays.length >= 7, `${delays.length} timers`);
+  t.ok(delays.every((d) => d === 1), `delays ${delays.join(', ')} ms: never the idle backoff`);
 });
 
 t.test('wake() ends a long sleep at once', async (t) => {
