@@ -18,6 +18,7 @@ import { decode, encode } from '../runtime/codec.js';
 import { EXIT, explain, UsageError } from './exit-codes.js';
 import { openJob, type Job, type JobMode } from './job.js';
 import { nestedPlan, placeInJob, type Placement } from './job-placement.js';
+import type { NestedLayout } from './nested.js';
 import { preimportPython } from './python-preimport.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
 import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
@@ -192,7 +193,7 @@ export async function runCommand(args: string[]): Promise<number> {
     const inner = (log: Logger): WorkerHostOptions => ({
       evaluatorFor: (setup) => (setup.experiment.optimizee.type === 'experiment' ? Promise.resolve(new InnerRunner(setup, group, log)) : null),
     });
-    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started, inner) : await work(job, system, opts.logLevel, inner);
+    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started, inner, nested) : await work(job, system, opts.logLevel, inner);
     return code;
   } catch (err) {
     if (err instanceof WorkerSetupError) {
@@ -207,12 +208,22 @@ export async function runCommand(args: string[]): Promise<number> {
   }
 }
 
-async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number, workerOptions: (log: Logger) => WorkerHostOptions): Promise<number> {
+/** How the job's ranks serve the experiment, in the words of the header line. */
+export function ranksText(size: number, nested?: NestedLayout): string {
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  if (nested) {
+    const total = 1 + nested.groups * nested.groupSize;
+    return `${plural(total, 'rank')}: rank 0 for the outer optimizer and ${plural(nested.groups, 'group')} of ${plural(nested.groupSize, 'rank')}, each running one inner experiment at a time`;
+  }
+  if (size === 1) return '1 rank (in-process worker)';
+  return `${plural(size, 'rank')} (${plural(size - 1, 'worker rank')})`;
+}
+
+async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number, workerOptions: (log: Logger) => WorkerHostOptions, nested?: NestedLayout): Promise<number> {
   const exp = p.experiment;
-  const workers = job.size > 1 ? `${job.size - 1} worker rank${job.size > 2 ? 's' : ''}` : 'in-process worker';
   // beside other experiments, every line says whose it is
   const say = (text: string) => process.stdout.write(opts.tag === undefined ? text : text.replace(/^(?=.)/gm, `[${opts.tag}] `));
-  say(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${job.size} rank${job.size > 1 ? 's' : ''} (${workers})${opts.group !== undefined ? ', beside other experiments in this job' : ''}\n`);
+  say(`${exp.name}: ${exp.optimizer.type} on ${exp.optimizee.type}, seed ${exp.seed}, ${ranksText(job.size, nested)}${opts.group !== undefined ? ', beside other experiments in this job' : ''}\n`);
   const cp = p.resumePoint?.checkpoint;
   if (cp && p.resumePoint) {
     say(`resuming ${p.outDir}: checkpoint ${cp.seq} (${cp.counters.generations} generations, ${cp.counters.evaluations} evaluations), then ${p.resumePoint.events.length} logged events replayed\n`);

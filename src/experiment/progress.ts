@@ -22,9 +22,26 @@ export function progressMode(quiet: boolean, env: NodeJS.ProcessEnv, isTTY: bool
   return isTTY && !underMpirun ? 'live' : 'plain';
 }
 
+/** A budget must be this far along, in units and as a fraction, before its ETA is shown. */
+const ETA_MIN_UNITS = 3;
+const ETA_MIN_FRACTION = 0.1;
+/** The rate behind an ETA is measured over the last half of the run, and at least this long (s). */
+const ETA_MIN_WINDOW_SECONDS = 5;
+
+interface Sample {
+  /** Seconds since the start. */
+  t: number;
+  generation: number;
+  evaluations: number;
+}
+
 export class Progress {
   private readonly start: number;
   private last = -Infinity;
+  /** The state the last line printed showed (a plain log does not repeat it at the end). */
+  private lastShown = '';
+  /** Recent progress, oldest first, for the rate behind the ETA (thinned to a few dozen). */
+  private samples: Sample[] = [{ t: 0, generation: 0, evaluations: 0 }];
 
   constructor(
     private readonly mode: ProgressMode,
@@ -40,21 +57,32 @@ export class Progress {
   update(s: ProgressState): void {
     if (this.mode === 'none') return;
     const now = this.clock.now();
+    this.sample(s, (now - this.start) / 1000);
     const every = this.mode === 'live' ? 0.1 : this.plainEverySeconds;
     if ((now - this.last) / 1000 < every) return;
     this.last = now;
     const line = this.format(s, (now - this.start) / 1000);
+    this.lastShown = stateKey(s);
     this.out.write(this.mode === 'live' ? `\r\x1b[K${line}` : `${line}\n`);
   }
 
-  /** Ends a live line so what follows starts on a fresh one. */
+  /** The final state: ends a live line so what follows starts afresh; a plain log gets it once. */
   finish(s: ProgressState): void {
     if (this.mode === 'none') return;
-    const line = this.format(s, (this.clock.now() - this.start) / 1000);
-    this.out.write(this.mode === 'live' ? `\r\x1b[K${line}\n` : `${line}\n`);
+    const line = this.format(s, (this.clock.now() - this.start) / 1000, true);
+    if (this.mode === 'live') this.out.write(`\r\x1b[K${line}\n`);
+    else if (stateKey(s) !== this.lastShown) this.out.write(`${line}\n`);
   }
 
-  format(s: ProgressState, elapsed: number): string {
+  /** Keeps progress samples for the rate: every one while few, then thinned to every other. */
+  private sample(s: ProgressState, t: number): void {
+    const last = this.samples[this.samples.length - 1];
+    if (t - last.t < 0.05 && this.samples.length > 1) this.samples[this.samples.length - 1] = { t, generation: s.generation, evaluations: s.evaluations };
+    else this.samples.push({ t, generation: s.generation, evaluations: s.evaluations });
+    if (this.samples.length > 64) this.samples = this.samples.filter((_x, i) => i % 2 === 0 || i === this.samples.length - 1);
+  }
+
+  format(s: ProgressState, elapsed: number, final = false): string {
     const rate = elapsed > 0 ? s.evaluations / elapsed : 0;
     const eta = this.eta(s, elapsed);
     return [
@@ -64,22 +92,43 @@ export class Progress {
       `best ${Number.isFinite(s.best) ? s.best.toPrecision(6) : '-'}`,
       `${Math.round(rate)} evals/s`,
       `failures ${s.failures}`,
-      `ETA ${eta === null ? '?' : formatSeconds(eta)}`,
+      ...(final ? [] : [`ETA ${eta === null ? '?' : formatSeconds(eta)}`]),
     ].join('  ');
   }
 
-  /** Seconds left by the tightest budget, extrapolating the rate so far. */
+  /**
+   * Seconds left by the tightest budget. A generations or evaluations budget extrapolates the rate of
+   * the recent past (the last half of the run, at least 5 s), not of the whole run, so a slow start
+   * (workers warming up, a simulator's first import) does not stretch the estimate to the end, and
+   * says nothing ('?') until it is 10% and 3 units along: one or two generations tell little.
+   */
   private eta(s: ProgressState, elapsed: number): number | null {
     const left: number[] = [];
     if (this.stop.seconds !== undefined) left.push(Math.max(0, this.stop.seconds - elapsed));
-    if (this.stop.generations !== undefined && s.generation > 0) {
-      left.push((elapsed / s.generation) * Math.max(0, this.stop.generations - s.generation));
-    }
-    if (this.stop.evaluations !== undefined && s.evaluations > 0) {
-      left.push((elapsed / s.evaluations) * Math.max(0, this.stop.evaluations - s.evaluations));
-    }
+    const since = this.windowStart(elapsed);
+    const extrapolate = (done: number, budget: number, then: number) => {
+      if (done < ETA_MIN_UNITS || done / budget < ETA_MIN_FRACTION || elapsed <= since.t || done <= then) return;
+      left.push(((elapsed - since.t) / (done - then)) * Math.max(0, budget - done));
+    };
+    if (this.stop.generations !== undefined) extrapolate(s.generation, this.stop.generations, since.generation);
+    if (this.stop.evaluations !== undefined) extrapolate(s.evaluations, this.stop.evaluations, since.evaluations);
     return left.length ? Math.min(...left) : null;
   }
+
+  /** The latest sample at least a window before now (the start when the run is young). */
+  private windowStart(elapsed: number): Sample {
+    const from = elapsed - Math.max(ETA_MIN_WINDOW_SECONDS, elapsed / 2);
+    let start = this.samples[0];
+    for (const x of this.samples) {
+      if (x.t > from) break;
+      start = x;
+    }
+    return start;
+  }
+}
+
+function stateKey(s: ProgressState): string {
+  return `${s.generation} ${s.evaluations} ${s.failures} ${s.best}`;
 }
 
 export function formatSeconds(t: number): string {
