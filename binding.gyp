@@ -1,5 +1,5 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_mpi.node and l2l_python.node; the latter needs Debian's python3-dev).
+# -> build/Release/l2l_mpi.node, l2l_python.node and l2l_relax.node; l2l_python needs Debian's python3-dev).
 # cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
@@ -43,6 +43,20 @@
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "libraries": ["<!@(/usr/bin/python3-config --ldflags --embed)", "-lpthread"]
+    },
+    {
+      "target_name": "l2l_relax",
+      "sources": [
+        "native/relax/addon.cc",
+        "native/relax/relax_call.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["-lpthread"]
     }
   ]
 }

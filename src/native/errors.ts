@@ -52,6 +52,14 @@ export class PythonError extends Error {
   }
 }
 
+/** A native simulation kernel failed (not an argument error, which is a TypeError or RangeError). */
+export class KernelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KernelError';
+  }
+}
+
 function where(info: MpiErrorInfo): string {
   if (info.rank < 0) return 'before MPI init';
   return `rank ${info.rank} of ${info.size} on ${info.host}`;

@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AddonNotBuiltError } from './errors.js';
+import { AddonNotBuiltError, KernelError } from './errors.js';
 import type { MpiAddon } from './mpi.js';
 import type { PythonAddon } from './python.js';
+import type { RelaxAddon } from './relax.js';
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, unknown>();
@@ -59,4 +60,16 @@ export function loadPython(): PythonAddon {
       'The build skips embedded Python when it finds no Python development files: install them (Debian: apt-get install python3-dev) and run `npm run build:native`, or run the Python optimizee in a child process (evaluation.isolation: process).',
     );
   }
+}
+
+const initialised = new WeakSet<object>();
+
+/** The relaxation kernel (native/relax), with the error class its calls reject with. */
+export function loadRelax(): RelaxAddon {
+  const addon = loadAddon<RelaxAddon>('l2l_relax');
+  if (!initialised.has(addon)) {
+    addon.init(KernelError);
+    initialised.add(addon);
+  }
+  return addon;
 }
