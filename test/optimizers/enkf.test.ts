@@ -28,7 +28,7 @@ function evaluate(gen: Generation, dim: number, out: (x: Float64Array, i: number
   const index = Int32Array.from(order, (k) => gen.index[k]);
   const x = new Float64Array(n * dim);
   order.forEach((k, j) => x.set(row(gen.x, k, dim), j * dim));
-  const outputs = order.map((k) => (opts.failed?.includes(gen.index[k]) ? undefined : out(row(gen.x, k, dim), gen.index[k])));
+  const outputs = order.map((k) => (opts.failed?.includes(gen.index[k]) ? null : out(row(gen.x, k, dim), gen.index[k]) ?? null));
   const fitness = Float64Array.from(outputs, (o) => (o ? o.reduce((s, g) => s + g * g, 0) : NaN));
   const status = Uint8Array.from(order, (k) => (opts.failed?.includes(gen.index[k]) ? STATUS_CODES.failed : STATUS_CODES.ok));
   const weighted = Float64Array.from(index, (i, j) => (status[j] !== STATUS_CODES.ok ? -Infinity : opts.weighted ? opts.weighted(i) : -fitness[j]));

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import { Space } from '../../src/core/space.js';
 import { row } from '../../src/math/rows.js';
 import { EsCore, esOptimizer, esSchema, esStep, rankUtilities, shapeFitness, type EsSnapshot } from '../../src/optimizers/es/index.js';
-import { decodeVector, encodeVector } from '../../src/optimizers/es/plain.js';
+import { decodeVector, encodeVector } from '../../src/optimizers/shared/plain-vector.js';
 import { getOptimizer } from '../../src/optimizers/registry.js';
 import { evaluate, rowsOf } from '../helpers/columns.js';
 

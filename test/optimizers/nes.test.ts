@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { Space } from '../../src/core/space.js';
 import { row } from '../../src/math/rows.js';
-import { shapeFitness } from '../../src/optimizers/es/index.js';
+import { shapeFitness } from '../../src/optimizers/shared/fitness-shaping.js';
 import { NesCore, nesOptimizer, nesSchema, snesGradients, type NesSnapshot } from '../../src/optimizers/nes/index.js';
 import { getOptimizer } from '../../src/optimizers/registry.js';
 import { evaluate, rowsOf } from '../helpers/columns.js';

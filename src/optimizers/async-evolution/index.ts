@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { AsyncEvolutionCore } from './core.js';
 import { MAX_COUNT, MAX_POPULATION } from '../../core/limits.js';
-import { derivedDefault, inShapeOrder } from '../derived-default.js';
+import { derivedDefault, inShapeOrder } from '../shared/derived-default.js';
 
 const probability = (what: string) => z.number().min(0).max(1).describe(what);
 

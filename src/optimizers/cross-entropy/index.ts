@@ -5,10 +5,10 @@
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { CrossEntropyCore, eliteCount } from './core.js';
-import { distributionSchema, componentCount, type DistributionConfig } from './distributions/schema.js';
-import { MIN_FIT_ROWS } from './selection.js';
+import { distributionSchema, componentCount, type DistributionConfig } from '../shared/distributions/schema.js';
+import { MIN_FIT_ROWS } from '../shared/distributions/selection.js';
 import { MAX_POPULATION } from '../../core/limits.js';
-import { derivedDefault, inShapeOrder } from '../derived-default.js';
+import { derivedDefault, inShapeOrder } from '../shared/derived-default.js';
 
 /** The reference's rho; raised where it would leave too few elite individuals (see resolveRho). */
 const DEFAULT_RHO = 0.9;
@@ -65,10 +65,11 @@ export const crossEntropyOptimizer: OptimizerFactory<typeof crossEntropySchema> 
   create: (params, ctx) => new CrossEntropyCore(params, ctx),
 };
 
-export { CrossEntropyCore, COLLAPSE_TOLERANCE, eliteCount, type CrossEntropyParams } from './core.js';
+export { CrossEntropyCore, eliteCount, type CrossEntropyParams } from './core.js';
 export type { CeSnapshot } from './snapshot.js';
-export { admissionProbability, rank, type Ranking } from './selection.js';
-export { distributionSchema, type DistributionConfig } from './distributions/schema.js';
-export { SearchDistribution, type DistributionState } from './distributions/search-distribution.js';
-export { fitMixture, kMeansInit, type Component } from './distributions/mixture-em.js';
-export { meanCov, samplingFactor } from './distributions/gaussian.js';
+export { COLLAPSE_TOLERANCE } from '../shared/distributions/sampling.js';
+export { admissionProbability, rank, type Ranking } from '../shared/distributions/selection.js';
+export { distributionSchema, type DistributionConfig } from '../shared/distributions/schema.js';
+export { SearchDistribution, type DistributionState } from '../shared/distributions/search-distribution.js';
+export { fitMixture, kMeansInit, type Component } from '../shared/distributions/mixture-em.js';
+export { meanCov, samplingFactor } from '../shared/distributions/gaussian.js';

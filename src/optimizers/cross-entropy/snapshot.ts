@@ -3,7 +3,8 @@
  * generation's draws come from streams derived from (seed, 'cross-entropy', generation, purpose), so
  * the generation counter, the temperature and the distribution's parameters are the whole state.
  */
-import type { DistributionState } from './distributions/state.js';
+import type { DistributionState } from '../shared/distributions/state.js';
+import { checkCounters } from '../shared/distributions/snapshot-counters.js';
 
 export interface CeSnapshot {
   type: 'cross-entropy';
@@ -12,13 +13,6 @@ export interface CeSnapshot {
   generation: number;
   temperature: number;
   distribution: DistributionState;
-}
-
-export function checkCounters(s: { generation?: unknown; temperature?: unknown }, name: string): { generation: number; temperature: number } {
-  if (!Number.isInteger(s.generation) || (s.generation as number) < 0) throw new TypeError(`${name} snapshot: generation must be a non-negative integer`);
-  const t = s.temperature;
-  if (typeof t !== 'number' || !(t >= 0 && Number.isFinite(t))) throw new TypeError(`${name} snapshot: temperature must be a finite number >= 0`);
-  return { generation: s.generation as number, temperature: t };
 }
 
 /** Checks the envelope; the distribution's own shape is checked when it is restored. */

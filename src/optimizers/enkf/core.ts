@@ -127,7 +127,7 @@ export class EnkfCore implements GenerationalCore {
   }
 
   /** A successful member's output: null when absent or not finite; a length mismatch is an error. */
-  private usableOutput(g: Float64Array | undefined, member: number): Float64Array | null {
+  private usableOutput(g: Float64Array | null | undefined, member: number): Float64Array | null {
     if (g === undefined || g === null) return null;
     this.outputLength ??= g.length;
     if (g.length !== this.outputLength) {

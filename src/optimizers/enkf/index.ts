@@ -7,7 +7,7 @@ import type { OptimizerFactory } from '../../core/optimizer.js';
 import { EnkfCore } from './core.js';
 import { countOf } from './resample.js';
 import { MAX_COUNT, MAX_POPULATION } from '../../core/limits.js';
-import { derivedDefault, inShapeOrder } from '../derived-default.js';
+import { derivedDefault, inShapeOrder } from '../shared/derived-default.js';
 
 const fraction = (what: string) => z.number().min(0).max(1).describe(what);
 

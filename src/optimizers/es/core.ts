@@ -19,15 +19,15 @@
  *   around it would then collapse onto the box face).
  * - Failed evaluations (status != ok) are left out of the update, n counting only the rows used:
  *   a crash or timeout says nothing about the landscape.
- * - Tied fitness values share their utilities (see shaping.ts).
+ * - Tied fitness values share their utilities (see ../shared/fitness-shaping.ts).
  * - No n_iteration or stop_criterion: the experiment's stop conditions decide.
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
-import { bestWeighted, distance, gatherRows, rowPositions, usable, usableIndividuals } from './evaluations.js';
-import { decodeVector, encodeVector, snapshotOf, type PlainVector } from './plain.js';
-import { shapeFitness } from './shaping.js';
+import { bestWeighted, distance, gatherRows, rowPositions, usable, usableIndividuals } from '../shared/evaluations.js';
+import { decodeVector, encodeVector, snapshotOf, type PlainVector } from '../shared/plain-vector.js';
+import { shapeFitness } from '../shared/fitness-shaping.js';
 
 export interface EsParams {
   learning_rate: number;

@@ -27,4 +27,4 @@ export const esOptimizer: OptimizerFactory<typeof esSchema> = {
 };
 
 export { EsCore, esStep, type EsParams, type EsSnapshot } from './core.js';
-export { rankUtilities, shapeFitness } from './shaping.js';
+export { rankUtilities, shapeFitness } from '../shared/fitness-shaping.js';

@@ -16,10 +16,10 @@
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { collapseReasons, initialDistribution, sampleGeneration, uniformRows } from '../cross-entropy/core.js';
-import type { DistributionConfig } from '../cross-entropy/distributions/schema.js';
-import type { SearchDistribution } from '../cross-entropy/distributions/search-distribution.js';
-import { checkTold, rank, updateDistribution, type Ranking, type UpdateStats } from '../cross-entropy/selection.js';
+import { collapseReasons, initialDistribution, sampleGeneration, uniformRows } from '../shared/distributions/sampling.js';
+import type { DistributionConfig } from '../shared/distributions/schema.js';
+import type { SearchDistribution } from '../shared/distributions/search-distribution.js';
+import { checkTold, rank, updateDistribution, type Ranking, type UpdateStats } from '../shared/distributions/selection.js';
 import { decodeFaceSnapshot, encodeFaceSnapshot, type FaceSnapshot, type FaceState } from './snapshot.js';
 
 export interface FaceParams {

@@ -4,11 +4,11 @@
  */
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
-import { componentCount, distributionSchema, type DistributionConfig } from '../cross-entropy/distributions/schema.js';
-import { MIN_FIT_ROWS } from '../cross-entropy/selection.js';
+import { componentCount, distributionSchema, type DistributionConfig } from '../shared/distributions/schema.js';
+import { MIN_FIT_ROWS } from '../shared/distributions/selection.js';
 import { FaceCore } from './core.js';
 import { MAX_POPULATION } from '../../core/limits.js';
-import { derivedDefault, inShapeOrder } from '../derived-default.js';
+import { derivedDefault, inShapeOrder } from '../shared/derived-default.js';
 
 const faceShape = {
   min_pop_size: derivedDefault(z.number().int().min(2).max(MAX_POPULATION), '20, within [n_elite, max_pop_size]')

@@ -2,9 +2,9 @@
  * FACE's checkpoint as plain data. No random state and no population (streams are derived per
  * generation); the previous generation's best and gamma may be -Infinity, so they travel encoded.
  */
-import { checkCounters } from '../cross-entropy/snapshot.js';
-import { decodeNumber, encodeNumber, type EncodedNumber } from '../cross-entropy/selection.js';
-import type { DistributionState } from '../cross-entropy/distributions/state.js';
+import { checkCounters } from '../shared/distributions/snapshot-counters.js';
+import { decodeNumber, encodeNumber, type EncodedNumber } from '../shared/distributions/selection.js';
+import type { DistributionState } from '../shared/distributions/state.js';
 
 export interface FaceState {
   /** The generation in progress: asked, or about to be. */

@@ -20,8 +20,8 @@
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
-import { distance, gatherRows, rowPositions, usable, usableIndividuals } from '../es/evaluations.js';
-import { decodeVector, encodeVector, snapshotOf, type PlainVector } from '../es/plain.js';
+import { distance, gatherRows, rowPositions, usable, usableIndividuals } from '../shared/evaluations.js';
+import { decodeVector, encodeVector, snapshotOf, type PlainVector } from '../shared/plain-vector.js';
 import { affineGradient, finiteDifferenceGradient } from './gradient.js';
 import { newMoments, variantStep, type Moments } from './rules.js';
 import type { GdConfig } from './schema.js';

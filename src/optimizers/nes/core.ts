@@ -14,15 +14,15 @@
  *   theta as a last row that NES does not have); every sample is used here.
  * - mu is clipped into the box after each step, so the distribution stays centred on the box.
  * - Failed evaluations are left out of the update (a crash says nothing about the landscape).
- * - Tied fitness values share their utilities (see ../es/shaping.ts).
+ * - Tied fitness values share their utilities (see ../shared/fitness-shaping.ts).
  * - stop() reports convergence once every sigma_i has collapsed below 1e-12 of the box's width.
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
-import { bestWeighted, distance, gatherRows, rowPositions, usableIndividuals } from '../es/evaluations.js';
-import { decodeVector, encodeVector, snapshotOf, type PlainVector } from '../es/plain.js';
-import { shapeFitness } from '../es/shaping.js';
+import { bestWeighted, distance, gatherRows, rowPositions, usableIndividuals } from '../shared/evaluations.js';
+import { decodeVector, encodeVector, snapshotOf, type PlainVector } from '../shared/plain-vector.js';
+import { shapeFitness } from '../shared/fitness-shaping.js';
 
 /** The hyper-parameters with every default resolved for the space at hand. */
 export interface NesParams {

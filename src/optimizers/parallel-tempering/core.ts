@@ -15,12 +15,12 @@
  *   reference proposes before exchanging), so proposals are a function of the state alone.
  * - Generation 0 evaluates the uniform starting points; the seed is applied to every draw
  *   (the reference seeds nothing): streams from (seed, 'parallel-tempering', generation, purpose).
- * - The schedules are the closed forms of ../simulated-annealing/schedules.ts.
+ * - The schedules are the closed forms of ../shared/annealing/schedules.ts, as in simulated annealing.
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { annealingStopReasons, Chains, type ChainsSnapshot } from '../simulated-annealing/chains.js';
-import { temperature, type Schedule } from '../simulated-annealing/schedules.js';
+import { annealingStopReasons, Chains, type ChainsSnapshot } from '../shared/annealing/chains.js';
+import { temperature, type Schedule } from '../shared/annealing/schedules.js';
 import { swapPass } from './swap.js';
 
 export interface ParallelTemperingParams {

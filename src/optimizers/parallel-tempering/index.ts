@@ -5,11 +5,10 @@
  */
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
-import { temperatureBoundsSchema } from '../simulated-annealing/index.js';
-import { POWER_SCHEDULES, scheduleNameSchema, type ScheduleName } from '../simulated-annealing/schedules.js';
+import { POWER_SCHEDULES, scheduleNameSchema, temperatureBoundsSchema, type ScheduleName } from '../shared/annealing/schedules.js';
 import { ParallelTemperingCore } from './core.js';
 import { MAX_POPULATION } from '../../core/limits.js';
-import { derivedDefault, inShapeOrder } from '../derived-default.js';
+import { derivedDefault, inShapeOrder } from '../shared/derived-default.js';
 
 const EXAMPLE_SCHEDULES: ScheduleName[] = ['exponential_additive', 'exponential_additive', 'exponential_additive', 'linear_additive', 'linear_additive'];
 const EXAMPLE_BOUNDS: [number, number][] = [[0.8, 0], [0.7, 0], [0.6, 0], [1, 0.1], [0.9, 0.2]];

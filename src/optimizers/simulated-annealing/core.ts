@@ -10,12 +10,13 @@
  *   the optimizee's global generator): streams are derived from (seed, 'simulated-annealing',
  *   generation, purpose).
  * - Start and final temperature are hyper-parameters (temperature_bounds, default the reference's
- *   fixed 1 and 0), and the additive schedules use their documented formulas (see schedules.ts).
+ *   fixed 1 and 0), and the additive schedules use their documented formulas (see
+ *   ../shared/annealing/schedules.ts).
  */
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext } from '../../core/optimizer.js';
 import { Rng } from '../../math/rng.js';
-import { annealingStopReasons, Chains, type ChainsSnapshot } from './chains.js';
-import { temperature, type Schedule, type ScheduleName } from './schedules.js';
+import { annealingStopReasons, Chains, type ChainsSnapshot } from '../shared/annealing/chains.js';
+import { temperature, type Schedule, type ScheduleName } from '../shared/annealing/schedules.js';
 
 export interface SimulatedAnnealingParams {
   n_parallel_runs: number;

@@ -5,15 +5,15 @@
 import { z } from 'zod';
 import type { OptimizerFactory } from '../../core/optimizer.js';
 import { SimulatedAnnealingCore } from './core.js';
-import { referenceAlpha, scheduleNameSchema } from './schedules.js';
+import { scheduleNameSchema, temperatureBoundsSchema, type ScheduleName } from '../shared/annealing/schedules.js';
 import { MAX_POPULATION } from '../../core/limits.js';
 
-/** [T0, Tn] with T0 > 0 and 0 <= Tn <= T0; shared with parallel tempering. */
-export const temperatureBoundsSchema = z
-  .tuple([z.number(), z.number()])
-  .refine(([t0, tn]) => Number.isFinite(t0) && Number.isFinite(tn) && t0 > 0 && tn >= 0 && tn <= t0, {
-    message: '[T0, Tn]: a start temperature T0 > 0 and a final temperature Tn with 0 <= Tn <= T0',
-  });
+/** The alpha the reference's simulated annealing hard-codes per schedule (temp_decay for 'default'). */
+export function referenceAlpha(name: ScheduleName, tempDecay: number): number {
+  if (name === 'default') return tempDecay;
+  if (name === 'exponential') return 0.85;
+  return 1;
+}
 
 export const simulatedAnnealingSchema = z
   .strictObject({
@@ -51,5 +51,5 @@ export const simulatedAnnealingOptimizer: OptimizerFactory<typeof simulatedAnnea
 };
 
 export { SimulatedAnnealingCore, type SimulatedAnnealingParams, type SimulatedAnnealingSnapshot } from './core.js';
-export { acceptProbability } from './chains.js';
-export { SCHEDULE_NAMES, temperature, type Schedule, type ScheduleName } from './schedules.js';
+export { acceptProbability } from '../shared/annealing/chains.js';
+export { SCHEDULE_NAMES, temperature, temperatureBoundsSchema, type Schedule, type ScheduleName } from '../shared/annealing/schedules.js';

@@ -1,5 +1,6 @@
 /**
- * The reference framework's cooling schedules, shared by simulated annealing and parallel tempering.
+ * The reference framework's cooling schedules and their hyper-parameter schemas (a schedule's name,
+ * its [T0, Tn] bounds), shared by simulated annealing and parallel tempering.
  *
  * Each gives the temperature T_k after k cooling steps in closed form, from the start temperature
  * T0, the final temperature Tn, a decay parameter alpha and the planned number of steps n. Closed
@@ -40,6 +41,13 @@ export const POWER_SCHEDULES: readonly ScheduleName[] = ['default', 'exponential
  */
 export const scheduleNameSchema = z.enum(SCHEDULE_NAMES);
 
+/** [T0, Tn] with T0 > 0 and 0 <= Tn <= T0: one schedule's start and final temperature. */
+export const temperatureBoundsSchema = z
+  .tuple([z.number(), z.number()])
+  .refine(([t0, tn]) => Number.isFinite(t0) && Number.isFinite(tn) && t0 > 0 && tn >= 0 && tn <= t0, {
+    message: '[T0, Tn]: a start temperature T0 > 0 and a final temperature Tn with 0 <= Tn <= T0',
+  });
+
 export interface Schedule {
   name: ScheduleName;
   /** Start temperature T0. */
@@ -77,11 +85,4 @@ export function temperature(s: Schedule, k: number): number {
     case 'trigonometric_additive': // T_k = Tn + (T0 - Tn) (1 + cos(k pi / n)) / 2
       return tn + ((t0 - tn) * (1 + Math.cos((kk * Math.PI) / n))) / 2;
   }
-}
-
-/** The alpha the reference's simulated annealing hard-codes per schedule (temp_decay for 'default'). */
-export function referenceAlpha(name: ScheduleName, tempDecay: number): number {
-  if (name === 'default') return tempDecay;
-  if (name === 'exponential') return 0.85;
-  return 1;
 }

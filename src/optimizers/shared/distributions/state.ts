@@ -1,6 +1,7 @@
 /**
  * A search distribution as plain data (for snapshots and the generation record) and its validation
- * on the way back. Every value in it is finite, so JSON and msgpack both carry it exactly.
+ * on the way back. Every value in it is finite, so JSON and msgpack both carry it exactly. Shared by
+ * cross-entropy's and FACE's snapshots.
  */
 import type { Component } from './mixture-em.js';
 

@@ -1,6 +1,7 @@
 /**
  * Multivariate Gaussian arithmetic on flat arrays: moments of a sample, a sampling factor, and the
  * log-density. Covariances are d x d, row-major Float64Arrays; decompositions come from ml-matrix.
+ * Part of the search distributions that cross-entropy and FACE share.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Rng } from '../../../math/rng.js';

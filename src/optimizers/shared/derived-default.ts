@@ -3,7 +3,8 @@
  * could make a valid choice of the other key invalid (pop_size 8 against a tourn_size of 15 the user
  * never wrote), so such a key is optional in the input and filled in by its schema's transform, after
  * validation, from the validated values: the resolved configuration (run --dry-run, config.json)
- * shows the number, and the docs and `list` show the rule.
+ * shows the number, and the docs and `list` show the rule. Shared by every optimizer with such a key
+ * (ga, async-evolution, cross-entropy, face, enkf, parallel-tempering).
  */
 import type { z } from 'zod';
 

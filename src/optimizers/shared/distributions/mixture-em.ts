@@ -6,7 +6,8 @@
  * Deterministic given its inputs: the first fit starts from k-means++ seeds drawn from the stream it
  * is handed plus Lloyd iterations; later fits start from the previous mixture (a warm start, which is
  * also what keeps component k the same component across generations, so smoothing can average them).
- * A fixed tolerance and iteration cap end the loop.
+ * A fixed tolerance and iteration cap end the loop. Part of the search distributions that
+ * cross-entropy and FACE share.
  */
 import type { Rng } from '../../../math/rng.js';
 import { cholesky, logDensity, meanCov, type CholeskyFactor } from './gaussian.js';

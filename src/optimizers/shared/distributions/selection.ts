@@ -1,12 +1,12 @@
 /**
- * The steps of a cross-entropy update that the plain method and FACE share: rank a generation, take
+ * The steps of a cross-entropy update that the plain method (cross-entropy) and FACE share: rank a generation, take
  * its elite and threshold gamma, admit non-elite rows by the annealing rule, refit the distribution.
  */
-import { STATUS_CODES } from '../../core/fitness.js';
-import type { Evaluations } from '../../core/optimizer.js';
-import type { Rng } from '../../math/rng.js';
-import { row } from '../../math/rows.js';
-import type { SearchDistribution } from './distributions/search-distribution.js';
+import { STATUS_CODES } from '../../../core/fitness.js';
+import type { Evaluations } from '../../../core/optimizer.js';
+import type { Rng } from '../../../math/rng.js';
+import { row } from '../../../math/rows.js';
+import type { SearchDistribution } from './search-distribution.js';
 
 /** A failed row, or one whose weighted fitness is NaN or -Infinity, tells nothing about where to search. */
 export function usable(ev: Evaluations, k: number): boolean {

@@ -1,7 +1,8 @@
 /**
  * Vectors in snapshots as plain, JSON-safe data. A core's state is normally finite, but a huge raw
  * fitness (shaping off) can overflow it; JSON would turn NaN and Infinity into null, so non-finite
- * entries travel as the strings 'NaN', 'Infinity', '-Infinity' and come back as themselves.
+ * entries travel as the strings 'NaN', 'Infinity', '-Infinity' and come back as themselves. Shared by
+ * the es, nes and gradient-descent snapshots.
  */
 export type PlainVector = (number | string)[];
 

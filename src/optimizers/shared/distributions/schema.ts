@@ -1,6 +1,7 @@
 /**
- * The search distributions a cross-entropy optimizer can fit, as the experiment file names them: the
- * reference's Gaussian, NoisyGaussian, BayesianGaussianMixture and NoisyBayesianGaussianMixture.
+ * The search distributions a cross-entropy optimizer (cross-entropy, FACE) can fit, as the experiment
+ * file names them: the reference's Gaussian, NoisyGaussian, BayesianGaussianMixture and
+ * NoisyBayesianGaussianMixture.
  */
 import { z } from 'zod';
 

@@ -1,5 +1,5 @@
 /**
- * A cross-entropy search distribution: one Gaussian or a mixture of them, optionally with decaying
+ * A cross-entropy search distribution, shared by cross-entropy and FACE: one Gaussian or a mixture of them, optionally with decaying
  * noise on the covariance diagonal. One representation serves all four reference distributions (a
  * Gaussian is a mixture of one), so smoothing, noise, sampling and snapshots are written once.
  */

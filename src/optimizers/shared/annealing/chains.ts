@@ -3,15 +3,11 @@
  * share. Chain i holds a current point x_i and its weighted fitness f_i (the maximised quantity;
  * -Infinity before its first evaluation or after a failed one).
  */
-import type { Evaluations } from '../../core/optimizer.js';
-import type { Space } from '../../core/space.js';
-import { row } from '../../math/rows.js';
-import type { Rng } from '../../math/rng.js';
+import type { Evaluations } from '../../../core/optimizer.js';
+import type { Space } from '../../../core/space.js';
+import { row } from '../../../math/rows.js';
+import type { Rng } from '../../../math/rng.js';
 
-/**
- * Metropolis acceptance for a maximised fitness: 1 if f' >= f, else exp((f' - f) / T); 0 at T <= 0
- * and for a failed proposal (NaN or -Infinity), so a failure never displaces a working point.
- */
 /** The annealers' own stop reasons (simulated annealing and parallel tempering share them). */
 export function annealingStopReasons(generation: number, p: { n_iteration: number; stop_criterion?: number }, best: number): string[] {
   const reasons: string[] = [];
@@ -20,6 +16,10 @@ export function annealingStopReasons(generation: number, p: { n_iteration: numbe
   return reasons;
 }
 
+/**
+ * Metropolis acceptance for a maximised fitness: 1 if f' >= f, else exp((f' - f) / T); 0 at T <= 0
+ * and for a failed proposal (NaN or -Infinity), so a failure never displaces a working point.
+ */
 export function acceptProbability(fNew: number, fCur: number, t: number): number {
   if (fNew >= fCur) return 1;
   if (!(t > 0) || !(fNew > -Infinity)) return 0;
