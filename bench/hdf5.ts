@@ -42,12 +42,12 @@ function generation(g: number, c: Case, rng: () => number): GenerationRecord {
   const fitness = Float64Array.from({ length: n }, () => rng() * 100);
   const weighted = Float64Array.from(fitness, (f) => -f);
   const status = new Uint8Array(n);
-  const errors: Record<string, string> = {};
+  const errors: Array<string | null> = new Array<string | null>(n).fill(null);
   for (let i = 0; i < n; i += 100) {
     status[i] = 1;
     fitness[i] = NaN;
     weighted[i] = -Infinity;
-    errors[String(i)] = `RuntimeError: simulation diverged at t=${(rng() * 1000).toFixed(1)} ms\n  File "model.py", line 42, in step`;
+    errors[i] = `RuntimeError: simulation diverged at t=${(rng() * 1000).toFixed(1)} ms\n  File "model.py", line 42, in step`;
   }
   const outputs = c.outputs ? Array.from({ length: n }, () => Float64Array.from({ length: c.outputs }, () => rng())) : null;
   return {
@@ -66,7 +66,7 @@ async function makeRun(dir: string, c: Case): Promise<void> {
   rec.writeConfig({
     experiment: { name: 'bench-hdf5', seed: 1, optimizer: { type: 'ga' }, optimizee: { type: 'synthetic' } },
     space: [{ name: 'x', length: c.dim, lower: -5, upper: 5 }], version: 'bench', ranks: 16,
-  });
+  }, 'generational');
   for (let g = 0; g < c.generations; g++) rec.recordGeneration(generation(g, c, rng));
   await rec.close();
 }

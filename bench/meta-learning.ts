@@ -14,8 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { innerMetric, runInner } from '../src/cli/nested.js';
-import { experimentOptimizee } from '../src/optimizees/experiment/index.js';
+import { outcomeOf, runInner } from '../src/experiment/execution/group.js';
+import { experimentOptimizee, innerMetric } from '../src/optimizees/experiment/index.js';
 import { InProcessHub } from '../src/runtime/in-process-transport.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -61,7 +61,7 @@ async function measure(fn: string, seed: number, optimizer: Record<string, unkno
   const out = join(dir, 'eval', `${fn}-${seed}-${runs++}`);
   const raw = { name: 'eval', seed, optimizer: { type: 'cross-entropy', ...optimizer }, optimizee: { type: 'benchmark', preset: fn }, stop: { evaluations: BUDGET } };
   const s = await runInner(new InProcessHub(1, hostname()).transports[0], raw, out, (await import('../src/runtime/log.js')).silentLogger);
-  return { auc: innerMetric(cfg, s, out), best: s.best!.weightedFitness };
+  return { auc: innerMetric(cfg, outcomeOf(s, out)), best: s.best!.weightedFitness };
 }
 const median = (a: number[]) => {
   const s = [...a].sort((x, y) => x - y);

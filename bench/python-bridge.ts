@@ -14,15 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedPythonEvaluator } from '../src/experiment/embedded-python.js';
-import { IsolatedEvaluator } from '../src/experiment/isolation/isolated-evaluator.js';
+import { EmbeddedPythonEvaluator } from '../src/experiment/execution/python.js';
+import { IsolatedEvaluator } from '../src/experiment/execution/isolation/isolated-evaluator.js';
 import type { EvalBatch } from '../src/experiment/eval-results.js';
 import type { ResolvedExperiment } from '../src/experiment/config.js';
 import { getOptimizee } from '../src/optimizees/registry.js';
-import type { ExternalOptimizeeFactory } from '../src/optimizees/python/external.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const factory = getOptimizee('python') as ExternalOptimizeeFactory;
+const factory = getOptimizee('python');
 const BRIAN_ARGS = { neurons: 100, inputs: 200, input_rate_hz: 10, connectivity: 0.2, duration_ms: 200, target_rate_hz: 20, target_cv: 0.6 };
 
 function experiment(module: string, fn: string | null, parameters: object[], isolation = 'in-process', args: object = {}): ResolvedExperiment {
@@ -44,9 +43,9 @@ const us = (s: number) => (s * 1e6).toFixed(2);
 
 async function overhead(): Promise<string[]> {
   const params = [{ name: 'x', lower: 0, upper: 1 }, { name: 'v', lower: 0, upper: 1 }];
-  const ev = await EmbeddedPythonEvaluator.start(experiment('bench/python/trivial.py', 'evaluate', params), factory);
-  const own = await EmbeddedPythonEvaluator.start(experiment('bench/python/trivial.py', 'own_time', params), factory);
-  const child = await IsolatedEvaluator.start(experiment('bench/python/trivial.py', 'evaluate', params, 'process'), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('bench/python/trivial.py', 'evaluate', params), factory);
+  const own = await EmbeddedPythonEvaluator.forExperiment(experiment('bench/python/trivial.py', 'own_time', params), factory);
+  const child = await IsolatedEvaluator.forExperiment(experiment('bench/python/trivial.py', 'evaluate', params, 'process'), factory);
   const big = batch(4096, 2);
   const rounds: { own: number; big: number; one: number; child: number }[] = [];
   for (let r = 0; r < 7; r++) {
@@ -83,7 +82,7 @@ async function overhead(): Promise<string[]> {
 async function brian2(): Promise<string[]> {
   const N = 30;
   const params = [{ name: 'w', lower: 0.1, upper: 3 }, { name: 'tau', lower: 5, upper: 40 }];
-  const ev = await EmbeddedPythonEvaluator.start(experiment('examples/python/brian2_lif.py', null, params, 'in-process', BRIAN_ARGS), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('examples/python/brian2_lif.py', null, params, 'in-process', BRIAN_ARGS), factory);
   // x is sorted by name: [tau, w]
   const b = (i: number) => batch(1, 2, () => [10 + (i % 10), 1 + 0.1 * (i % 7)]);
   await ev.evaluate(b(0)); // first run: code generation

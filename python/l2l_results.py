@@ -3,6 +3,7 @@
     import l2l_results as r
     run = r.load("results/ga-rastrigin10d")
     run.summary["best"]["weightedFitness"]
+    run.mode                         # "generational" or "steady-state": what a record is
     g = run.generations[-1]          # dict: generation, stats, errors, and numpy columns
     g["x"].shape                     # (n, dim): parameter vectors, in the order of run.space
     g["weighted"].max()
@@ -18,22 +19,34 @@ import msgpack
 import numpy as np
 
 FORMAT = "l2l-generations"
-VERSION = 2
+# 3 records the run's mode ("generational" or "steady-state") in the header; 2 did not
+VERSIONS = (2, 3)
 
 
 def _column(c):
     return np.frombuffer(c["data"], dtype=np.dtype(c["dtype"])).reshape(c["shape"])
 
 
+def read_header(path):
+    """The journal's header: format, version, statusNames and (version 3) mode."""
+    with open(path, "rb") as f:
+        return _header(msgpack.Unpacker(f, raw=False, strict_map_key=False), path)
+
+
+def _header(unpacker, path):
+    header = next(unpacker)
+    if header.get("format") != FORMAT:
+        raise ValueError(f"{path}: not an l2l generations file")
+    if header.get("version") not in VERSIONS:
+        raise ValueError(f"{path}: version {header.get('version')}, this reader knows {', '.join(map(str, VERSIONS))}")
+    return header
+
+
 def read_generations(path):
     """Every generation of a generations.msgpack file, columns as numpy arrays."""
     with open(path, "rb") as f:
         unpacker = msgpack.Unpacker(f, raw=False, strict_map_key=False)
-        header = next(unpacker)
-        if header.get("format") != FORMAT:
-            raise ValueError(f"{path}: not an l2l generations file")
-        if header.get("version") != VERSION:
-            raise ValueError(f"{path}: version {header.get('version')}, this reader knows {VERSION}")
+        header = _header(unpacker, path)
         status_names = header["statusNames"]
         out = []
         for g in unpacker:
@@ -51,7 +64,10 @@ class Run:
         with open(os.path.join(directory, "config.json")) as f:
             self.config = json.load(f)
         self.space = self.config["space"]
-        self.generations = read_generations(os.path.join(directory, "generations.msgpack"))
+        journal = os.path.join(directory, "generations.msgpack")
+        # "generational" or "steady-state" (None for a version 2 journal, which did not record it)
+        self.mode = read_header(journal).get("mode")
+        self.generations = read_generations(journal)
 
     def individual(self, x):
         """A parameter vector as the named individual (arrays kept as lists)."""
@@ -78,7 +94,7 @@ def _main(argv):
     if "--json" in argv:
         dump = [{k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in g.items()} for g in run.generations]
         # NaN / -inf (failed evaluations) are written as null
-        text = json.dumps({"summary": run.summary, "generations": dump}, allow_nan=True)
+        text = json.dumps({"summary": run.summary, "mode": run.mode, "generations": dump}, allow_nan=True)
         print(text.replace("-Infinity", "null").replace("NaN", "null"))
         return 0
     for g in run.generations:

@@ -8,7 +8,7 @@ import { listCommand, LIST_HELP } from './list-command.js';
 import { reportCommand, REPORT_HELP } from './report-command.js';
 import { runCommand, RUN_HELP } from './run-command.js';
 import { validateCommand, VALIDATE_HELP } from './validate-command.js';
-import { version } from './version.js';
+import { version } from '../runtime/version.js';
 
 const HELP = `usage: node dist/main.js <command> [options]
 

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError } from './exit-codes.js';
-import { version } from './version.js';
+import { version } from '../runtime/version.js';
 import type { RenderedFigure } from '../report/page.js';
 
 export const REPORT_HELP = `usage: node dist/main.js report RESULTS_DIR [--out OUTDIR] [--format png,svg] [--scale N]
@@ -19,8 +19,9 @@ Draws a finished (or killed) run's results directory as figures and one self-con
 
 Figures: fitness (best, median, spread per generation), best-so-far (against evaluations),
 parameters (each coordinate per generation, coloured by fitness), scatter-matrix (pairs of up to 6
-coordinates), utilization (busy fraction per rank over time), failures (per generation, and the
-most frequent messages). Exit code 0 when written, 2 when RESULTS_DIR is not a results directory.
+coordinates), utilization (busy fraction per rank over time; for a run whose evaluations are too
+short to show there, throughput and dispatch overhead instead, saying so), failures (per generation,
+and the most frequent messages). Exit code 0 when written, 2 when RESULTS_DIR is not a results directory.
 `;
 
 const FORMATS = ['png', 'svg'] as const;

@@ -10,7 +10,7 @@ import { Coordinator } from '../experiment/coordinator.js';
 import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
 import { WorkerHost, WorkerSetupError, type WorkerHostOptions } from '../experiment/worker-host.js';
-import { closeGroup, InnerRunner } from './nested.js';
+import { closeGroup } from '../experiment/execution/group.js';
 import { ActorSystem } from '../runtime/actor-system.js';
 import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type Logger, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
@@ -21,9 +21,10 @@ import { nestedPlan, placeInJob, type Placement } from './job-placement.js';
 import type { NestedLayout } from './nested.js';
 import { preimportPython } from './python-preimport.js';
 import { ConfigError, loadExperiment, readExperimentFile, resolveExperiment } from './load-config.js';
-import { readResumePoint, ResumeError, SAFE_TO_CHANGE, unsafeChanges, type Checkpoint, type ResumePoint } from '../experiment/checkpoint.js';
+import { readResumePoint, ResumeError, type Checkpoint, type ResumePoint } from '../results/checkpoint.js';
+import { SAFE_TO_CHANGE, unsafeChanges } from '../experiment/resume-policy.js';
 import { budgetText, preview } from './preview.js';
-import { version } from './version.js';
+import { version } from '../runtime/version.js';
 
 export const RUN_HELP = `usage: node dist/main.js run EXPERIMENT.yaml [options]
        launch/mpirun.sh -n N node dist/main.js run EXPERIMENT.yaml [options]
@@ -119,10 +120,10 @@ function parseRunArgs(args: string[]): RunOptions | null {
 type Prepared = { experiment: ResolvedExperiment; outDir: string } | { error: string };
 
 /** Rank 0's validation of everything that can be wrong before anything runs. */
-function prepare(opts: RunOptions): Prepared & { resumePoint?: ResumePoint } {
+function prepare(opts: RunOptions): Prepared & { resumePoint?: ResumePoint<ResolvedExperiment> } {
   try {
     if (opts.resume !== undefined) {
-      const resumePoint = readResumePoint(opts.resume);
+      const resumePoint = readResumePoint<ResolvedExperiment>(opts.resume);
       return { experiment: resumedExperiment(resumePoint.checkpoint, opts), outDir: opts.resume, resumePoint };
     }
     const experiment = loadExperiment(opts.file, opts.seed);
@@ -136,7 +137,7 @@ function prepare(opts: RunOptions): Prepared & { resumePoint?: ResumePoint } {
 }
 
 /** The experiment a resumed run continues: the checkpoint's, with the budget of EXPERIMENT.yaml if given. */
-function resumedExperiment(cp: Checkpoint, opts: RunOptions): ResolvedExperiment {
+function resumedExperiment(cp: Checkpoint<ResolvedExperiment>, opts: RunOptions): ResolvedExperiment {
   const before = cp.experiment;
   if (opts.seed !== undefined && opts.seed !== before.seed) throw new ConfigError(`--seed ${opts.seed}: the run in ${opts.resume} has seed ${before.seed}; a resumed run keeps it`);
   if (opts.file === undefined) return before;
@@ -189,11 +190,10 @@ export async function runCommand(args: string[]): Promise<number> {
       return code;
     }
     const system = new ActorSystem(job.transport, systemClock);
+    // a group leader's workers run inner experiments on its group's ranks
     const group = job.nested?.group ?? null;
-    const inner = (log: Logger): WorkerHostOptions => ({
-      evaluatorFor: (setup) => (setup.experiment.optimizee.type === 'experiment' ? Promise.resolve(new InnerRunner(setup, group, log)) : null),
-    });
-    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started, inner, nested) : await work(job, system, opts.logLevel, inner);
+    const host = (): WorkerHostOptions => ({ group });
+    code = job.rank === 0 ? await coordinate(job, system, { ...prepared, resumePoint }, opts, started, host, nested) : await work(job, system, opts.logLevel, host);
     return code;
   } catch (err) {
     if (err instanceof WorkerSetupError) {
@@ -219,7 +219,7 @@ export function ranksText(size: number, nested?: NestedLayout): string {
   return `${plural(size, 'rank')} (${plural(size - 1, 'worker rank')})`;
 }
 
-async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint }, opts: RunOptions, started: number, workerOptions: (log: Logger) => WorkerHostOptions, nested?: NestedLayout): Promise<number> {
+async function coordinate(job: Job, system: ActorSystem, p: { experiment: ResolvedExperiment; outDir: string; resumePoint?: ResumePoint<ResolvedExperiment> }, opts: RunOptions, started: number, workerOptions: (log: Logger) => WorkerHostOptions, nested?: NestedLayout): Promise<number> {
   const exp = p.experiment;
   // beside other experiments, every line says whose it is
   const say = (text: string) => process.stdout.write(opts.tag === undefined ? text : text.replace(/^(?=.)/gm, `[${opts.tag}] `));

@@ -16,7 +16,7 @@ interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   default?: unknown;
-  /** A default computed from other keys (src/optimizers/derived-default.ts), as its rule in words. */
+  /** A default computed from other keys (src/optimizers/shared/derived-default.ts), as its rule in words. */
   derivedDefault?: string;
   description?: string;
   minimum?: number;

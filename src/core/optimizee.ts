@@ -1,5 +1,18 @@
 /**
- * The contract of an optimizee model, as hosted by a worker's optimizee actor.
+ * The contract of an optimizee: the model (its parameter space, its fitness weights, how it evaluates)
+ * and its execution (how a worker runs it, and what that needs). The worker host runs every optimizee
+ * through this contract without knowing its type (docs/architecture.md, "The evaluation contract").
+ *
+ * Execution kinds, a small closed set of mechanisms (not of simulators):
+ *   inline   evaluate() / evaluateBatch() on the worker's JS thread (microseconds to a millisecond)
+ *   native   evaluateAsync(): a kernel off the JS thread in a native addon, a Promise, cancellable
+ *            between steps (native/common/long_call.h)
+ *   python   a Python module in the worker's embedded CPython (python/l2l_bridge.py)
+ *   process  a program of its own in a child process of the worker (frames over stdin and stdout)
+ *   group    each row a whole inner experiment, run to its end on a group of ranks
+ * evaluation.isolation: process moves any kind that has a child form into a child process of the
+ * worker: inline and native optimizees into a Node child that builds them from the registry, python
+ * ones into a Python child.
  */
 import type { z } from 'zod';
 import type { Space } from './space.js';
@@ -9,6 +22,11 @@ export interface EvalContext {
   index: number;
   /** Per-individual seed derived from (experiment seed, generation, index): use it for any noise. */
   seed: number;
+  /**
+   * Where the model prints (what a simulator would write to its terminal): the worker keeps the last
+   * of it with a failure's text. Absent when nobody listens.
+   */
+  print?: (text: string) => void;
 }
 
 export interface EvalOutput {
@@ -21,6 +39,9 @@ export interface BatchContext {
   generation: number;
   index: Int32Array;
   seed: Uint32Array;
+  /** Threads the call may use (the cores this worker rank may use); 1 unless the model asked for threads. */
+  threads: number;
+  print?: (text: string) => void;
 }
 
 export interface BatchOutput {
@@ -29,24 +50,153 @@ export interface BatchOutput {
   /** Per row: null when it succeeded, else why it failed. */
   errors?: ReadonlyArray<string | null>;
   outputs?: ReadonlyArray<Float64Array | null>;
+  /** Per row (native calls): true where a cancel stopped the row before it finished (it has no result). */
+  unfinished?: ArrayLike<boolean | number>;
+}
+
+/**
+ * Shared with a native kernel while it runs (typed arrays, so the kernel's threads read and write them
+ * directly): the worker sets cancel[0] = 1 to stop it between steps (evaluation.timeout_seconds), and
+ * the kernel writes its progress ([units done, units in all]).
+ */
+export interface EvalControl {
+  readonly cancel: Int32Array;
+  readonly progress: Float64Array;
 }
 
 export interface Optimizee {
   readonly space: Space;
   /** Default fitness weights (maximise dot(fitness, weights)). */
   readonly weights: readonly number[];
-  evaluate(x: Float64Array, ctx: EvalContext): EvalOutput;
+  /** inline: one individual on the JS thread. */
+  evaluate?(x: Float64Array, ctx: EvalContext): EvalOutput;
   /**
-   * Optional: the whole batch in one call (x is n * dim, row-major). The worker prefers it when
-   * present; with `dispatch.batch` set to the kernel's width (n_inner_params) each call gets exactly
-   * that many parameter sets: the multi-instance mode of the reference's multi-GA / multi-GD.
+   * inline, optional: the whole batch in one call (x is n * dim, row-major); preferred when present.
+   * With `dispatch.batch` set to the kernel's width (n_inner_params) each call gets exactly that many
+   * parameter sets: the multi-instance mode of the reference's multi-GA / multi-GD.
    */
   evaluateBatch?(x: Float64Array, ctx: BatchContext): BatchOutput;
+  /** native: the whole batch off the JS thread; resolves when the kernel is done (or cancelled). */
+  evaluateAsync?(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput>;
+  /** Frees what the model holds (a kernel's memory, a GPU context) when the worker is done with it. */
+  dispose?(): void | Promise<void>;
+}
+
+/** A program that evaluates in a child process of the worker, spoken to in frames (src/experiment/execution/isolation). */
+export interface ChildProgram {
+  command: string;
+  args: string[];
+  /** The fields of the 'init' frame, after `op`. */
+  init: Record<string, unknown>;
+  /** How messages name it: "python module 'model.py'". */
+  label: string;
+}
+
+/** What embedded Python needs: the bridge's load() config, and the modules to import before MPI starts. */
+export interface PythonLaunch {
+  /** python/l2l_bridge.py load()'s config: module, function or class, args, parameters [{name, length}]. */
+  load: Record<string, unknown>;
+  /** The bridge's preimport() request, run before MPI_Init on the worker ranks (NEURON must come first). */
+  preimport: Record<string, unknown>;
+  label: string;
+}
+
+/** One inner run of a group execution: an experiment (a file's content, with name and seed) and its directory. */
+export interface InnerRun {
+  /** Relative to the outer results directory. */
+  dir: string;
+  experiment: Record<string, unknown>;
+}
+
+/** What an inner run gave, for the row's fitness. */
+export interface InnerOutcome {
+  /** Its results directory (for messages). */
+  dir: string;
+  /** Its best weighted fitness, or null when no evaluation succeeded. */
+  best: number | null;
+  /** The weighted fitness of each of its evaluations in journal order; NaN where one failed. */
+  weighted: Float64Array;
+  evaluations: number;
+}
+
+/** A row of a group execution: the individual, where it came from, and its seed. */
+export interface GroupRow {
+  /** The outer experiment's name. */
+  name: string;
+  generation: number;
+  index: number;
+  seed: number;
+}
+
+export interface GroupPlan {
+  /** The inner runs one row is (one after another on the group). */
+  runs(x: Float64Array, row: GroupRow): InnerRun[];
+  /** The row's fitness (nObj values) from its inner runs' outcomes, in the order of runs(). */
+  fitness(outcomes: InnerOutcome[], row: GroupRow): number[];
+  /** Inner experiments to validate with the outer one (the box's corners, say): where, and what. */
+  checks(): Array<{ where: string; experiment: Record<string, unknown> }>;
+}
+
+export type Execution =
+  | { kind: 'inline' }
+  | {
+      kind: 'native';
+      /** The kernel stops between steps when asked, so evaluation.timeout_seconds works in-process. */
+      cancellable: boolean;
+      /** The kernel runs on threads of its own: it is given the cores the worker rank may use. */
+      threads: boolean;
+      /** A GPU it uses when there is one ('optional'), or cannot run without ('required'). */
+      gpu?: 'optional' | 'required';
+    }
+  | {
+      kind: 'python';
+      python: PythonLaunch;
+      /** The same model in a child process (evaluation.isolation: process). */
+      child: ChildProgram;
+    }
+  | { kind: 'process'; child: ChildProgram }
+  | {
+      kind: 'group';
+      /** Ranks per inner experiment, its optimizer's included. */
+      ranks: number;
+      plan: GroupPlan;
+    };
+
+export type ExecutionKind = Execution['kind'];
+
+/** A program to run once on rank 0 that prints {parameters} or {error, detail} as JSON. */
+export interface SpaceQuery {
+  command: string;
+  args: string[];
+  input: string;
+  label: string;
 }
 
 export interface OptimizeeFactory<S extends z.ZodType = z.ZodType> {
   type: string;
   description: string;
   schema: S;
+  /** The model, from its validated configuration (weights included, when the experiment gives them). */
   create(config: z.output<S>): Optimizee;
+  /** How a worker runs it for this configuration; inline when absent. */
+  execution?(config: z.output<S>): Execution;
+  /** When the configuration leaves the parameter space to the model: how to ask it (rank 0, at validation). */
+  spaceQuery?(config: z.output<S>): SpaceQuery | null;
+}
+
+const INLINE: Execution = { kind: 'inline' };
+
+/** The factory's execution for a validated configuration. */
+export function executionOf(factory: OptimizeeFactory, config: Record<string, unknown>): Execution {
+  return factory.execution?.(config) ?? INLINE;
+}
+
+/** Whether an execution can run in a child process of the worker (evaluation.isolation: process). */
+export function isolable(e: Execution): boolean {
+  return e.kind !== 'group';
+}
+
+/** Whether evaluation.timeout_seconds can stop an evaluation of this execution without a child process. */
+export function cancellableInProcess(e: Execution): boolean {
+  return e.kind === 'python' || (e.kind === 'native' && e.cancellable);
 }

@@ -17,26 +17,9 @@ export interface Generation {
   x: Float64Array;
 }
 
-/**
- * What a generation's evaluations gave, row k belonging to row k of the Generation asked (whatever
- * order the results arrived in). Read-only for the core, and valid after tell() returns: keep
- * references rather than copies if you like.
- */
-export interface Evaluations {
-  generation: number;
-  dim: number;
-  nObj: number;
-  index: Int32Array;
-  x: Float64Array;
-  /** n * nObj fitness values as the optimizee returned them; NaN where the evaluation failed. */
-  fitness: Float64Array;
-  /** dot(fitness, weights) per row; -Infinity where the evaluation failed. */
-  weighted: Float64Array;
-  /** STATUS_CODES per row: 0 ok, 1 failed, 2 timed out. */
-  status: Uint8Array;
-  /** Model outputs per row (the EnKF needs them), or null when the optimizee gives none. */
-  outputs: ReadonlyArray<Float64Array | undefined> | null;
-}
+/** What a generation's evaluations gave, row k belonging to row k of the Generation asked (rows.ts). */
+export type { Evaluations } from './rows.js';
+import type { Evaluations } from './rows.js';
 
 export interface OptimizerContext {
   space: Space;

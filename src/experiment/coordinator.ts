@@ -1,6 +1,6 @@
 /**
  * Coordinator: rank 0's orchestration of one experiment. Sets up every worker rank, runs the
- * optimizer actor to the end of its budget, ends the workers and writes the summary.
+ * optimizer actor to the end of its budget, then ends the run (see end()).
  *
  * With one rank the worker host lives on rank 0 beside the optimizer; with N ranks, ranks 1..N-1
  * evaluate and rank 0 only optimizes.
@@ -13,14 +13,14 @@ import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
 import { Dispatcher } from './dispatcher.js';
 import { OptimizerActor, type Persistence } from './optimizer-actor.js';
+import type { OptimizerOutput } from './optimizer-machine.js';
 import type { FailurePolicy } from './generation-buffer.js';
 import { hashSeed } from '../math/rng.js';
 import { Progress, type ProgressMode } from './progress.js';
 import { Recorder, type Summary } from './recorder.js';
 import { WorkerHost, WorkerSetupError, type ReadyBody, type SetupBody, type WorkerHostOptions } from './worker-host.js';
 import { silentLogger, type LogSink, type Logger } from '../runtime/log.js';
-import { writeTrajectory } from '../results/trajectory-h5.js';
-import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeCheckpoint, encodeEvent, type ResumePoint } from './checkpoint.js';
+import { CHECKPOINT_FORMAT, CHECKPOINT_VERSION, encodeCheckpoint, encodeEvent, type ResumePoint } from '../results/checkpoint.js';
 
 export interface CoordinatorOptions {
   system: ActorSystem;
@@ -38,7 +38,7 @@ export interface CoordinatorOptions {
   log?: Logger;
   logSink?: LogSink;
   /** Continue the run in outDir from its checkpoint (run --resume) instead of starting one. */
-  resume?: ResumePoint;
+  resume?: ResumePoint<ResolvedExperiment>;
   /** Options of the worker host that lives on rank 0 when the job has one rank. */
   workerOptions?: WorkerHostOptions;
 }
@@ -53,6 +53,16 @@ interface Parts {
   hosts: Map<number, string>;
 }
 
+/** The run's pieces once wired, and its clock marks. */
+interface Running extends Parts {
+  actor: OptimizerActor;
+  optimizer: Address;
+  dispatcher: Dispatcher;
+  progress: Progress;
+  t0: number;
+  tRun: number;
+}
+
 /** The experiment's `evaluation` settings as the generation buffers apply them. */
 export function failurePolicy(exp: ResolvedExperiment): FailurePolicy {
   const e = exp.evaluation;
@@ -64,7 +74,6 @@ export function failurePolicy(exp: ResolvedExperiment): FailurePolicy {
 }
 
 export class Coordinator {
-  private actor: OptimizerActor | null = null;
   private interruptedBy: string | null = null;
   private readonly log: Logger;
   private checkpoints = 0;
@@ -78,68 +87,85 @@ export class Coordinator {
   /** Asks the run to end early (a signal): the summary records status "interrupted". */
   interrupt(reason: string): void {
     this.interruptedBy ??= reason;
-    this.actor?.stopRun(reason);
+    this.running?.optimizerStop(reason);
   }
+
+  private running: { optimizerStop(reason: string): void } | null = null;
 
   async run(): Promise<Summary> {
     const { system } = this.opts;
     const t0 = system.clock.now();
     const parts = await this.setUp();
-    const { actor, dispatcher, progress } = this.wire(parts);
-    let evaluationSeconds = 0;
-    let trajectorySeconds = 0;
-    const summaryOf = (status: Summary['status'], reasons: string[], tRun: number, tEnd = system.clock.now()): Summary => ({
-      ...this.describe(parts, actor, dispatcher),
-      status, stopReasons: reasons,
-      wallSeconds: this.opts.startupSeconds + (system.clock.now() - t0) / 1000,
-      timing: { startupSeconds: this.opts.startupSeconds, runSeconds: (tEnd - tRun) / 1000, evaluationSeconds, trajectorySeconds, checkpointSeconds: parts.recorder.checkpointSeconds },
-      checkpoints: this.checkpoints,
-    });
-    parts.recorder.writeSummary(summaryOf('running', [], system.clock.now()));
-    const tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
-    if (this.interruptedBy) actor.stopRun(this.interruptedBy);
+    const { actor, optimizer, dispatcher, progress } = this.wire(parts);
+    this.running = { optimizerStop: (reason) => system.send(parts.self, optimizer, 'run.stop', { reason }) };
+    const run: Running = { ...parts, actor, optimizer, dispatcher, progress, t0, tRun: system.clock.now() };
+    parts.recorder.writeSummary(this.summaryOf(run, 'running', []));
+    run.tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
+    if (this.interruptedBy) this.running.optimizerStop(this.interruptedBy);
     const out = await actor.run();
-    evaluationSeconds = (system.clock.now() - tRun) / 1000; // first dispatch to last result told
-    progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
-    dispatcher.cancelQueued();
-    if (out.status !== 'failed') actor.checkpoint(); // a finished run can be continued with a larger budget
-    const ended = () => this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
-    if (out.status === 'interrupted') {
-      // A signal: the launcher may follow it with SIGKILL within a second (OpenMPI's default), so
-      // the summary is written first. Evaluations in flight are not waited for: their results never
-      // arrived, so a resumed run evaluates them. trajectory.h5 is left to `export` or the resumed run.
-      await parts.recorder.flush(); // the journal and events so far, then the summary
-      parts.recorder.writeSummary(summaryOf(out.status, out.reasons, tRun));
-      ended();
-      this.workersEnded = await this.endWorkers(parts.self, parts.workerRanks, 2_000).then(() => true, () => false);
-      if (!this.workersEnded) this.log.warn('workers still busy with their evaluations: ending the job');
-      this.opts.logSink?.detach();
-      await parts.recorder.close();
-      const summary = summaryOf(out.status, out.reasons, tRun);
-      parts.recorder.writeSummary(summary);
-      return summary;
-    }
-    await this.endWorkers(parts.self, parts.workerRanks);
-    ended();
-    this.opts.logSink?.detach();
-    await parts.recorder.close();
-    const tEnd = system.clock.now(); // the run ends with its last record on disk
-    parts.recorder.writeSummary(summaryOf(out.status, out.reasons, tRun, tEnd)); // final before the slower trajectory.h5
-    if (actor.generations === 0) return summaryOf(out.status, out.reasons, tRun, tEnd);
-    await this.writeTrajectory(parts.recorder.dir);
-    trajectorySeconds = (system.clock.now() - tEnd) / 1000;
-    const summary = summaryOf(out.status, out.reasons, tRun, tEnd);
-    parts.recorder.writeSummary(summary);
-    return summary;
+    this.evaluationSeconds = (system.clock.now() - run.tRun) / 1000; // first dispatch to last result told
+    return this.end(run, out);
   }
 
-  /** trajectory.h5 from the journal just closed; a failure costs that file (export can redo it), never the run. */
-  private async writeTrajectory(dir: string): Promise<void> {
-    try {
-      await writeTrajectory(dir);
-    } catch (err) {
-      process.stderr.write(`warning: ${dir}/trajectory.h5 not written: ${String((err as Error).message).split('\n')[0]} (retry with: node dist/main.js export ${dir})\n`);
+  /**
+   * The end of a run, in this order:
+   *   1. the progress line's last state; nothing more is dispatched;
+   *   2. a last checkpoint, unless the run failed (a finished run can go on with a larger budget);
+   *   3. interrupted by a signal: the journal flushed and the summary written at once, since the
+   *      launcher may follow the signal with SIGKILL within a second; the evaluations in flight are not
+   *      waited for (their results never arrived: a resumed run evaluates them);
+   *   4. the workers ended (an interrupted run gives them 2 s, then the job is aborted by the caller),
+   *      and 'run ended' logged (after the workers' last lines, unless interrupted: then at once);
+   *   5. the log closed and the recorder closed, the journal synced: the run ends with its last record
+   *      on disk; the summary is final;
+   *   6. trajectory.h5 written from the journal (not for an interrupted run: export or the resumed run
+   *      writes it), and the summary rewritten with the time it took.
+   */
+  private async end(run: Running, out: OptimizerOutput): Promise<Summary> {
+    const { system } = this.opts;
+    const { actor, dispatcher, progress, recorder } = run;
+    progress.finish({ generation: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? -Infinity });
+    dispatcher.cancelQueued();
+    if (out.status !== 'failed') actor.checkpoint();
+    const interrupted = out.status === 'interrupted';
+    if (interrupted) {
+      await recorder.flush();
+      recorder.writeSummary(this.summaryOf(run, out.status, out.reasons));
     }
+    const ended = () => this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
+    if (interrupted) {
+      ended();
+      this.workersEnded = await this.endWorkers(run.self, run.workerRanks, 2_000).then(() => true, () => false);
+      if (!this.workersEnded) this.log.warn('workers still busy with their evaluations: ending the job');
+    } else {
+      await this.endWorkers(run.self, run.workerRanks);
+      ended(); // after the workers' last lines: the log's last word
+    }
+    this.opts.logSink?.detach();
+    await recorder.close();
+    const tEnd = system.clock.now();
+    const summary = this.summaryOf(run, out.status, out.reasons, tEnd);
+    recorder.writeSummary(summary);
+    if (interrupted || actor.generations === 0) return summary;
+    await recorder.writeTrajectory();
+    this.trajectorySeconds = (system.clock.now() - tEnd) / 1000;
+    const final = this.summaryOf(run, out.status, out.reasons, tEnd);
+    recorder.writeSummary(final);
+    return final;
+  }
+
+  private evaluationSeconds = 0;
+  private trajectorySeconds = 0;
+
+  private summaryOf(run: Running, status: Summary['status'], reasons: string[], tEnd = this.opts.system.clock.now()): Summary {
+    const { system, startupSeconds } = this.opts;
+    return {
+      ...this.describe(run, run.actor, run.dispatcher),
+      status, stopReasons: reasons,
+      wallSeconds: startupSeconds + (system.clock.now() - run.t0) / 1000,
+      timing: { startupSeconds, runSeconds: (tEnd - run.tRun) / 1000, evaluationSeconds: this.evaluationSeconds, trajectorySeconds: this.trajectorySeconds, checkpointSeconds: run.recorder.checkpointSeconds },
+      checkpoints: this.checkpoints,
+    };
   }
 
   /** The model, the core and the recorder on rank 0; every worker set up and ready. */
@@ -151,7 +177,7 @@ export class Coordinator {
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
     const resume = this.opts.resume;
     const recorder = resume ? Recorder.resume(outDir, resume.checkpoint.journalBytes) : Recorder.open(outDir, { force });
-    recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size });
+    recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size }, core.mode);
     this.opts.logSink?.open((text) => recorder.appendLog(text));
     const fields = { name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size, dim: space.dim, outDir, version };
     if (resume) this.log.info({ ...fields, checkpoint: resume.checkpoint.seq, ...resume.checkpoint.counters, eventsAfterCheckpoint: resume.events.length }, 'run resumed');
@@ -164,17 +190,23 @@ export class Coordinator {
     return { space, weights, core, recorder, self, workerRanks, hosts };
   }
 
-  /** The dispatcher and the optimizer actor, connected; actor failures end the run as failed. */
-  private wire(p: Parts): { actor: OptimizerActor; dispatcher: Dispatcher; progress: Progress } {
+  /**
+   * The dispatcher and the optimizer actor, both actors of the system, connected: the dispatcher's
+   * results reach the optimizer as messages, and the optimizer supervises rank 0's actors (a failure
+   * of one ends the run as failed).
+   */
+  private wire(p: Parts): { actor: OptimizerActor; optimizer: Address; dispatcher: Dispatcher; progress: Progress } {
     const { system, experiment: exp } = this.opts;
-    let actor: OptimizerActor | null = null;
     const epoch = system.clock.now();
     const now = () => (system.clock.now() - epoch) / 1000;
-    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => actor?.accept(r), now);
-    const dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
-    dispatcher.attach((to, type, body) => system.send(dispatcherAddr, to, type, body));
+    const optimizer: Address = { rank: system.rank, id: 'optimizer' };
+    let dispatcherAddr: Address | null = null;
+    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => system.send(dispatcherAddr!, optimizer, 'eval.done', r), now);
+    dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
+    dispatcher.attach((to, type, body) => system.send(dispatcherAddr!, to, type, body));
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop, 5, this.opts.progressTag);
-    const a = new OptimizerActor({
+    const resume = this.opts.resume;
+    const actor = new OptimizerActor({
       core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
       capacity: p.workerRanks.length * exp.dispatch.inflight,
       record: (rec) => {
@@ -184,22 +216,18 @@ export class Coordinator {
       progress: (s) => progress.update(s),
       persist: this.persistence(p.recorder),
       failures: failurePolicy(exp),
+      ...(resume ? { resume: { checkpoint: resume.checkpoint, events: resume.events } } : {}),
+      onFailure: (f) => this.log.error({ err: { message: f.message, stack: f.stack }, message: f.type, from: f.from.rank }, 'run failed'),
     });
-    actor = this.actor = a;
-    const resume = this.opts.resume;
+    system.spawn(optimizer.id, actor.behaviour);
+    system.supervise(optimizer.id);
     if (resume) {
       if (resume.eventsBytes > 0) p.recorder.continueEvents(resume.eventsBytes);
       else p.recorder.startEvents(resume.checkpoint.seq);
-      a.resume(resume.checkpoint, resume.events);
     } else {
-      a.checkpoint(); // the first: before anything is asked
+      actor.checkpoint(); // the first: before anything is asked
     }
-    system.onError = (err, msg) => {
-      const reason = `${err.message} (while handling '${msg.type}' from rank ${msg.from.rank})`;
-      this.log.error({ err, message: msg.type, from: msg.from.rank }, 'run failed');
-      a.failRun(reason);
-    };
-    return { actor: a, dispatcher, progress };
+    return { actor, optimizer, dispatcher, progress };
   }
 
   /** Events and checkpoints of the optimizer actor, to the recorder's files. */
@@ -219,7 +247,7 @@ export class Coordinator {
     };
   }
 
-  private describe(p: Parts, actor: OptimizerActor, dispatcher: Dispatcher) {
+  private describe(p: Parts, actor: OptimizerActor, dispatcher: Dispatcher): Omit<Summary, 'status' | 'stopReasons' | 'wallSeconds' | 'timing' | 'checkpoints'> {
     const { system, experiment: exp } = this.opts;
     return {
       name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size,

@@ -10,6 +10,7 @@
  * Accepts:
  *   'eval.results'  EvalResults (from a WorkerHost)
  */
+import type { ResultColumns, Rows } from '../core/rows.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
 import type { EvalBatch, EvalResults } from './eval-results.js';
@@ -22,22 +23,15 @@ export interface JobBlock {
   x: Float64Array;
 }
 
-/** The results of rows [offset, offset + n) of a block, columnar as they came off the wire. */
-export interface ResultBatch {
+/**
+ * The results of rows [offset, offset + n) of a block, columnar as they came off the wire (the row
+ * type's result columns); `started` is on the dispatcher's clock (see the constructor).
+ */
+export interface ResultBatch extends ResultColumns, Pick<Rows, 'started'> {
   block: JobBlock;
   offset: number;
   n: number;
   rank: number;
-  nObj: number;
-  /** n * nObj values. */
-  fitness: Float64Array;
-  /** Status codes (STATUS_CODES). */
-  status: Uint8Array;
-  seconds: Float64Array;
-  /** When each evaluation started, in seconds on the dispatcher's clock (see the constructor). */
-  started: Float64Array;
-  errors: ReadonlyArray<string | null> | null;
-  outputs: ReadonlyArray<Float64Array | null> | null;
 }
 
 interface Slice {

@@ -4,6 +4,7 @@
  * inner experiments) fills them with.
  */
 import { STATUS_CODES } from '../core/fitness.js';
+import type { ResultColumns } from '../core/rows.js';
 
 /** A batch of individuals, columnar so it travels as a few typed arrays. */
 export interface EvalBatch {
@@ -17,22 +18,14 @@ export interface EvalBatch {
   x: Float64Array;
 }
 
-export interface EvalResults {
+/** A batch's results: the row type's result columns (src/core/rows.ts), and what the wire adds. */
+export interface EvalResults extends ResultColumns {
   batch: number;
-  nObj: number;
-  /** n * nObj fitness values; NaN where an evaluation failed. */
-  fitness: Float64Array;
-  status: Uint8Array;
-  seconds: Float64Array;
   /**
    * Per individual: seconds from the start of its evaluation to the sending of this reply. Rank 0
    * subtracts it from its own receive time, so start times need no synchronised clocks.
    */
   startedAgo: Float64Array;
-  /** Error text per individual, or null when none failed. */
-  errors: Array<string | null> | null;
-  /** Model outputs per individual (the EnKF needs them), or null when the optimizee gives none. */
-  outputs: Array<Float64Array | null> | null;
   /** Worker busy time for the whole batch (seconds), for utilization. */
   busy: number;
 }

@@ -5,7 +5,8 @@
  * the recorder writes. Nothing is allocated per evaluation.
  */
 import { STATUS_CODES } from '../core/fitness.js';
-import type { Evaluations, Generation } from '../core/optimizer.js';
+import type { Generation } from '../core/optimizer.js';
+import type { Evaluations, GenerationRecord, Rows } from '../core/rows.js';
 import { median } from '../math/statistics.js';
 import type { JobBlock, ResultBatch } from './dispatcher.js';
 
@@ -14,7 +15,6 @@ function weightedOf(f: readonly number[], w: readonly number[]): number {
   for (let j = 0; j < w.length; j++) s += f[j] * w[j];
   return s;
 }
-import type { GenerationRecord } from './recorder.js';
 
 /** What a failed evaluation leads to (the experiment's `evaluation` settings). */
 export interface FailurePolicy {
@@ -28,7 +28,7 @@ export interface FailurePolicy {
 
 export const NO_RETRIES: FailurePolicy = { retries: 0, retrySeed: (_g, _i, _a, s) => s, penalty: null };
 
-export class GenerationBuffer implements Evaluations {
+export class GenerationBuffer implements Rows {
   readonly generation: number;
   readonly n: number;
   readonly index: Int32Array;
@@ -46,8 +46,8 @@ export class GenerationBuffer implements Evaluations {
   /** Tries each row took (1 unless it failed and was retried). */
   readonly attempts: Uint8Array;
   readonly nObj: number;
-  errors: Record<string, string> = {};
-  outputs: Array<Float64Array | undefined> | null = null;
+  errors: Array<string | null> | null = null;
+  outputs: Array<Float64Array | null> | null = null;
   received = 0;
   readonly block: JobBlock;
   private readonly done: Uint8Array;
@@ -182,7 +182,7 @@ export class GenerationBuffer implements Evaluations {
         this.status[k] = STATUS_CODES.ok;
         this.fitness.set(penalty, k * nObj);
         this.weighted[k] = weightedOf(penalty, this.weights);
-        this.errors[k] = `${earlier ?? ''}${err ?? 'failed'}\n[told the optimizer the penalty fitness [${penalty.join(', ')}]]`;
+        this.setError(k, `${earlier ?? ''}${err ?? 'failed'}\n[told the optimizer the penalty fitness [${penalty.join(', ')}]]`);
         continue;
       }
       let w = 0;
@@ -192,13 +192,17 @@ export class GenerationBuffer implements Evaluations {
         w += f * this.weights[j];
       }
       if (!failed) this.weighted[k] = Number.isNaN(w) ? -Infinity : w;
-      if (err) this.errors[k] = (earlier ?? '') + err;
-      else if (earlier) this.errors[k] = `${earlier}try ${this.attempts[k]} succeeded`;
+      if (err) this.setError(k, (earlier ?? '') + err);
+      else if (earlier) this.setError(k, `${earlier}try ${this.attempts[k]} succeeded`);
       const out = b.outputs?.[i];
-      if (out) (this.outputs ??= new Array(this.n))[k] = out;
+      if (out) (this.outputs ??= new Array<Float64Array | null>(this.n).fill(null))[k] = out;
     }
     this.received += newly.length;
     return Int32Array.from(newly);
+  }
+
+  private setError(k: number, text: string): void {
+    (this.errors ??= new Array<string | null>(this.n).fill(null))[k] = text;
   }
 
   /** Whether rows[0 ..] are consecutive, so a view (slice) can stand for them. */
@@ -225,9 +229,10 @@ export class GenerationBuffer implements Evaluations {
       sub.started[i] = this.started[k];
       sub.rank[i] = this.rank[k];
       sub.done[i] = this.done[k];
-      if (this.errors[k] !== undefined) sub.errors[i] = this.errors[k];
+      const e = this.errors?.[k];
+      if (e) sub.setError(i, e);
       const o = this.outputs?.[k];
-      if (o) (sub.outputs ??= new Array(rows.length))[i] = o;
+      if (o) (sub.outputs ??= new Array<Float64Array | null>(rows.length).fill(null))[i] = o;
     });
     sub.received = rows.reduce((n, k) => n + this.done[k], 0);
     return sub;
@@ -248,10 +253,10 @@ export class GenerationBuffer implements Evaluations {
     };
   }
 
-  /** Rows [offset, offset + n) as a record (views, no copy); error rows renumbered from 0. */
+  /** Rows [offset, offset + n) as a record (views, no copy, but of the errors). */
   sliceRecord(offset: number, n: number, stats: Record<string, number>): GenerationRecord {
-    const errors: Record<string, string> = {};
-    for (const [k, text] of Object.entries(this.errors)) if (+k >= offset && +k < offset + n) errors[+k - offset] = text;
+    const texts = this.errors?.slice(offset, offset + n) ?? null;
+    const errors = texts && texts.some((e) => e !== null) ? texts : null;
     const ev = this.slice(offset, n);
     return {
       ...ev, stats, errors,

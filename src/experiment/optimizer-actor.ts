@@ -1,24 +1,37 @@
 /**
- * OptimizerActor: runs the optimizer machine over a pure core. It turns the core's asks into
- * dispatcher job blocks (with per-individual seeds derived from the experiment seed, generation and
- * index, never from rank or arrival order), collects results in place, tells the core row for row,
- * keeps the best individual, and hands every told row to the recorder.
+ * OptimizerActor: rank 0's actor ('optimizer') that runs the optimizer machine over a pure core. It
+ * turns the core's asks into dispatcher job blocks (with per-individual seeds derived from the
+ * experiment seed, generation and index, never from rank or arrival order), collects results in place,
+ * tells the core row for row, keeps the best individual, and hands every told row to the recorder.
  *
  * Generational cores are told once per generation; steady-state cores as each batch arrives, with as
  * many individuals outstanding as the workers can hold (capacity).
+ *
+ * A resumed run goes through the same machine: the core and counters come from the checkpoint, then
+ * the events logged after it feed the machine as the live run's did. Each ask the machine makes takes
+ * the next logged ask (its hash verified, nothing dispatched) and each logged batch of results arrives
+ * as results do; once the log is spent, the rows of the replayed asks that have no result are
+ * dispatched and the run goes on live. So nothing evaluated is evaluated again, and the trajectory is
+ * the one an uninterrupted run gives.
+ *
+ * Accepts:
+ *   'eval.done'     ResultBatch (from the dispatcher, on this rank)
+ *   'run.stop'      {reason}    a signal: the run ends as interrupted
+ *   'actor.failed'  ActorFailure (it supervises rank 0's actors): the run ends as failed
  */
 import { createActor, type Actor } from 'xstate';
 import { STATUS_CODES } from '../core/fitness.js';
 import type { OptimizerCore, SteadyStateCore } from '../core/optimizer.js';
 import type { Space } from '../core/space.js';
 import { hashSeed } from '../math/rng.js';
+import type { ActorFailure, Behaviour } from '../runtime/actor-system.js';
 import type { Clock } from '../runtime/clock.js';
+import { askHash, type Checkpoint, type ResultsEvent, type RunEvent } from '../results/checkpoint.js';
+import type { Best, GenerationRecord } from '../results/records.js';
 import type { StopConfig } from './config.js';
-import type { Dispatcher, ResultBatch } from './dispatcher.js';
+import type { Dispatcher, JobBlock, ResultBatch } from './dispatcher.js';
 import { GenerationBuffer, type FailurePolicy } from './generation-buffer.js';
 import { optimizerMachine, type OptimizerDriver, type OptimizerOutput } from './optimizer-machine.js';
-import type { Best, GenerationRecord } from './recorder.js';
-import { askHash, type Checkpoint, type RunEvent } from './checkpoint.js';
 
 /** What a checkpoint holds of the optimizer actor (the recorder adds the rest). */
 export type ActorState = Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>;
@@ -49,6 +62,10 @@ export interface OptimizerActorDeps {
   persist?: Persistence;
   /** Retries and penalties for failed evaluations (default: none, told as failed). */
   failures?: FailurePolicy;
+  /** Continue a run from its checkpoint and the events logged after it (run --resume). */
+  resume?: { checkpoint: Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>; events: readonly RunEvent[] };
+  /** How a failure of one of rank 0's actors is worded in the run log. */
+  onFailure?: (failure: ActorFailure) => void;
 }
 
 export class OptimizerActor implements OptimizerDriver {
@@ -65,10 +82,13 @@ export class OptimizerActor implements OptimizerDriver {
   private arrived: Array<{ generation: number; rows: Int32Array }> = [];
   private asked = 0;
   private started: number;
-  /** Replaying a resumed run's events: nothing is dispatched, logged again or checkpointed. */
+  /** A resumed run's logged events, and how many the machine has been fed. */
+  private log: readonly RunEvent[] = [];
+  private cursor = 0;
+  /** Feeding the log: nothing is logged again or checkpointed. */
   private replaying = false;
-  /** A resumed run still has to dispatch the rows of its open asks that have no result. */
-  private resumed = false;
+  /** Asks that came from the checkpoint or the log: their rows without a result are dispatched once it is spent. */
+  private readonly replayed = new Set<GenerationBuffer>();
   private lastCheckpoint = { generations: 0, evaluations: 0, time: 0 };
   private readonly actor: Actor<typeof optimizerMachine>;
 
@@ -77,9 +97,30 @@ export class OptimizerActor implements OptimizerDriver {
     this.started = deps.clock.now();
     this.lastCheckpoint.time = this.started;
     this.actor = createActor(optimizerMachine, { input: { driver: this } });
+    if (deps.resume) this.restore(deps.resume.checkpoint, deps.resume.events);
   }
 
-  /** Runs to the end of the budget (or a stop/fail event) and resolves with the outcome. */
+  /** The actor's behaviour: results from the dispatcher, a stop, a failure of an actor it supervises. */
+  readonly behaviour: Behaviour = (msg) => {
+    switch (msg.type) {
+      case 'eval.done':
+        return this.accept(msg.body as ResultBatch);
+      case 'run.stop':
+        return this.stopRun((msg.body as { reason: string }).reason);
+      case 'actor.failed': {
+        const f = msg.body as ActorFailure;
+        this.deps.onFailure?.(f);
+        return this.failRun(`${f.message} (while handling '${f.type}' from rank ${f.from.rank})`);
+      }
+      default:
+        throw new Error(`the optimizer cannot handle '${msg.type}'`);
+    }
+  };
+
+  /**
+   * Runs to the end of the budget (or a stop/fail event) and resolves with the outcome. A resumed run
+   * first feeds its logged events through the machine, then goes live.
+   */
   run(): Promise<OptimizerOutput> {
     return new Promise((resolve, reject) => {
       this.actor.subscribe({
@@ -87,8 +128,40 @@ export class OptimizerActor implements OptimizerDriver {
         error: reject,
       });
       this.actor.start();
-      this.actor.send({ type: 'start' });
+      this.replaying = this.log.length > 0;
+      try {
+        this.actor.send({ type: 'start' });
+        this.feedLog();
+      } finally {
+        this.replaying = false;
+      }
+      this.goLive();
     });
+  }
+
+  /** The logged results, in order, through the path live results take (asks are taken by the machine's asks). */
+  private feedLog(): void {
+    while (this.cursor < this.log.length && this.actor.getSnapshot().status === 'active') {
+      const e = this.log[this.cursor];
+      if (e.kind === 'ask') {
+        throw new Error(`resume: the log asks generation ${e.generation} where the optimizer asked nothing: events.msgpack does not follow checkpoint.msgpack, or the program changed since the run started`);
+      }
+      this.cursor++;
+      this.acceptLogged(e);
+    }
+  }
+
+  /** The log is spent: the replayed asks' rows that have no result are dispatched. */
+  private goLive(): void {
+    for (const buf of this.replayed) {
+      const missing = buf.missingBlock();
+      if (missing && this.isOpen(buf)) this.deps.dispatcher.submit(missing);
+    }
+    this.replayed.clear();
+  }
+
+  private isOpen(buf: GenerationBuffer): boolean {
+    return this.actor.getSnapshot().status === 'active' && (this.pending === buf || this.open.get(buf.generation) === buf);
   }
 
   /** Entry point for the dispatcher's results. */
@@ -115,17 +188,28 @@ export class OptimizerActor implements OptimizerDriver {
   }
 
   askGeneration(): number {
-    if (this.pending) {
-      // resumed: the generation asked before the interruption, some of its results already in
-      const missing = this.pending.missingBlock();
-      if (missing) this.deps.dispatcher.submit(missing);
-      return this.pending.n - this.pending.received;
-    }
     const buf = this.buffer(this.deps.core.ask());
     this.pending = buf;
+    if (this.takeLoggedAsk(buf)) return buf.n;
     this.logAsk(buf);
     this.deps.dispatcher.submit(buf.block);
     return buf.n;
+  }
+
+  /**
+   * While the log lasts, an ask is the next logged one: verified against its hash, not dispatched
+   * (its rows' results follow in the log, the rest go out once it is spent). False when live.
+   */
+  private takeLoggedAsk(buf: GenerationBuffer): boolean {
+    const e = this.log[this.cursor];
+    if (e === undefined) return false;
+    if (e.kind !== 'ask') throw new Error(`resume: the optimizer asked generation ${buf.generation} where the log has results of generation ${e.generation}: events.msgpack does not follow checkpoint.msgpack`);
+    this.cursor++;
+    if (buf.generation !== e.generation || buf.n !== e.n || askHash(buf.index, buf.x) !== e.hash) {
+      throw new Error(`resume: the optimizer asked other individuals than before the interruption (generation ${e.generation}): the program, its dependencies or the optimizer changed since the run started`);
+    }
+    this.replayed.add(buf);
+    return true;
   }
 
   tellGeneration(): void {
@@ -137,17 +221,10 @@ export class OptimizerActor implements OptimizerDriver {
     this.maybeCheckpoint();
   }
 
-  redispatch(): void {
-    if (!this.resumed) return;
-    this.resumed = false;
-    for (const buf of this.open.values()) {
-      const missing = buf.missingBlock();
-      if (missing) this.deps.dispatcher.submit(missing);
-    }
-  }
-
   fill(): void {
-    this.redispatch();
+    // while the log lasts, the asks are the logged ones (their sizes came from the workers of then)
+    while (this.log[this.cursor]?.kind === 'ask') this.askSteady((this.log[this.cursor] as { n: number }).n);
+    if (this.cursor < this.log.length) return;
     let n = this.deps.capacity - this.outstanding();
     if (this.deps.stop.evaluations !== undefined) n = Math.min(n, this.deps.stop.evaluations - this.asked);
     if (n <= 0) return;
@@ -176,12 +253,12 @@ export class OptimizerActor implements OptimizerDriver {
     const buf = this.buffer((this.deps.core as SteadyStateCore).ask(n));
     this.open.set(buf.generation, buf);
     this.asked += buf.n;
-    this.logAsk(buf);
+    if (!this.takeLoggedAsk(buf)) this.logAsk(buf);
     return buf;
   }
 
   private logAsk(buf: GenerationBuffer): void {
-    if (this.deps.persist && !this.replaying) this.deps.persist.event({ kind: 'ask', generation: buf.generation, n: buf.n, hash: askHash(buf.index, buf.x) });
+    this.deps.persist?.event({ kind: 'ask', generation: buf.generation, n: buf.n, hash: askHash(buf.index, buf.x) });
   }
 
   /** The state a checkpoint holds, at a quiet point (after a tell). */
@@ -216,13 +293,8 @@ export class OptimizerActor implements OptimizerDriver {
     if ((due && elapsed >= p.every.min_seconds) || elapsed >= p.every.seconds) this.checkpoint();
   }
 
-  /**
-   * Continues a run from its checkpoint: the core and counters restored, then every event logged
-   * after it replayed through the same steps the run took (the core is deterministic given its
-   * snapshot, which each replayed ask verifies), so nothing evaluated is evaluated again. Call
-   * before run(); the first ask or fill then dispatches only what has no result.
-   */
-  resume(cp: Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>, events: readonly RunEvent[]): void {
+  /** A resumed run's starting point: the core, the counters, the open asks; the log to feed. */
+  private restore(cp: Pick<Checkpoint, 'core' | 'counters' | 'best' | 'open'>, events: readonly RunEvent[]): void {
     const { core, clock } = this.deps;
     core.restore(cp.core);
     ({ generations: this.generations, evaluations: this.evaluations, failures: this.failures, asked: this.asked } = cp.counters);
@@ -233,36 +305,20 @@ export class OptimizerActor implements OptimizerDriver {
       const buf = this.buffer({ generation: o.generation, index: o.index, x: o.x });
       buf.markDone(o.done);
       this.open.set(buf.generation, buf);
+      this.replayed.add(buf);
     }
-    this.replaying = true;
-    try {
-      for (const e of events) this.replay(e);
-    } finally {
-      this.replaying = false;
-    }
-    this.resumed = this.mode === 'steady-state';
+    this.log = events;
   }
 
-  private replay(e: RunEvent): void {
-    const { core } = this.deps;
-    if (e.kind === 'ask') {
-      let buf: GenerationBuffer;
-      if (core.mode === 'generational') {
-        if (this.pending?.complete) this.tellGeneration(); // the run told it before asking again
-        buf = this.pending = this.buffer(core.ask());
-      } else {
-        buf = this.askSteady(e.n);
-      }
-      if (buf.generation !== e.generation || buf.n !== e.n || askHash(buf.index, buf.x) !== e.hash) {
-        throw new Error(`resume: the optimizer asked other individuals than before the interruption (generation ${e.generation}): the program, its dependencies or the optimizer changed since the run started`);
-      }
-      return;
-    }
-    const buf = core.mode === 'generational' ? this.pending : this.open.get(e.generation);
+  /** Logged results, stored as they were and counted by the machine as live results are. */
+  private acceptLogged(e: ResultsEvent): void {
+    const buf = this.mode === 'generational' ? this.pending : this.open.get(e.generation);
     if (!buf || buf.generation !== e.generation) throw new Error(`resume: results for generation ${e.generation}, which is not open: events.msgpack does not follow checkpoint.msgpack`);
     const done = buf.acceptAt(e, e.rows);
-    buf.takeRetryBlock(); // dispatched after the replay with the rest still missing
-    if (core.mode === 'steady-state') this.tellRows(e.generation, done);
+    buf.takeRetryBlock(); // dispatched with the rest still missing once the log is spent
+    if (done.length === 0) return;
+    if (this.mode === 'steady-state') this.arrived.push({ generation: buf.generation, rows: done });
+    this.actor.send({ type: 'results', count: done.length });
   }
 
   outstanding(): number {

@@ -9,12 +9,13 @@
  * still in flight (it was paid for) and ask nothing more.
  */
 import { assign, setup } from 'xstate';
+import type { RunMode, RunStatus } from '../results/records.js';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+export type { RunStatus } from '../results/records.js';
 
 /** What the machine asks of the world; implemented by the optimizer actor. */
 export interface OptimizerDriver {
-  readonly mode: 'generational' | 'steady-state';
+  readonly mode: RunMode;
   /** Asks the core for a generation and dispatches it; returns how many evaluations to expect. */
   askGeneration(): number;
   /** Tells the core the generation's results and records them. */
@@ -23,8 +24,6 @@ export interface OptimizerDriver {
   fill(): void;
   /** Steady state: tells the core every result that arrived since the last call, and records them. */
   tellArrived(): void;
-  /** A resumed steady-state run: dispatches the asked rows that have no result (no-op otherwise). */
-  redispatch(): void;
   /** Steady state: individuals asked and not yet told. */
   outstanding(): number;
   /** Why the run should end now (budget spent, target reached, core converged); empty to go on. */
@@ -64,7 +63,6 @@ export const optimizerMachine = setup({
     })),
     tell: ({ context }) => context.driver.tellGeneration(),
     fill: ({ context }) => context.driver.fill(),
-    redispatch: ({ context }) => context.driver.redispatch(),
     tellArrived: ({ context }) => context.driver.tellArrived(),
     checkBudget: assign(({ context }) => ({ reasons: context.driver.stopReasons() })),
     complete: assign({ status: 'completed' as RunStatus }),
@@ -77,7 +75,7 @@ export const optimizerMachine = setup({
   guards: {
     steady: ({ context }) => context.driver.mode === 'steady-state',
     drained: ({ context }) => context.driver.outstanding() === 0,
-    resumedDraining: ({ context }) => context.reasons.length > 0 && context.driver.mode === 'steady-state' && context.driver.outstanding() > 0,
+    spentWithRowsOutstanding: ({ context }) => context.reasons.length > 0 && context.driver.mode === 'steady-state' && context.driver.outstanding() > 0,
     generationComplete: ({ context }) => context.received >= context.expected,
     budgetSpent: ({ context }) => context.reasons.length > 0,
   },
@@ -87,11 +85,12 @@ export const optimizerMachine = setup({
   context: ({ input }) => ({ driver: input.driver, expected: 0, received: 0, status: 'running', reasons: [] }),
   states: {
     idle: { on: { start: 'starting' } },
-    // a resumed run may already have spent its budget (or its core converged): nothing more to ask
+    // a resumed run may already have spent its budget (or its core converged): nothing more to ask, but
+    // a steady-state run still tells what it had asked
     starting: {
       entry: 'checkBudget',
       always: [
-        { guard: 'resumedDraining', target: 'draining', actions: ['complete', 'redispatch'] },
+        { guard: 'spentWithRowsOutstanding', target: 'draining', actions: 'complete' },
         { guard: 'budgetSpent', target: 'done', actions: 'complete' },
         { guard: 'steady', target: 'steady' },
         { target: 'asking' },

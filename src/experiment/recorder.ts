@@ -1,7 +1,7 @@
 /**
  * Recorder: the only writer of files. One results directory per run:
  *   config.json        the resolved experiment, parameter space, software version, ranks
- *   generations.msgpack  per generation: statistics and every individual evaluated (generation-codec.ts)
+ *   generations.msgpack  per generation: statistics and every individual evaluated (src/results/journal-codec.ts)
  *   summary.json       written at the start (status "running") and atomically replaced at the end
  *   run.log            every rank's log lines (JSON, pino), written through as they arrive
  *   checkpoint.msgpack, events.msgpack   what --resume continues from (checkpoint.ts)
@@ -9,72 +9,13 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeGeneration, encodeHeader } from './generation-codec.js';
-import { encodeEventsHeader } from './checkpoint.js';
+import { encodeGeneration, encodeHeader } from '../results/journal-codec.js';
+import { encodeEventsHeader } from '../results/checkpoint.js';
+import { writeTrajectory } from '../results/trajectory-h5.js';
+import { CHECKPOINT_FILE, CONFIG_FILE, EVENTS_FILE, JOURNAL_FILE, LOG_FILE, RUN_ENTRIES, SUMMARY_FILE, type GenerationRecord, type RunMode, type Summary } from '../results/records.js';
+import type { ParamSpec } from '../core/space.js';
 
-export const JOURNAL_FILE = 'generations.msgpack';
-export const CHECKPOINT_FILE = 'checkpoint.msgpack';
-export const EVENTS_FILE = 'events.msgpack';
-/** Everything a run writes in its results directory (inner runs and the report included). */
-export const RUN_ENTRIES = ['summary.json', 'config.json', JOURNAL_FILE, CHECKPOINT_FILE, EVENTS_FILE, 'run.log', 'trajectory.h5', 'inner', 'report'];
-import type { Individual, ParamSpec } from '../core/space.js';
-import type { RunStatus } from './optimizer-machine.js';
-
-/** One generation, columnar: row k of every array belongs to the k-th individual evaluated. */
-export interface GenerationRecord {
-  generation: number;
-  dim: number;
-  nObj: number;
-  stats: Record<string, number>;
-  index: Int32Array;
-  /** n * dim parameters, row-major. */
-  x: Float64Array;
-  /** n * nObj fitness values (NaN where the evaluation failed). */
-  fitness: Float64Array;
-  /** dot(fitness, weights); -Infinity where the evaluation failed. */
-  weighted: Float64Array;
-  status: Uint8Array;
-  /** Tries per row: 1, or more where a failure was retried (the error text lists every try). */
-  attempts: Uint8Array;
-  seconds: Float64Array;
-  /** When each evaluation started: seconds since the optimizer began, on rank 0's clock. */
-  started: Float64Array;
-  rank: Int32Array;
-  seed: Uint32Array;
-  /** Error text by row, only for failed evaluations. */
-  errors: Record<string, string>;
-  /** Model outputs by row, or null when the optimizee gives none. */
-  outputs: ReadonlyArray<Float64Array | undefined> | null;
-}
-
-export interface Best {
-  fitness: number[];
-  weightedFitness: number;
-  individual: Individual;
-  generation: number;
-  index: number;
-}
-
-export interface Summary {
-  name: string;
-  optimizer: string;
-  optimizee: string;
-  seed: number;
-  ranks: number;
-  status: RunStatus;
-  stopReasons: string[];
-  evaluations: number;
-  failures: number;
-  generations: number;
-  wallSeconds: number;
-  /** runSeconds: first dispatch to the last record on disk; evaluationSeconds: to the last result told. */
-  /** trajectorySeconds: writing trajectory.h5 from the journal, after the run; checkpointSeconds: within runSeconds. */
-  timing: { startupSeconds: number; runSeconds: number; evaluationSeconds: number; trajectorySeconds: number; checkpointSeconds: number };
-  /** Checkpoints written by this process (a resumed run counts its own). */
-  checkpoints: number;
-  best: Best | null;
-  workers: Array<{ rank: number; host: string; evaluations: number; busySeconds: number }>;
-}
+export type { Best, GenerationRecord, Summary } from '../results/records.js';
 
 /**
  * Fault injection for the crash-consistency tests: L2L_CRASH_AT=<point>:<n> kills rank 0 with SIGKILL
@@ -138,7 +79,7 @@ export class Recorder {
    * beside a new journal). Only the names a run writes are removed; anything else stays.
    */
   static open(dir: string, opts: { force: boolean }): Recorder {
-    if (existsSync(join(dir, 'summary.json')) && !opts.force) {
+    if (existsSync(join(dir, SUMMARY_FILE)) && !opts.force) {
       throw new ResultsDirError(`results directory ${dir} already holds a run; choose another with --out DIR or overwrite it with --force`);
     }
     mkdirSync(dir, { recursive: true });
@@ -160,21 +101,22 @@ export class Recorder {
     return r;
   }
 
-  writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number }): void {
+  /** config.json, and the journal's header (which records the run's mode). */
+  writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number }, mode: RunMode): void {
     if (this.resuming) return; // the run's own config.json stays
-    this.writeAtomic('config.json', JSON.stringify(config, null, 2) + '\n');
+    this.writeAtomic(CONFIG_FILE, JSON.stringify(config, null, 2) + '\n');
     const path = join(this.dir, JOURNAL_FILE);
     writeFileSync(path, ''); // exists (empty) from now on
     this.enqueue(async () => {
       this.journal = await open(path, 'r+');
     });
     this.journalBytes = 0;
-    this.writeJournal(encodeHeader());
+    this.writeJournal(encodeHeader(mode));
   }
 
   /** Appends log lines to run.log (opened on first use; synchronous, so a crash loses none written). */
   appendLog(text: string): void {
-    this.logFd ??= openSync(join(this.dir, 'run.log'), this.resuming ? 'a' : 'w');
+    this.logFd ??= openSync(join(this.dir, LOG_FILE), this.resuming ? 'a' : 'w');
     writeSync(this.logFd, text);
   }
 
@@ -249,8 +191,22 @@ export class Recorder {
     this.eventChunks.chunks.push(bytes);
   }
 
+  /**
+   * trajectory.h5 from the journal just closed (src/results/trajectory-h5.ts). A failure costs that file
+   * (`export DIR` can redo it), never the run: it is reported on stderr and false returned.
+   */
+  async writeTrajectory(): Promise<boolean> {
+    try {
+      await writeTrajectory(this.dir);
+      return true;
+    } catch (err) {
+      process.stderr.write(`warning: ${this.dir}/trajectory.h5 not written: ${String((err as Error).message).split('\n')[0]} (retry with: node dist/main.js export ${this.dir})\n`);
+      return false;
+    }
+  }
+
   writeSummary(summary: Summary): void {
-    this.writeAtomic('summary.json', JSON.stringify(summary, null, 2) + '\n');
+    this.writeAtomic(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
   }
 
   /** Waits until every write handed over so far is done. */

@@ -1,7 +1,8 @@
 /**
  * Typed facade of the l2l_python addon (native/python): declarations only. The addon embeds the
- * system's CPython (one interpreter per process, run by a thread of its own); src/experiment/
- * embedded-python.ts drives it through python/l2l_bridge.py.
+ * system's CPython (one interpreter per process, run by a thread of its own): src/runtime/python.ts
+ * starts it once per process, and src/experiment/execution/python.ts drives it through
+ * python/l2l_bridge.py.
  *
  * Typed arrays passed to `call` reach Python as writable memoryviews over the same memory, valid
  * during that call only: the Python side reads parameters and writes results in place, no copies.

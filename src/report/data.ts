@@ -14,12 +14,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { innerRuns, type InnerRunRow } from './inner-runs.js';
 import { join } from 'node:path';
-import { Unpackr } from 'msgpackr';
-import { decodeGenerations } from '../experiment/generation-codec.js';
-import type { GenerationRecord } from '../experiment/recorder.js';
-import { Space, type ParamSpec } from '../core/space.js';
+import { Journal } from '../results/journal.js';
+import { JOURNAL_FILE, type GenerationRecord, type RunMode } from '../results/records.js';
+import type { ParamSpec } from '../core/space.js';
 import { STATUS_NAMES } from '../core/fitness.js';
-import { getOptimizer } from '../optimizers/registry.js';
 
 /** Scatter plots sample at most this many individuals. */
 export const SAMPLE_TARGET = 5000;
@@ -224,28 +222,15 @@ export interface ReportData {
   failures: { total: number; messages: FailureMessage[]; rows: FailureRow[]; rowsShown: number };
 }
 
-/** Reads every complete record; a record cut off by a killed run is left out and reported. */
-export function readGenerationsTolerant(file: Uint8Array): { records: GenerationRecord[]; truncated: { bytesIgnored: number } | null } {
-  try {
-    return { records: decodeGenerations(file), truncated: null };
-  } catch (err) {
-    const end = completePrefix(file);
-    if (end === null || end === file.length) throw err;
-    return { records: decodeGenerations(file.subarray(0, end)), truncated: { bytesIgnored: file.length - end } };
-  }
-}
-
-/** Byte length of the complete msgpack values at the start of `file`; null when not even the first is. */
-function completePrefix(file: Uint8Array): number | null {
-  let end = 0;
-  try {
-    new Unpackr({ useRecords: false }).unpackMultiple(file, (_value: unknown, _start?: number, stop?: number) => {
-      end = stop ?? end;
-    });
-    return file.length;
-  } catch {
-    return end > 0 ? end : null;
-  }
+/**
+ * The journal's header and every complete record; a record cut off by a killed run is left out and
+ * reported. A version 2 journal (written before the mode was recorded) reads as generational, which is
+ * how its records were written but for asynchronous optimizers.
+ */
+export function readJournalTolerant(file: string): { mode: RunMode; records: GenerationRecord[]; truncated: { bytesIgnored: number } | null } {
+  const j = Journal.open(file);
+  const records = [...j.records()];
+  return { mode: j.header.mode ?? 'generational', records, truncated: j.truncated ? { bytesIgnored: j.ignoredBytes } : null };
 }
 
 function readJson(dir: string, name: string): unknown {
@@ -268,20 +253,6 @@ export function checkResultsDir(dir: string): void {
 
 function coordNamesOf(space: ParamSpec[]): string[] {
   return space.flatMap((p) => (p.length === null ? [p.name] : Array.from({ length: p.length }, (_, j) => `${p.name}[${j}]`)));
-}
-
-/** The optimizer's mode from its own factory; when that cannot be built, guessed from the record sizes. */
-function modeOf(experiment: Record<string, unknown> | undefined, space: ParamSpec[], records: GenerationRecord[]): 'generational' | 'steady-state' {
-  const opt = experiment?.optimizer as Record<string, unknown> | undefined;
-  try {
-    const { type, ...params } = opt ?? {};
-    const f = getOptimizer(String(type));
-    const weights = ((experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined) ?? [-1];
-    return f.create(f.schema.parse(params), { space: new Space(space), weights, seed: Number(experiment?.seed ?? 0) }).mode;
-  } catch {
-    const evals = records.reduce((n, r) => n + r.index.length, 0);
-    return records.length > 50 && evals / records.length < 4 ? 'steady-state' : 'generational';
-  }
 }
 
 function objectiveOf(experiment: Record<string, unknown> | undefined, records: GenerationRecord[]): Omit<Objective, 'log'> {
@@ -338,15 +309,14 @@ export function loadReportData(dir: string): ReportData {
   if (!config || !Array.isArray(config.space)) throw new ReportInputError(`${join(dir, 'config.json')}: not an l2l config (no parameter space)`);
   let read;
   try {
-    read = readGenerationsTolerant(readFileSync(join(dir, 'generations.msgpack')));
+    read = readJournalTolerant(join(dir, JOURNAL_FILE));
   } catch (err) {
-    throw new ReportInputError(`${join(dir, 'generations.msgpack')}: ${(err as Error).message.split('\n')[0]}`);
+    throw new ReportInputError(`${join(dir, JOURNAL_FILE)}: ${(err as Error).message.replace(`${join(dir, JOURNAL_FILE)}: `, '').split('\n')[0]}`);
   }
-  const { records, truncated } = read;
+  const { records, truncated, mode } = read;
   const coordNames = coordNamesOf(config.space);
   const dim = records[0]?.dim ?? coordNames.length;
   while (coordNames.length < dim) coordNames.push(`x[${coordNames.length}]`);
-  const mode = modeOf(config.experiment, config.space, records);
   const obj = objectiveOf(config.experiment, records);
   const w = obj.single ? obj.weights![0] : 1;
   /** The shown value of a weighted fitness. */
@@ -534,7 +504,7 @@ export function loadReportData(dir: string): ReportData {
       const s = r.status[k];
       if (s !== 0) {
         failureTotal++;
-        const text = r.errors?.[String(k)] ?? '';
+        const text = r.errors?.[k] ?? '';
         const status = STATUS_NAMES[s] ?? `status ${s}`;
         const message = firstLine(text) || `(${status}, no message)`;
         // messages that differ only in their numbers (times, indices, values) are one kind of failure

@@ -1,5 +1,5 @@
 /**
- * The inner runs of a nested experiment (the experiment optimizee, src/cli/nested.ts), which the report
+ * The inner runs of a nested experiment (a group execution, src/experiment/execution/group.ts), which the report
  * lists and links: every run folder under DIR/inner/.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

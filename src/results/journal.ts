@@ -15,16 +15,11 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Unpackr } from 'msgpackr';
-import { checkGenerationsHeader, decodeGenerationRecord } from '../experiment/generation-codec.js';
-import type { GenerationRecord } from '../experiment/recorder.js';
+import { decodeGenerationRecord, readGenerationsHeader, type JournalHeader } from './journal-codec.js';
+import { JOURNAL_FILE, type GenerationRecord } from './records.js';
 
-export const JOURNAL_FILE = 'generations.msgpack';
-
-export interface JournalHeader {
-  format: string;
-  version: number;
-  statusNames: string[];
-}
+export { JOURNAL_FILE } from './records.js';
+export type { JournalHeader } from './journal-codec.js';
 
 export class JournalError extends Error {
   override name = 'JournalError';
@@ -59,11 +54,10 @@ export class Journal {
     }
     if (header === undefined) throw new JournalError(`${file}: empty, or ends before its header is complete`);
     try {
-      checkGenerationsHeader(header);
+      return new Journal(file, readGenerationsHeader(header));
     } catch (err) {
       throw new JournalError(`${file}: ${(err as Error).message}`);
     }
-    return new Journal(file, { format: header.format, version: header.version, statusNames: [...header.statusNames] });
   }
 
   /**

@@ -8,7 +8,7 @@
  *
  * Layout (docs/results.md, "trajectory.h5"):
  *   /            attributes format, version, software_version, name, optimizer, optimizee, seed, ranks,
- *                status_names, experiment (JSON text), space (JSON text)
+ *                status_names, mode (generational or steady-state), experiment (JSON text), space (JSON text)
  *   /individuals one row per evaluated individual, journal order (N rows): generation, index, x, fitness,
  *                weighted, status, attempts, error, seconds, started, rank, seed, outputs (only when any)
  *   /parameters  one dataset per parameter of the space, columns of x: f8 [N] or f8 [N, length]
@@ -183,6 +183,8 @@ function writeAttributes(file: H5File, config: RunConfig, journal: Journal): voi
   file.create_attribute('seed', exp.seed, null, '<I');
   file.create_attribute('ranks', config.ranks, null, '<i');
   file.create_attribute('status_names', journal.header.statusNames, null, 'S');
+  // what a /generations row is: a generation, or a batch of results told at once (steady state)
+  str('mode', journal.header.mode ?? 'unrecorded');
   str('experiment', JSON.stringify(exp));
   str('space', JSON.stringify(config.space));
 }

@@ -50,13 +50,22 @@ interface PendingRequest {
   timer: TimerHandle;
 }
 
+/** The body of 'actor.failed', which a supervisor receives for a failure nobody waits for. */
+export interface ActorFailure {
+  /** The error's message, and its stack when it has one. */
+  message: string;
+  stack?: string;
+  /** The message whose handling failed, and whose it was. */
+  type: string;
+  to: string;
+  from: Address;
+}
+
 export class ActorSystem {
   readonly rank: number;
   readonly size: number;
-  /** Called for failures no requester is waiting for (a handler threw, a message for no actor). */
-  onError: (err: Error, msg: Envelope) => void = (err) => {
-    process.emitWarning(err);
-  };
+  /** The local actor told of failures no requester waits for (supervise()); null: process warnings. */
+  private supervisor: string | null = null;
   private readonly actors = new Map<string, Mailbox>();
   private readonly pending = new Map<number, PendingRequest>();
   private nextCorr = 1;
@@ -87,6 +96,18 @@ export class ActorSystem {
 
   stop(id: string): void {
     this.actors.delete(id);
+    if (this.supervisor === id) this.supervisor = null;
+  }
+
+  /**
+   * Makes local actor `id` the supervisor: failures no requester waits for (a handler threw, a message
+   * for no actor, an undecodable message) reach it as 'actor.failed' (ActorFailure), on a later turn,
+   * like any message. Without a supervisor they become process warnings. A failure of the supervisor's
+   * own handling of 'actor.failed' is a process warning too (never a loop).
+   */
+  supervise(id: string): void {
+    if (!this.actors.has(id)) throw new Error(`no actor '${id}' on rank ${this.rank} to supervise`);
+    this.supervisor = id;
   }
 
   send(from: Address, to: Address, type: string, body?: unknown): void {
@@ -146,7 +167,7 @@ export class ActorSystem {
     try {
       env = fromWire(decode(data), from);
     } catch (err) {
-      this.onError(err as Error, { type: '?', to: '?', from: { rank: from, id: '?' }, corr: 0, replyTo: 0, body: null });
+      this.failed(err as Error, { type: '?', to: '?', from: { rank: from, id: '?' }, corr: 0, replyTo: 0, body: null });
       return;
     }
     this.route(env);
@@ -203,13 +224,23 @@ export class ActorSystem {
     this.drain(box);
   }
 
-  /** A failed request is answered with an 'error' reply; anything else goes to onError. */
+  /** A failed request is answered with an 'error' reply; anything else goes to the supervisor. */
   private fail(err: Error, env: Envelope): void {
     if (env.corr !== 0) {
       const self = { rank: this.rank, id: env.to };
       this.post({ type: 'error', to: env.from.id, from: self, corr: 0, replyTo: env.corr, body: { message: err.message, host: this.transport.host } }, env.from.rank);
     } else {
-      this.onError(err, env);
+      this.failed(err, env);
     }
+  }
+
+  private failed(err: Error, env: Envelope): void {
+    const supervisor = this.supervisor;
+    if (supervisor === null || (env.to === supervisor && env.type === 'actor.failed')) {
+      process.emitWarning(err);
+      return;
+    }
+    const body: ActorFailure = { message: err.message, ...(err.stack ? { stack: err.stack } : {}), type: env.type, to: env.to, from: env.from };
+    this.post({ type: 'actor.failed', to: supervisor, from: { rank: this.rank, id: 'system' }, corr: 0, replyTo: 0, body }, this.rank);
   }
 }

@@ -2,8 +2,9 @@ import t from 'tap';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nestedLayout, nestedRole, innerRanks, innerReuse } from '../../src/cli/nested.js';
-import { resolveExperiment } from '../../src/cli/load-config.js';
+import { nestedLayout, nestedRole, innerRanks } from '../../src/cli/nested.js';
+import { innerReuse } from '../../src/experiment/execution/group.js';
+import { resolveExperiment } from '../../src/experiment/resolve.js';
 import { experimentOptimizee, innerExperiment, merged } from '../../src/optimizees/experiment/index.js';
 
 t.test('rank 0 and groups of k: leaders first in each group', async (t) => {
@@ -16,9 +17,11 @@ t.test('rank 0 and groups of k: leaders first in each group', async (t) => {
   t.same(nestedLayout(1, 4), { groupSize: 1, groups: 3 }, 'groups of one: each leader runs its inner experiments alone');
   t.throws(() => nestedLayout(2, 4), /start mpirun with 3, 5, 7\.\.\. ranks, not 4/);
   t.throws(() => nestedLayout(4, 3), /not 3/);
-  t.equal(innerRanks({ optimizee: { type: 'experiment', ranks: 4 } }), 4);
-  t.equal(innerRanks({ optimizee: { type: 'experiment' } }), 2, 'the default');
-  t.equal(innerRanks({ optimizee: { type: 'benchmark' } }), null);
+  const nested = { type: 'experiment', inner: { optimizer: { type: 'ga' }, optimizee: { type: 'benchmark', preset: 'Rastrigin2d' }, stop: { generations: 2 } }, parameters: [{ path: 'optimizer.mut_par', lower: 0.1, upper: 1 }] };
+  t.equal(innerRanks({ optimizee: { ...nested, ranks: 4 } }), 4, 'from the execution of the optimizee: a group of optimizee.ranks');
+  t.equal(innerRanks({ optimizee: nested }), 2, 'the default');
+  t.equal(innerRanks({ optimizee: { type: 'benchmark', preset: 'Rastrigin2d' } }), null, 'an inline optimizee: no groups');
+  t.equal(innerRanks({ optimizee: { ...nested, parameters: 'wrong' } }), null, 'an invalid file: no layout (rank 0 says why once MPI is up)');
 });
 
 t.test("an outer individual's inner experiment: its values at their paths, integers rounded, the template untouched", async (t) => {

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runMain } from '../helpers/run-main.js';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { LinearInverseOptimizee, linearInverseSchema } from '../../src/optimizees/linear-inverse/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-enkf-'));

@@ -7,7 +7,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations, errorsMap } from '../../src/results/journal-codec.js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-failpol-'));
@@ -28,7 +28,7 @@ checkpoint: {min_seconds: 0}
 function journal(out: string) {
   return decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).map((g) => ({
     generation: g.generation, index: Array.from(g.index), x: Array.from(g.x), fitness: Array.from(g.fitness), status: Array.from(g.status),
-    attempts: Array.from(g.attempts), seed: Array.from(g.seed), errors: Object.fromEntries(Object.entries(g.errors).map(([k, v]) => [k, v.split('\n').filter((l) => /^try |^Error/.test(l)).map((l) => l.replace(/, rank \d+\)/, ')'))])), // ranks differ
+    attempts: Array.from(g.attempts), seed: Array.from(g.seed), errors: Object.fromEntries(Object.entries(errorsMap(g.errors)).map(([k, v]) => [k, v.split('\n').filter((l) => /^try |^Error/.test(l)).map((l) => l.replace(/, rank \d+\)/, ')'))])), // ranks differ
   }));
 }
 
@@ -73,7 +73,7 @@ t.test('penalty: the optimizer is told the penalty; the record keeps the failure
       if (g.status[i] === 0) continue;
       penalised++;
       t.equal(g.fitness[i], 1000);
-      t.match(g.errors[i], /told the optimizer the penalty fitness \[1000\]/);
+      t.match(g.errors![i], /told the optimizer the penalty fitness \[1000\]/);
     }
   }
   t.ok(penalised > 0);

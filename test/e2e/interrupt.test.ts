@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { startMainMpi } from '../helpers/run-main.js';
 
 t.test('SIGINT to mpirun ends every rank with an interrupted, consistent record', async (t) => {

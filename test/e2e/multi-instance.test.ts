@@ -7,7 +7,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { runMainMpi } from '../helpers/run-main.js';
 
 t.test('GA with batches of 64 parameter sets per message equals the row-by-row run', async (t) => {

@@ -8,7 +8,7 @@ import t from 'tap';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-nested-'));

@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { STATUS_CODES } from '../../src/core/fitness.js';
 import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
 
@@ -66,7 +66,7 @@ t.test('mpirun -n 4: raise, abort and hang fail their evaluations only, each rec
       const kind = kinds[k];
       count[kind] = (count[kind] ?? 0) + 1;
       const seed = g.seed[i];
-      const error = g.errors[i];
+      const error = g.errors?.[i] ?? undefined;
       const where = `generation ${g.generation} index ${g.index[i]} (${kind})`;
       t.ok([1, 2, 3].includes(g.rank[i]), `${where}: evaluated on a worker rank`) || t.fail(where);
       if (kind === 'ok') {

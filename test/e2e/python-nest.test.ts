@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { ROOT, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-nest-'));

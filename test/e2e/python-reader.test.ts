@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { ROOT, runMain } from '../helpers/run-main.js';
 
 t.test('python reads every column of every generation identically', async (t) => {
@@ -21,6 +21,7 @@ t.test('python reads every column of every generation identically', async (t) =>
   const fromPy = JSON.parse(py.stdout) as { summary: { seed: number }; generations: Array<Record<string, unknown>> };
   const fromTs = decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
   t.equal(fromPy.summary.seed, 3);
+  t.equal((fromPy as { mode?: string }).mode, 'generational', 'the journal records the run\'s mode');
   t.equal(fromPy.generations.length, 5);
   t.equal(fromTs.length, 5);
   for (const [g, ts] of fromTs.entries()) {

@@ -9,8 +9,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
-import { decodeCheckpoint, decodeEvents } from '../../src/experiment/checkpoint.js';
+import { decodeGenerations, errorsMap } from '../../src/results/journal-codec.js';
+import { decodeCheckpoint, decodeEvents } from '../../src/results/checkpoint.js';
 import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
 import { PAUSED_LINE } from '../../src/experiment/recorder.js';
 
@@ -34,7 +34,7 @@ const GA_EVERY = experiment('ga', readFileSync(GA, 'utf8').replace('name: ga\n',
 /** What must be identical between runs: every column but timing and ranks, and the errors. */
 function trajectory(out: string) {
   return decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).map((g) => ({
-    generation: g.generation, stats: g.stats, errors: Object.fromEntries(Object.entries(g.errors).map(([k, v]) => [k, v.split('\n')[0]])),
+    generation: g.generation, stats: g.stats, errors: Object.fromEntries(Object.entries(errorsMap(g.errors)).map(([k, v]) => [k, v.split('\n')[0]])),
     index: Array.from(g.index), x: Array.from(g.x), fitness: Array.from(g.fitness), weighted: Array.from(g.weighted), status: Array.from(g.status), seed: Array.from(g.seed),
   }));
 }

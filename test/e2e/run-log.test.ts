@@ -6,7 +6,7 @@ import t from 'tap';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/experiment/generation-codec.js';
+import { decodeGenerations, errorsMap } from '../../src/results/journal-codec.js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-log-'));
@@ -23,7 +23,7 @@ const readLog = (out: string) => readFileSync(join(out, 'run.log'), 'utf8').trim
 function failures(out: string): Map<number, string> {
   const m = new Map<number, string>();
   for (const g of decodeGenerations(readFileSync(join(out, 'generations.msgpack')))) {
-    for (const [row, text] of Object.entries(g.errors)) m.set(g.seed[+row], text);
+    for (const [row, text] of Object.entries(errorsMap(g.errors))) m.set(g.seed[+row], text);
   }
   return m;
 }

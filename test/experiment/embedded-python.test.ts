@@ -5,16 +5,15 @@
  */
 import t from 'tap';
 import { join } from 'node:path';
-import { EmbeddedPythonEvaluator } from '../../src/experiment/embedded-python.js';
+import { EmbeddedPythonEvaluator } from '../../src/experiment/execution/python.js';
 import type { EvalBatch } from '../../src/experiment/eval-results.js';
 import { getOptimizee } from '../../src/optimizees/registry.js';
-import type { ExternalOptimizeeFactory } from '../../src/optimizees/python/external.js';
 import type { ResolvedExperiment } from '../../src/experiment/config.js';
 import { STATUS_CODES } from '../../src/core/fitness.js';
 import { ROOT } from '../helpers/run-main.js';
 
 const MODELS = join(ROOT, 'test/experiment/python/models.py');
-const factory = getOptimizee('python') as ExternalOptimizeeFactory;
+const factory = getOptimizee('python');
 
 function experiment(fn: string, extra: { weights?: number[]; timeout?: number } = {}): ResolvedExperiment {
   return {
@@ -36,7 +35,7 @@ function batch(n: number, row: (i: number) => number[] = (i) => [0.1 * i, -0.2 *
 }
 
 t.test('results come back in place, with outputs, in row order; the module is imported once', async (t) => {
-  const ev = await EmbeddedPythonEvaluator.start(experiment('sphere', { weights: [-1, 0] }), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('sphere', { weights: [-1, 0] }), factory);
   t.match(ev.info.version, /^3\./);
   t.equal(ev.info.executable, '/usr/bin/python3', 'the system interpreter, not the first python3 on PATH');
   t.match(ev.info.libpython, /libpython3\.\d+\.so/);
@@ -55,7 +54,7 @@ t.test('results come back in place, with outputs, in row order; the module is im
 });
 
 t.test('a Python exception fails its individual only, with the traceback and what it printed', async (t) => {
-  const ev = await EmbeddedPythonEvaluator.start(experiment('raises'), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('raises'), factory);
   const r = await ev.evaluate(batch(4));
   t.same(Array.from(r.status), [0, 1, 0, 1]);
   t.same([r.fitness[0], r.fitness[2]], [1, 1]);
@@ -69,22 +68,22 @@ t.test('a Python exception fails its individual only, with the traceback and wha
 });
 
 t.test('SystemExit, a non-finite fitness and a wrong number of values are failures too, not a crash', async (t) => {
-  const exits = await (await EmbeddedPythonEvaluator.start(experiment('exits'), factory)).evaluate(batch(2));
+  const exits = await (await EmbeddedPythonEvaluator.forExperiment(experiment('exits'), factory)).evaluate(batch(2));
   t.same(Array.from(exits.status), [1, 1]);
   t.match(exits.errors![0], /SystemExit: 3/);
-  const nan = await (await EmbeddedPythonEvaluator.start(experiment('not_finite'), factory)).evaluate(batch(2));
+  const nan = await (await EmbeddedPythonEvaluator.forExperiment(experiment('not_finite'), factory)).evaluate(batch(2));
   t.same(Array.from(nan.status), [1, 0]);
   t.match(nan.errors![0], /non-finite fitness \(NaN\)/);
-  const arity = await (await EmbeddedPythonEvaluator.start(experiment('wrong_arity'), factory)).evaluate(batch(1));
+  const arity = await (await EmbeddedPythonEvaluator.forExperiment(experiment('wrong_arity'), factory)).evaluate(batch(1));
   t.match(arity.errors![0], /wrong_arity\(\) returned 3 fitness values, expected 1 \(one per weight\)/);
 });
 
 t.test('a missing function: a one-line setup error', async (t) => {
-  await t.rejects(EmbeddedPythonEvaluator.start(experiment('no_such_function'), factory), { message: /python module '.*models\.py' has no function 'no_such_function'/ });
+  await t.rejects(EmbeddedPythonEvaluator.forExperiment(experiment('no_such_function'), factory), { message: /python module '.*models\.py' has no function 'no_such_function'/ });
 });
 
 t.test('the event loop keeps running while Python computes', async (t) => {
-  const ev = await EmbeddedPythonEvaluator.start(experiment('busy'), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('busy'), factory);
   const ticks: number[] = [];
   let pending = true;
   const timer = setInterval(() => pending && ticks.push(performance.now()), 5);
@@ -104,7 +103,7 @@ t.test('the event loop keeps running while Python computes', async (t) => {
 });
 
 t.test('timeout_seconds: a runaway individual is interrupted and times out; the batch goes on', async (t) => {
-  const ev = await EmbeddedPythonEvaluator.start(experiment('forever_on_first', { timeout: 0.5 }), factory);
+  const ev = await EmbeddedPythonEvaluator.forExperiment(experiment('forever_on_first', { timeout: 0.5 }), factory);
   const t0 = performance.now();
   const r = await ev.evaluate(batch(3));
   const elapsed = performance.now() - t0;

@@ -43,7 +43,7 @@ t.test('a failure with tries left is not stored but sent again with a fresh seed
   t.equal(b.attempts[1], 3);
   t.equal(b.status[1], STATUS_CODES.ok);
   t.equal(b.rank[1], 3);
-  t.match(b.errors[1], /^try 1 of 3 \(seed 1011, rank 1\) failed: Error: boom\ntry 2 of 3 \(seed 1102, rank 2\) timed out: timed out after 2 s\ntry 3 succeeded$/);
+  t.match(b.errors![1], /^try 1 of 3 \(seed 1011, rank 1\) failed: Error: boom\ntry 2 of 3 \(seed 1102, rank 2\) timed out: timed out after 2 s\ntry 3 succeeded$/);
   const rec = b.toRecord(b.stats());
   t.same(Array.from(rec.attempts), [1, 3, 1]);
   t.equal(rec.stats.failures, 0);
@@ -57,7 +57,7 @@ t.test('after the last try a failure counts: told as failed (drop)', async (t) =
   t.equal(b.takeRetryBlock(), null);
   t.equal(b.status[0], FAILED);
   t.equal(b.weighted[0], -Infinity);
-  t.match(b.errors[0], /^try 1 of 2 \(seed 1010, rank 1\) failed: Error: boom\nError: boom$/);
+  t.match(b.errors![0], /^try 1 of 2 \(seed 1010, rank 1\) failed: Error: boom\nError: boom$/);
 });
 
 t.test('with a penalty the optimizer is told the penalty fitness; the record keeps the failure', async (t) => {
@@ -70,7 +70,7 @@ t.test('with a penalty the optimizer is told the penalty fitness; the record kee
   const rec = b.toRecord(b.stats());
   t.equal(rec.status[1], FAILED, 'the record says it failed');
   t.equal(rec.fitness[1], 50);
-  t.match(rec.errors[1], /Error: boom\n\[told the optimizer the penalty fitness \[50\]\]/);
+  t.match(rec.errors![1], /Error: boom\n\[told the optimizer the penalty fitness \[50\]\]/);
   t.equal(rec.stats.failures, 1, 'statistics count it as a failure');
   t.equal(rec.stats.best, -0, 'and leave it out of best/median');
   const sub = b.subset(Int32Array.of(1)).toRecord({});

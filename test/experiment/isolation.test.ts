@@ -1,14 +1,15 @@
 /**
  * evaluation.isolation: process: the child process a worker evaluates in, and what becomes of it when
  * the simulation crashes, aborts, exits, hangs or runs out of memory. Needs dist/ (npm test builds it):
- * the TypeScript child runner is dist/experiment/isolation/child.js.
+ * the TypeScript child runner is dist/experiment/execution/isolation/child.js.
  */
 import t from 'tap';
+import { executionOf } from '../../src/core/optimizee.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedExperiment } from '../../src/experiment/config.js';
-import { ChildStartError, describeExit, IsolatedEvaluator } from '../../src/experiment/isolation/isolated-evaluator.js';
-import { frame, FrameReader } from '../../src/experiment/isolation/frames.js';
+import { ChildStartError, describeExit, IsolatedEvaluator } from '../../src/experiment/execution/isolation/isolated-evaluator.js';
+import { frame, FrameReader } from '../../src/experiment/execution/isolation/frames.js';
 import { WorkerHost } from '../../src/experiment/worker-host.js';
 import type { EvalBatch, EvalResults } from '../../src/experiment/eval-results.js';
 import { getOptimizee } from '../../src/optimizees/registry.js';
@@ -73,7 +74,7 @@ t.test('frames: a length prefix and msgpack, reassembled from any split', async 
 t.test('a TypeScript optimizee in the child gives what it gives in-process', async (t) => {
   const exp = experiment({ type: 'benchmark', preset: 'Rastrigin2d', noise: { mean: 0, sigma: 0.1 } });
   const factory = getOptimizee('benchmark');
-  const ev = await IsolatedEvaluator.start(exp, factory, quiet);
+  const ev = await IsolatedEvaluator.forExperiment(exp, factory, quiet);
   t.teardown(() => ev.stop());
   t.equal(ev.nObj, 1);
   const n = 200;
@@ -83,7 +84,7 @@ t.test('a TypeScript optimizee in the child gives what it gives in-process', asy
   };
   const r = await ev.evaluate(b);
   const local = factory.create(exp.optimizee);
-  const expected = Float64Array.from({ length: n }, (_, i) => local.evaluate(b.x.subarray(2 * i, 2 * i + 2), { generation: 2, index: i, seed: b.seed[i] }).fitness[0]);
+  const expected = Float64Array.from({ length: n }, (_, i) => local.evaluate!(b.x.subarray(2 * i, 2 * i + 2), { generation: 2, index: i, seed: b.seed[i] }).fitness[0]);
   t.same(r.fitness, expected, 'bit for bit, the per-individual seed included');
   t.ok(r.status.every((s) => s === 0));
   t.equal(r.errors, null);
@@ -93,7 +94,7 @@ t.test('a TypeScript optimizee in the child gives what it gives in-process', asy
 });
 
 t.test('a Python child: a crash fails its row only; the restarted child evaluates the rest', async (t) => {
-  const ev = await IsolatedEvaluator.start(crashy(), getOptimizee('python'), quiet);
+  const ev = await IsolatedEvaluator.forExperiment(crashy(), getOptimizee('python'), quiet);
   t.teardown(() => ev.stop());
   const first = ev.pid!;
   const r = await ev.evaluate(batch([[0, 1], [1, 0], [0, 2], [2, 0], [0, 3], [3, 0], [5, 0], [7, 4], [0, 5]]));
@@ -115,7 +116,7 @@ t.test('a Python child: a crash fails its row only; the restarted child evaluate
 });
 
 t.test('timeout: the hanging child is killed, the row is timed out, the next row runs in a new child', async (t) => {
-  const ev = await IsolatedEvaluator.start(crashy({ timeout_seconds: 0.5 }), getOptimizee('python'), quiet);
+  const ev = await IsolatedEvaluator.forExperiment(crashy({ timeout_seconds: 0.5 }), getOptimizee('python'), quiet);
   t.teardown(() => ev.stop());
   const hung = ev.pid!;
   const t0 = performance.now();
@@ -130,19 +131,19 @@ t.test('timeout: the hanging child is killed, the row is timed out, the next row
 });
 
 t.test('memory_mb: an allocation past the limit fails with the limit named', async (t) => {
-  const ev = await IsolatedEvaluator.start(crashy({ memory_mb: 256 }), getOptimizee('python'), quiet);
+  const ev = await IsolatedEvaluator.forExperiment(crashy({ memory_mb: 256 }), getOptimizee('python'), quiet);
   t.teardown(() => ev.stop());
   const r = await ev.evaluate(batch([[6, 0], [0, 1]]));
   t.same(Array.from(r.status), [1, 0]);
   t.match(r.errors![0], /MemoryError\nout of memory \(the limit is evaluation\.memory_mb: 256\)/);
-  const free = await IsolatedEvaluator.start(crashy(), getOptimizee('python'), quiet);
+  const free = await IsolatedEvaluator.forExperiment(crashy(), getOptimizee('python'), quiet);
   t.teardown(() => free.stop());
   t.same(Array.from((await free.evaluate(batch([[6, 0]]))).status), [0], 'without the limit it succeeds');
 });
 
 t.test('what C code prints to file descriptor 1 goes to stderr, not into the protocol', async (t) => {
   const seen: Buffer[] = [];
-  const ev = await IsolatedEvaluator.start(crashy(), getOptimizee('python'), { forward: (c) => seen.push(c) });
+  const ev = await IsolatedEvaluator.forExperiment(crashy(), getOptimizee('python'), { forward: (c) => seen.push(c) });
   t.teardown(() => ev.stop());
   const r = await ev.evaluate(batch([[7, 1], [0, 2]]));
   t.same(Array.from(r.status), [0, 0]);
@@ -152,7 +153,7 @@ t.test('what C code prints to file descriptor 1 goes to stderr, not into the pro
 t.test('a child that cannot start is one line', async (t) => {
   const bad = async (exp: ResolvedExperiment, type: string) => {
     try {
-      await IsolatedEvaluator.start(exp, getOptimizee(type), quiet);
+      await IsolatedEvaluator.forExperiment(exp, getOptimizee(type), quiet);
     } catch (err) {
       t.type(err, ChildStartError);
       t.notMatch((err as Error).message, /\n/, 'one line');
@@ -206,11 +207,11 @@ t.test('through the worker: setup starts the child, batches go through it, end s
 
 t.test('the child ends when its worker dies', async (t) => {
   const script = `
-    const { IsolatedEvaluator } = await import(${JSON.stringify(`${ROOT}dist/experiment/isolation/isolated-evaluator.js`)});
+    const { IsolatedEvaluator } = await import(${JSON.stringify(`${ROOT}dist/experiment/execution/isolation/isolated-evaluator.js`)});
     const { getOptimizee } = await import(${JSON.stringify(`${ROOT}dist/optimizees/registry.js`)});
     const exp = ${JSON.stringify(experiment({ type: 'benchmark', preset: 'Rastrigin2d' }))};
-    const ev = await IsolatedEvaluator.start(exp, getOptimizee('benchmark'));
-    const py = await IsolatedEvaluator.start(${JSON.stringify(crashy())}, getOptimizee('python'));
+    const ev = await IsolatedEvaluator.forExperiment(exp, getOptimizee('benchmark'));
+    const py = await IsolatedEvaluator.forExperiment(${JSON.stringify(crashy())}, getOptimizee('python'));
     process.stdout.write(ev.pid + ' ' + py.pid + '\\n');
     process.kill(process.pid, 'SIGKILL');`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
@@ -231,12 +232,15 @@ t.test('the python optimizee: validated, embedded or in a child process, rank 0 
   t.equal(embedded.evaluation.isolation, 'in-process', 'embedded Python by default');
   const exp = resolveExperiment(raw({ isolation: 'process' }), 'py.yaml');
   t.match(exp.optimizee, { args: {}, python: '/usr/bin/python3' });
-  t.same(getOptimizee('python') && (getOptimizee('python') as unknown as { external(c: unknown): { init: unknown } }).external(exp.optimizee).init,
+  const execution = executionOf(getOptimizee('python'), exp.optimizee);
+  t.equal(execution.kind, 'python');
+  t.same(execution.kind === 'python' && execution.child.init,
     { module: CRASHY, function: 'evaluate', args: {}, parameters: [{ name: 'w', length: 3 }, { name: 'x', length: null }] }, 'evaluate() by default, parameters in x order');
+  t.same(execution.kind === 'python' && execution.python.load, execution.kind === 'python' && execution.child.init, 'the same model embedded or in a child');
   const model = getOptimizee('python').create(exp.optimizee);
   t.same(model.weights, [-1], 'minimised by default');
   t.same(model.space.params.map((p) => [p.name, p.length]), [['w', 3], ['x', null]]);
-  t.throws(() => model.evaluate(new Float64Array(4), { generation: 0, index: 0, seed: 0 }), /evaluated by the worker through Python/);
+  t.equal(model.evaluate, undefined, 'Python evaluates it, not this process');
   const bad = raw({ isolation: 'process' });
   bad.optimizee.parameters.push({ name: 'x', lower: 2, upper: 1 });
   t.throws(() => resolveExperiment(bad, 'py.yaml'), /optimizee\.parameters\.2\.(name|upper)/);
@@ -244,7 +248,7 @@ t.test('the python optimizee: validated, embedded or in a child process, rank 0 
 
 t.test('2,000 rows through the pipe: each evaluated once, as in-process (and the cost per row, as a comment)', async (t) => {
   const exp = experiment({ type: 'benchmark', preset: 'Rastrigin2d' });
-  const ev = await IsolatedEvaluator.start(exp, getOptimizee('benchmark'), quiet);
+  const ev = await IsolatedEvaluator.forExperiment(exp, getOptimizee('benchmark'), quiet);
   t.teardown(() => ev.stop());
   const n = 2000;
   const b: EvalBatch = { batch: 1, dim: 2, generation: 0, index: Int32Array.from({ length: n }, (_, i) => i), seed: new Uint32Array(n), x: new Float64Array(2 * n) };
@@ -254,7 +258,7 @@ t.test('2,000 rows through the pipe: each evaluated once, as in-process (and the
   const us = ((performance.now() - t0) / n) * 1000;
   t.ok(r.status.every((s) => s === 0));
   const local = getOptimizee('benchmark').create(exp.optimizee);
-  t.same(r.fitness, Float64Array.from({ length: n }, (_, i) => local.evaluate(b.x.subarray(2 * i, 2 * i + 2), { generation: 0, index: i, seed: 0 }).fitness[0]));
+  t.same(r.fitness, Float64Array.from({ length: n }, (_, i) => local.evaluate!(b.x.subarray(2 * i, 2 * i + 2), { generation: 0, index: i, seed: 0 }).fitness[0]));
   // a figure, not an assertion: speed is measured in bench/, and a loaded machine slows this
   t.comment(`process isolation, trivial TypeScript optimizee: ${us.toFixed(1)} us per row`);
 });

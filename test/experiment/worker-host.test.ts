@@ -4,7 +4,7 @@ import { Space } from '../../src/core/space.js';
 import type { OptimizeeFactory } from '../../src/core/optimizee.js';
 import { WorkerHost } from '../../src/experiment/worker-host.js';
 import type { EvalBatch, EvalResults } from '../../src/experiment/eval-results.js';
-import { ActorSystem } from '../../src/runtime/actor-system.js';
+import { ActorSystem, type ActorFailure } from '../../src/runtime/actor-system.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import { InProcessHub } from '../../src/runtime/in-process-transport.js';
 
@@ -61,7 +61,8 @@ t.test('a batch before setup is refused to the sender', async (t) => {
   const hub = new InProcessHub(2);
   const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
   const errors: string[] = [];
-  s1.onError = (e) => void errors.push(e.message);
+  s1.spawn('supervisor', (m) => void errors.push((m.body as ActorFailure).message));
+  s1.supervise('supervisor');
   s1.spawn('worker', new WorkerHost(() => quirky).behaviour);
   const me = s0.spawn('d', () => {});
   s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', { batch: 1, dim: 2, generation: 0, index: Int32Array.of(0), seed: Uint32Array.of(0), x: Float64Array.of(0, 0) });

@@ -100,26 +100,26 @@ t.test('every preset constructs with the reference dims and bounds', async (t) =
     const o = make({ preset: name.toUpperCase() });
     t.same(o.space.toJSON(), [{ name: 'coords', length: dims, lower: lo, upper: hi }], name);
     t.same(o.weights, [-1]);
-    t.ok(Number.isFinite(o.evaluate(o.space.sample(Rng.derive(1)), ctx(1)).fitness[0]), `${name} evaluates`);
+    t.ok(Number.isFinite(o.evaluate!(o.space.sample(Rng.derive(1)), ctx(1)).fitness[0]), `${name} evaluates`);
   }
   t.same(getPreset('permutation2d').functions, [{ function: 'permutation', beta: 0.005 }]);
   t.same(getPreset('3gaussians2d').functions.map((f) => (f as { mean: number[] }).mean), [[-1, -1], [1, 1], [2, -2]]);
 });
 
 t.test('presets evaluate to their functions, at the right optima', async (t) => {
-  t.equal(make({ preset: 'Rastrigin10d' }).evaluate(fill(10, 0), ctx(1)).fitness[0], 0);
-  t.ok(Math.abs(make({ preset: 'Easom2d' }).evaluate(v(Math.PI, Math.PI), ctx(1)).fitness[0] + 1) < 1e-15);
-  t.ok(Math.abs(make({ preset: 'Gauss2d' }).evaluate(v(-1, -1), ctx(1)).fitness[0] + 1 / (2 * Math.PI * Math.sqrt(0.44))) < 1e-15);
+  t.equal(make({ preset: 'Rastrigin10d' }).evaluate!(fill(10, 0), ctx(1)).fitness[0], 0);
+  t.ok(Math.abs(make({ preset: 'Easom2d' }).evaluate!(v(Math.PI, Math.PI), ctx(1)).fitness[0] + 1) < 1e-15);
+  t.ok(Math.abs(make({ preset: 'Gauss2d' }).evaluate!(v(-1, -1), ctx(1)).fitness[0] + 1 / (2 * Math.PI * Math.sqrt(0.44))) < 1e-15);
   const three = make({ preset: '3Gaussians2d' });
   const g = getPreset('3Gaussians2d').functions.map((f) => buildFunction(f, 2));
   const x = v(0.3, -0.7);
-  t.ok(Math.abs(three.evaluate(x, ctx(1)).fitness[0] - (g[0](x) + g[1](x) + g[2](x))) < 1e-15, '3Gaussians2d is the sum of its three');
+  t.ok(Math.abs(three.evaluate!(x, ctx(1)).fitness[0] - (g[0](x) + g[1](x) + g[2](x))) < 1e-15, '3Gaussians2d is the sum of its three');
 });
 
 t.test('sums add, and their bounds are the union of the parts', async (t) => {
   const o = make({ functions: [{ function: 'rastrigin' }, { function: 'shekel' }], dims: 2 });
   const x = v(3.3, 4.1);
-  t.equal(o.evaluate(x, ctx(1)).fitness[0], rastrigin(x) + shekel(SHEKEL_DEFAULT.A as unknown as number[][], [...SHEKEL_DEFAULT.c])(x));
+  t.equal(o.evaluate!(x, ctx(1)).fitness[0], rastrigin(x) + shekel(SHEKEL_DEFAULT.A as unknown as number[][], [...SHEKEL_DEFAULT.c])(x));
   t.same(o.space.toJSON()[0], { name: 'coords', length: 2, lower: -5, upper: 10 });
   const p = new FunctionGenerator([{ function: 'permutation', beta: 1 }, { function: 'ackley' }], 7);
   t.same(p.bounds, [-7, 7], 'permutation scales its box with dims');
@@ -130,13 +130,13 @@ t.test('sums add, and their bounds are the union of the parts', async (t) => {
 t.test('noise: reproducible per seed, with the configured mean and sigma', async (t) => {
   const o = make({ preset: 'Rastrigin2d', noise: { mean: 0.5, sigma: 2 } });
   const x = v(0, 0);
-  t.equal(o.evaluate(x, ctx(7)).fitness[0], o.evaluate(x, ctx(7)).fitness[0], 'same seed, same value');
-  t.not(o.evaluate(x, ctx(7)).fitness[0], o.evaluate(x, ctx(8)).fitness[0], 'another seed, another value');
+  t.equal(o.evaluate!(x, ctx(7)).fitness[0], o.evaluate!(x, ctx(7)).fitness[0], 'same seed, same value');
+  t.not(o.evaluate!(x, ctx(7)).fitness[0], o.evaluate!(x, ctx(8)).fitness[0], 'another seed, another value');
   const n = 20000;
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < n; i++) {
-    const y = o.evaluate(x, ctx(i)).fitness[0];
+    const y = o.evaluate!(x, ctx(i)).fitness[0];
     s += y;
     s2 += y * y;
   }
@@ -144,7 +144,7 @@ t.test('noise: reproducible per seed, with the configured mean and sigma', async
   const sd = Math.sqrt(s2 / n - mean * mean);
   t.ok(Math.abs(mean - 0.5) < 0.05, `mean ${mean}`);
   t.ok(Math.abs(sd - 2) < 0.05, `sigma ${sd}`);
-  t.equal(make({ preset: 'Rastrigin2d' }).evaluate(x, ctx(7)).fitness[0], 0, 'no noise unless asked');
+  t.equal(make({ preset: 'Rastrigin2d' }).evaluate!(x, ctx(7)).fitness[0], 0, 'no noise unless asked');
   t.same(benchmarkSchema.parse({ preset: 'Chasm', noise: {} }).noise, { mean: 0, sigma: 0.01 }, "the reference's noise defaults");
 });
 

@@ -44,7 +44,7 @@ t.test('outputs are the residuals A u - y, fitness their squared norm', async (t
   t.equal(r.fitness[0], r.outputs.reduce((s, v) => s + v * v, 0));
   t.not(p.evaluate(x).outputs, r.outputs, 'a fresh output array per evaluation (it travels to the optimizer)');
   t.throws(() => p.evaluate(Float64Array.of(1, 2)), /expected 3 parameters, got 2/);
-  t.same(linearInverseOptimizee.create(linearInverseSchema.parse({ dims: 3, outputs: 4, seed: 2 })).evaluate(x, ctx), r, 'through the factory');
+  t.same(linearInverseOptimizee.create(linearInverseSchema.parse({ dims: 3, outputs: 4, seed: 2 })).evaluate!(x, ctx), r, 'through the factory');
 });
 
 t.test('A is well conditioned for outputs = 2 dims', async (t) => {

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeGeneration, encodeHeader } from '../../src/experiment/generation-codec.js';
+import { encodeGeneration, encodeHeader } from '../../src/results/journal-codec.js';
 import { Recorder, type GenerationRecord } from '../../src/experiment/recorder.js';
 import type { ParamSpec } from '../../src/core/space.js';
 import { Journal, readJournal } from '../../src/results/journal.js';
@@ -96,14 +96,14 @@ function record(generation: number, n: number, opts: { fail?: Record<number, str
   const fitness = Float64Array.from({ length: n * NOBJ }, (_, k) => rnd(Math.floor(k / NOBJ), 50 + (k % NOBJ)));
   const weighted = Float64Array.from({ length: n }, (_, i) => -fitness[i * NOBJ] + 0.5 * fitness[i * NOBJ + 1]);
   const status = new Uint8Array(n);
-  const errors: Record<string, string> = {};
+  let errors: Array<string | null> | null = null;
   for (const [row, text] of Object.entries(opts.fail ?? {})) {
     const i = Number(row);
     status[i] = 1;
     fitness[i * NOBJ] = NaN;
     fitness[i * NOBJ + 1] = NaN;
     weighted[i] = -Infinity;
-    errors[row] = text;
+    (errors ??= new Array<string | null>(n).fill(null))[i] = text;
   }
   return {
     generation, dim: DIM, nObj: NOBJ, stats: opts.stats,
@@ -114,7 +114,7 @@ function record(generation: number, n: number, opts: { fail?: Record<number, str
     rank: Int32Array.from({ length: n }, (_, i) => 1 + (i % 3)),
     seed: Uint32Array.from({ length: n }, (_, i) => (4294967295 - i * 2654435761 - generation) >>> 0),
     errors,
-    outputs: opts.outputs ? opts.outputs.map((o) => (o ? Float64Array.from(o) : undefined)) : null,
+    outputs: opts.outputs ? opts.outputs.map((o) => (o ? Float64Array.from(o) : null)) : null,
   };
 }
 
@@ -135,7 +135,7 @@ const RECORDS: GenerationRecord[] = [
 
 function writeRun(dir: string, records: GenerationRecord[], space: ParamSpec[] = SPACE): Promise<void> {
   const rec = Recorder.open(dir, { force: true });
-  rec.writeConfig({ experiment: EXPERIMENT, space, version: '9.8.7-test', ranks: 4 });
+  rec.writeConfig({ experiment: EXPERIMENT, space, version: '9.8.7-test', ranks: 4 }, 'generational');
   for (const r of records) rec.recordGeneration(r);
   return rec.close();
 }
@@ -149,7 +149,7 @@ function expected(records: GenerationRecord[]) {
   let row = 0;
   for (const r of records) {
     for (let i = 0; i < r.index.length; i++, row++) {
-      errors.push(r.errors[String(i)] ?? '');
+      errors.push(r.errors?.[i] ?? '');
       const o = r.outputs?.[i];
       if (o) outputs.set(o, row * k);
     }
@@ -180,7 +180,7 @@ t.test('trajectory.h5 holds every field of every record, as h5py reads it', asyn
   const d = dump(join(dir, 'trajectory.h5'));
   t.same(d.attrs, {
     format: 'l2l-trajectory', version: 1, software_version: '9.8.7-test', name: 'synthetic-ü', optimizer: 'ga', optimizee: 'benchmark',
-    seed: 4294967295, ranks: 4, status_names: ['ok', 'failed', 'timed-out'], experiment: d.attrs.experiment, space: d.attrs.space,
+    seed: 4294967295, ranks: 4, status_names: ['ok', 'failed', 'timed-out'], mode: 'generational', experiment: d.attrs.experiment, space: d.attrs.space,
   });
   t.same(JSON.parse(d.attrs.experiment as string), EXPERIMENT, 'experiment attribute: config.json\'s experiment as JSON text');
   t.same(JSON.parse(d.attrs.space as string), SPACE, 'space attribute: config.json\'s space as JSON text');
@@ -305,7 +305,7 @@ t.test('a steady-state journal of many one-row records round-trips, with records
   // cut off inside the widest record, and inside a one-row record after it: the complete ones are read, the rest reported
   const full = readFileSync(join(dir, 'generations.msgpack'));
   const ends: number[] = [];
-  let end = encodeHeader().length;
+  let end = encodeHeader('generational').length;
   for (const rec of records) ends.push((end += encodeGeneration(rec).length));
   const cutDir = join(tmp, 'steady-cut');
   mkdirSync(cutDir, { recursive: true });
@@ -327,16 +327,16 @@ t.test('a steady-state journal of many one-row records round-trips, with records
 
   // records that are mostly error text: the reader's window boundaries fall inside strings, which come back whole
   const texts = Array.from({ length: 200 }, (_, g) => `${g}: ${'ünïcødé ✗ '.repeat(150 + (g % 50))}`);
-  writeFileSync(file, Buffer.concat([encodeHeader(), ...texts.map((text, g) => encodeGeneration(record(g, 1, { fail: { 0: text }, stats: {} })))]));
+  writeFileSync(file, Buffer.concat([encodeHeader('generational'), ...texts.map((text, g) => encodeGeneration(record(g, 1, { fail: { 0: text }, stats: {} })))]));
   const back = readJournal(file);
   t.equal(back.truncated, false);
-  t.same(back.records.map((rec) => rec.errors['0']), texts, 'long texts across window boundaries');
+  t.same(back.records.map((rec) => rec.errors?.[0]), texts, 'long texts across window boundaries');
 });
 
 t.test('the journal reader takes every complete record and reports a cut-off tail, wherever the cut', async (t) => {
   const dir = join(tmp, 'cuts');
   mkdirSync(dir, { recursive: true });
-  const parts = [encodeHeader(), ...RECORDS.map(encodeGeneration)];
+  const parts = [encodeHeader('generational'), ...RECORDS.map(encodeGeneration)];
   const full = Buffer.concat(parts);
   const ends = parts.map((_, i) => parts.slice(0, i + 1).reduce((n, p) => n + p.length, 0));
   const file = join(dir, 'generations.msgpack');

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ActorSystem, RemoteError, RequestTimeoutError, type Envelope } from '../../src/runtime/actor-system.js';
+import { ActorSystem, RemoteError, RequestTimeoutError, type Envelope, type ActorFailure } from '../../src/runtime/actor-system.js';
 import { ManualClock, systemClock } from '../../src/runtime/clock.js';
 import { InProcessHub } from '../../src/runtime/in-process-transport.js';
 
@@ -89,12 +89,16 @@ t.test('a handler that throws answers the request with a tagged remote error', a
   t.match((err as Error).message, /simulator exploded \(actor 'bad', rank 1 of 2 on node7\)/);
 });
 
-t.test('messages for a missing actor and unsolicited failures reach onError', async (t) => {
+t.test('messages for a missing actor and unsolicited failures reach the supervisor as messages', async (t) => {
   const hub = new InProcessHub(2);
   const s0 = new ActorSystem(hub.transports[0], systemClock);
   const s1 = new ActorSystem(hub.transports[1], systemClock);
-  const errors: Array<[string, Envelope]> = [];
-  s1.onError = (e, m) => void errors.push([e.message, m]);
+  const errors: Array<[string, ActorFailure]> = [];
+  s1.spawn('supervisor', (m) => {
+    t.equal(m.type, 'actor.failed');
+    errors.push([(m.body as ActorFailure).message, m.body as ActorFailure]);
+  });
+  s1.supervise('supervisor');
   s1.spawn('thrower', () => {
     throw new Error('boom');
   });
@@ -104,7 +108,34 @@ t.test('messages for a missing actor and unsolicited failures reach onError', as
   const missing = await s0.request(me, { rank: 1, id: 'ghost' }, 'q', null, 1000).catch((e: Error) => e);
   await settle();
   t.match(errors.map((e) => e[0]), [/no actor 'ghost' on rank 1/, /boom/]);
+  t.match(errors[1][1], { type: 'hello', to: 'thrower', from: { rank: 0, id: 'me' } }, 'what failed, and whose message it was');
   t.match((missing as Error).message, /no actor 'ghost' on rank 1 for 'q'/);
+});
+
+t.test('without a supervisor a failure is a process warning; a failing supervisor is one too, never a loop', async (t) => {
+  const hub = new InProcessHub(1);
+  const s = new ActorSystem(hub.transports[0], systemClock);
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => void warnings.push(w.message);
+  process.on('warning', onWarning);
+  t.teardown(() => void process.off('warning', onWarning));
+  const me = s.spawn('me', () => {});
+  s.send(me, { rank: 0, id: 'ghost' }, 'hello', null);
+  await settle();
+  await new Promise((r) => setImmediate(r));
+  t.match(warnings, [/no actor 'ghost'/]);
+  let handled = 0;
+  s.spawn('supervisor', () => {
+    handled++;
+    throw new Error('the supervisor failed too');
+  });
+  s.supervise('supervisor');
+  s.send(me, { rank: 0, id: 'ghost' }, 'again', null);
+  await settle();
+  await settle();
+  await new Promise((r) => setImmediate(r));
+  t.equal(handled, 1, 'the supervisor was told once');
+  t.match(warnings, [/no actor 'ghost'/, /the supervisor failed too/]);
 });
 
 t.test('close rejects outstanding requests', async (t) => {

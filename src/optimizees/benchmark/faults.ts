@@ -1,7 +1,8 @@
 /**
  * Injected faults, for testing how a run contains failing simulations: a chosen fraction of the
  * individuals, picked from each individual's seed (so the same ones fail at any rank count), throw
- * after printing a line to stderr (as a crashing simulator would) or return NaN.
+ * after printing a line (as a crashing simulator would; the worker keeps it with the failure) or
+ * return NaN.
  */
 import { z } from 'zod';
 import { hashSeed } from '../../math/rng.js';
@@ -18,9 +19,9 @@ export function isFaulty(cfg: FaultsConfig, seed: number): boolean {
   return hashSeed(seed, 'fault') / 2 ** 32 < cfg.rate;
 }
 
-/** Fails as configured; returns the fitness to report for a 'nan' fault. */
-export function fault(cfg: FaultsConfig, seed: number): number {
+/** Fails as configured (printing through `print`, the evaluation's output); returns the fitness of a 'nan' fault. */
+export function fault(cfg: FaultsConfig, seed: number, print?: (text: string) => void): number {
   if (cfg.kind === 'nan') return NaN;
-  process.stderr.write(`benchmark: injected fault for the individual with seed ${seed}: the simulation diverged\n`);
+  print?.(`benchmark: injected fault for the individual with seed ${seed}: the simulation diverged\n`);
   throw new Error(`injected fault (seed ${seed})`);
 }

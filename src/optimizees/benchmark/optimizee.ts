@@ -86,10 +86,10 @@ export class BenchmarkOptimizee implements Optimizee {
     this.space = new Space([{ name: 'coords', length: cfg.dims, lower, upper }]);
   }
 
-  evaluate(x: Float64Array, ctx: { seed: number }): { fitness: number[] } {
+  evaluate(x: Float64Array, ctx: { seed: number; print?: (text: string) => void }): { fitness: number[] } {
     if (x.length !== this.generator.dims) throw new RangeError(`benchmark: expected ${this.generator.dims} coordinates, got ${x.length}`);
     if (this.delay) sleepMs(delayMs(this.delay, ctx.seed));
-    if (this.faults && isFaulty(this.faults, ctx.seed)) return { fitness: [fault(this.faults, ctx.seed)] };
+    if (this.faults && isFaulty(this.faults, ctx.seed)) return { fitness: [fault(this.faults, ctx.seed, ctx.print)] };
     return { fitness: [this.generator.evaluate(x, ctx.seed)] };
   }
 }
@@ -104,7 +104,7 @@ export class BatchedBenchmarkOptimizee extends BenchmarkOptimizee {
     let errors: Array<string | null> | undefined;
     for (let i = 0; i < n; i++) {
       try {
-        fitness[i] = this.evaluate(x.subarray(i * dim, (i + 1) * dim), { seed: ctx.seed[i] }).fitness[0];
+        fitness[i] = this.evaluate(x.subarray(i * dim, (i + 1) * dim), { seed: ctx.seed[i], print: ctx.print }).fitness[0];
       } catch (err) {
         (errors ??= new Array<string | null>(n).fill(null))[i] = (err as Error).stack ?? String(err);
       }

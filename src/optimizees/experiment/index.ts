@@ -4,13 +4,15 @@
  * path in the inner experiment (`optimizer.pop_size`); evaluating it runs that inner experiment to its
  * end on a group of ranks of its own and returns a metric of the inner run.
  *
- * This is the model only: the space, the weights, and how an individual becomes an inner experiment.
- * The worker ranks run the inner experiments (src/cli/nested.ts), each group of `ranks` ranks with
- * its own optimizer; several inner experiments run at once on disjoint groups.
+ * Its execution is a group one: this folder says which inner runs an individual is (one per variant and
+ * repeat, each with a seed of its own) and what they are worth (the metric); the worker ranks run them
+ * (src/experiment/execution/group.ts), each group of `ranks` ranks with its own optimizer, several
+ * groups at once.
  */
 import { z } from 'zod';
-import type { EvalOutput, Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
+import type { Execution, GroupPlan, GroupRow, InnerOutcome, InnerRun, Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
+import { hashSeed } from '../../math/rng.js';
 
 const PATH = /^(optimizer|optimizee|stop|dispatch|evaluation)(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
@@ -83,10 +85,72 @@ export class ExperimentOptimizee implements Optimizee {
     this.space = new Space(cfg.parameters.map((p) => ({ name: p.path, length: null, lower: p.lower, upper: p.upper })));
     this.weights = cfg.metric === 'evaluations-to-target' ? [-1] : [1];
   }
+}
 
-  evaluate(): EvalOutput {
-    throw new Error('an experiment optimizee is evaluated by running its inner experiment on a group of ranks (the run command does), not through this object');
+/**
+ * What an inner run is worth (its fitness to the outer optimizer): 'best' its best weighted fitness;
+ * 'mean-best-so-far' the mean over its evaluations of the best so far (before the first success, the
+ * first success's value: failing early is not paid for); 'evaluations-to-target' how many it took.
+ */
+export function innerMetric(cfg: ExperimentOptimizeeConfig, o: InnerOutcome): number {
+  if (cfg.metric === 'best') {
+    if (o.best === null) throw new Error(`the inner run in ${o.dir} has no successful evaluation`);
+    return o.best;
   }
+  const w = o.weighted;
+  let best = -Infinity;
+  if (cfg.metric === 'evaluations-to-target') {
+    for (let n = 0; n < w.length; n++) {
+      if (!Number.isNaN(w[n]) && w[n] > best) best = w[n];
+      if (best >= cfg.target!) return n + 1;
+    }
+    return w.length + 1;
+  }
+  const first = w.find((v) => !Number.isNaN(v));
+  if (first === undefined) throw new Error(`the inner run in ${o.dir} has no successful evaluation`);
+  best = first;
+  let sum = 0;
+  for (const v of w) {
+    if (!Number.isNaN(v) && v > best) best = v;
+    sum += best;
+  }
+  return sum / w.length;
+}
+
+/** The inner runs of one outer individual, their worth, and what to validate beforehand. */
+export function experimentPlan(cfg: ExperimentOptimizeeConfig): GroupPlan {
+  const space = new ExperimentOptimizee(cfg).space;
+  const single = cfg.variants.length === 1 && cfg.repeats === 1;
+  return {
+    // one inner run per variant and repeat, in g<generation>-i<index>/ (v<v>-r<r>/ when there are several)
+    runs(x: Float64Array, row: GroupRow): InnerRun[] {
+      const base = `inner/g${row.generation}-i${row.index}`;
+      const runs: InnerRun[] = [];
+      for (let v = 0; v < cfg.variants.length; v++) {
+        for (let rep = 0; rep < cfg.repeats; rep++) {
+          const seed = single ? row.seed : hashSeed(row.seed, 'inner', v, rep);
+          const name = `${row.name}.g${row.generation}.i${row.index}${single ? '' : `.v${v}.r${rep}`}`;
+          runs.push({ dir: single ? base : `${base}/v${v}-r${rep}`, experiment: { name, seed, ...innerExperiment(cfg, space, x, v) } });
+        }
+      }
+      return runs;
+    },
+    // the mean of the inner runs' metrics
+    fitness: (outcomes) => [outcomes.reduce((s, o) => s + innerMetric(cfg, o), 0) / outcomes.length],
+    // every variant at both corners of the box: a typo in the template is one line, not a failure per individual
+    checks() {
+      const out: Array<{ where: string; experiment: Record<string, unknown> }> = [];
+      for (let v = 0; v < cfg.variants.length; v++) {
+        for (const [corner, x] of [['lower', space.lower], ['upper', space.upper]] as const) {
+          out.push({
+            where: `with every parameter at its ${corner} bound${cfg.variants.length > 1 ? `, variant ${v}` : ''}`,
+            experiment: { name: 'inner', seed: 1, ...innerExperiment(cfg, space, x, v) },
+          });
+        }
+      }
+      return out;
+    },
+  };
 }
 
 export const experimentOptimizee: OptimizeeFactory<typeof experimentOptimizeeSchema> = {
@@ -94,4 +158,5 @@ export const experimentOptimizee: OptimizeeFactory<typeof experimentOptimizeeSch
   description: 'Learning to learn: an individual sets hyper-parameters of an inner experiment, which runs to its end on a group of ranks; its fitness is a metric of that run',
   schema: experimentOptimizeeSchema,
   create: (cfg) => new ExperimentOptimizee(cfg),
+  execution: (cfg): Execution => ({ kind: 'group', ranks: cfg.ranks, plan: experimentPlan(cfg) }),
 };

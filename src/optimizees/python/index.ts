@@ -15,12 +15,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { EvalOutput, Optimizee, OptimizeeFactory } from '../../core/optimizee.js';
+import type { Execution, Optimizee, OptimizeeFactory, SpaceQuery } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { MAX_DIMS } from '../../core/limits.js';
-import type { EmbeddedLaunch, ExternalChild, ExternalOptimizeeFactory, SpaceQuery } from './external.js';
-
-export { isEmbedded, isExternal, type ExternalChild, type ExternalOptimizeeFactory } from './external.js';
 
 /** The Python side of the protocol; from dist/optimizees/python (or src/) it is ../../../python. */
 export const PYTHON_CHILD = fileURLToPath(new URL('../../../python/l2l_child.py', import.meta.url));
@@ -57,9 +54,7 @@ export const pythonSchema = z
 
 export type PythonConfig = z.output<typeof pythonSchema>;
 
-const NOT_HERE = 'the python optimizee is evaluated by the worker through Python (embedded or in a child process), not through this object';
-
-/** What rank 0 and the validation see: the space and the weights. It never runs Python. */
+/** The model as this process sees it: the space and the weights. Python evaluates it (execution: python). */
 export class PythonOptimizee implements Optimizee {
   readonly space: Space;
   readonly weights: readonly number[] = [-1];
@@ -67,21 +62,17 @@ export class PythonOptimizee implements Optimizee {
     if (!cfg.parameters) throw new Error(`python module '${cfg.module}': no parameter space (optimizee.parameters)`);
     this.space = new Space(cfg.parameters.map((p) => ({ name: p.name, length: p.length ?? null, lower: p.lower, upper: p.upper })));
   }
-
-  evaluate(): EvalOutput {
-    throw new Error(NOT_HERE);
-  }
 }
 
 /** The bridge's load() config: where the module is, what to call, and the space in x's order. */
 function bridgeConfig(cfg: PythonConfig): Record<string, unknown> {
-  const space = new PythonOptimizee(cfg).space;
   return {
     module: cfg.module,
     ...(cfg.class ? { class: cfg.class } : { function: cfg.function ?? 'evaluate' }),
     args: cfg.args,
-    // in the order x is flattened (sorted by name)
-    parameters: space.params.map((p) => ({ name: p.name, length: p.length })),
+    // in the order x is flattened (sorted by name); a configuration not resolved yet may lack them (the
+    // module declares them, asked at validation), and is then only read for its preimport
+    parameters: cfg.parameters ? new PythonOptimizee(cfg).space.params.map((p) => ({ name: p.name, length: p.length })) : null,
   };
 }
 
@@ -89,21 +80,20 @@ function label(cfg: PythonConfig): string {
   return `python module '${cfg.module}'${cfg.class ? `, class ${cfg.class}` : ''}`;
 }
 
-export const pythonOptimizee: OptimizeeFactory<typeof pythonSchema> & Pick<ExternalOptimizeeFactory, 'external' | 'embedded' | 'spaceQuery'> = {
+export const pythonOptimizee: OptimizeeFactory<typeof pythonSchema> = {
   type: 'python',
   description: 'A Python function or reference-style class of named parameters, in the worker\'s embedded Python (or a child process with evaluation.isolation: process)',
   schema: pythonSchema,
   create: (cfg) => new PythonOptimizee(cfg),
-  external(config): ExternalChild {
-    const cfg = config as PythonConfig & { weights?: number[] };
-    return { command: cfg.python, args: [PYTHON_CHILD], init: bridgeConfig(cfg), nObj: (cfg.weights ?? [-1]).length, label: label(cfg) };
+  execution(cfg): Execution {
+    const init = bridgeConfig(cfg);
+    return {
+      kind: 'python',
+      python: { load: init, preimport: { module: cfg.module, ...(cfg.preimport ? { preimport: cfg.preimport } : {}) }, label: label(cfg) },
+      child: { command: cfg.python, args: [PYTHON_CHILD], init, label: label(cfg) },
+    };
   },
-  embedded(config): EmbeddedLaunch {
-    const cfg = config as PythonConfig & { weights?: number[] };
-    return { init: bridgeConfig(cfg), nObj: (cfg.weights ?? [-1]).length, label: label(cfg) };
-  },
-  spaceQuery(config): SpaceQuery | null {
-    const cfg = config as PythonConfig;
+  spaceQuery(cfg): SpaceQuery | null {
     if (cfg.parameters) return null;
     const ask = { module: cfg.module, ...(cfg.class ? { class: cfg.class } : {}), args: cfg.args };
     return { command: cfg.python, args: [PYTHON_BRIDGE, 'describe'], input: JSON.stringify(ask), label: label(cfg) };

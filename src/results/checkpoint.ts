@@ -22,9 +22,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Unpackr } from 'msgpackr';
 import { decode, encode } from '../runtime/codec.js';
-import type { Best } from './recorder.js';
-import type { ResultBatch } from './dispatcher.js';
-import type { ResolvedExperiment } from './config.js';
+import type { ResultColumns, Rows } from '../core/rows.js';
+import { CHECKPOINT_FILE, EVENTS_FILE, SUMMARY_FILE, type Best } from './records.js';
 
 export const CHECKPOINT_FORMAT = 'l2l-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -38,13 +37,14 @@ export interface OpenBlock {
   done: Uint8Array;
 }
 
-export interface Checkpoint {
+/** E: the resolved experiment's type, which the experiment layer (above this one) defines. */
+export interface Checkpoint<E = Record<string, unknown>> {
   format: typeof CHECKPOINT_FORMAT;
   version: number;
   /** 1, 2, ...: the events file that follows this checkpoint carries the same number. */
   seq: number;
   software: string;
-  experiment: ResolvedExperiment;
+  experiment: E;
   /** Bytes of generations.msgpack written when the checkpoint was taken. */
   journalBytes: number;
   core: unknown;
@@ -54,14 +54,18 @@ export interface Checkpoint {
   open: OpenBlock[];
 }
 
-export type RunEvent =
-  | { kind: 'ask'; generation: number; n: number; hash: string }
-  | ({
-      kind: 'results';
-      generation: number;
-      /** The ask's rows the results belong to, when not offset .. offset + n (retries, a resumed run's rest). */
-      rows: Int32Array | null;
-    } & Omit<ResultBatch, 'block'>);
+/** The results of rows [offset, offset + n) of an ask, as a worker rank returned them. */
+export interface ResultsEvent extends ResultColumns, Pick<Rows, 'started'> {
+  kind: 'results';
+  generation: number;
+  /** The ask's rows the results belong to, when not offset .. offset + n (retries, a resumed run's rest). */
+  rows: Int32Array | null;
+  offset: number;
+  n: number;
+  rank: number;
+}
+
+export type RunEvent = { kind: 'ask'; generation: number; n: number; hash: string } | ResultsEvent;
 
 export interface EventsHeader {
   format: 'l2l-events';
@@ -70,14 +74,14 @@ export interface EventsHeader {
   after: number;
 }
 
-export function encodeCheckpoint(c: Checkpoint): Uint8Array {
+export function encodeCheckpoint<E>(c: Checkpoint<E>): Uint8Array {
   return encode(c);
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint.msgpack'): Checkpoint {
-  let c: Checkpoint;
+export function decodeCheckpoint<E = Record<string, unknown>>(bytes: Uint8Array, file = CHECKPOINT_FILE): Checkpoint<E> {
+  let c: Checkpoint<E>;
   try {
-    c = decode(bytes) as Checkpoint;
+    c = decode(bytes) as Checkpoint<E>;
   } catch (err) {
     throw new Error(`${file}: unreadable (${(err as Error).message})`);
   }
@@ -118,8 +122,8 @@ export function decodeEvents(bytes: Uint8Array): { after: number; events: RunEve
 }
 
 /** What a resumed run continues from: its checkpoint and the events logged after it. */
-export interface ResumePoint {
-  checkpoint: Checkpoint;
+export interface ResumePoint<E = Record<string, unknown>> {
+  checkpoint: Checkpoint<E>;
   /** Events after the checkpoint (empty when the events file predates it). */
   events: RunEvent[];
   /** Bytes of events.msgpack up to its last complete event; 0 when the file must start afresh. */
@@ -127,20 +131,20 @@ export interface ResumePoint {
 }
 
 /** Reads DIR/checkpoint.msgpack and DIR/events.msgpack. */
-export function readResumePoint(dir: string): ResumePoint {
-  const cpFile = join(dir, 'checkpoint.msgpack');
+export function readResumePoint<E = Record<string, unknown>>(dir: string): ResumePoint<E> {
+  const cpFile = join(dir, CHECKPOINT_FILE);
   if (!existsSync(cpFile)) {
-    throw new ResumeError(existsSync(join(dir, 'summary.json'))
+    throw new ResumeError(existsSync(join(dir, SUMMARY_FILE))
       ? `${dir} has no checkpoint.msgpack: the run was made by a version without checkpoints, or ended before its first one`
       : `${dir} holds no run (no summary.json, no checkpoint.msgpack)`);
   }
-  let checkpoint: Checkpoint;
+  let checkpoint: Checkpoint<E>;
   try {
-    checkpoint = decodeCheckpoint(readFileSync(cpFile), cpFile);
+    checkpoint = decodeCheckpoint<E>(readFileSync(cpFile), cpFile);
   } catch (err) {
     throw new ResumeError((err as Error).message);
   }
-  const evFile = join(dir, 'events.msgpack');
+  const evFile = join(dir, EVENTS_FILE);
   if (!existsSync(evFile)) return { checkpoint, events: [], eventsBytes: 0 };
   const ev = decodeEvents(readFileSync(evFile));
   if (ev.after !== checkpoint.seq) return { checkpoint, events: [], eventsBytes: 0 };
@@ -169,26 +173,3 @@ export function askHash(index: Int32Array, x: Float64Array): string {
   return h.digest('hex').slice(0, 16);
 }
 
-/**
- * Keys of the experiment a resumed run may change: the budget, how work is dispatched, how often
- * checkpoints are taken and how simulations are contained (a timeout added after a hang, say).
- * Anything else would make the resumed run a different experiment (or replay differently).
- */
-export const SAFE_TO_CHANGE = ['stop', 'dispatch', 'checkpoint', 'evaluation.isolation', 'evaluation.timeout_seconds', 'evaluation.memory_mb'] as const;
-
-/** What differs between two resolved experiments outside the safe keys, as "key: was A, now B". */
-export function unsafeChanges(before: ResolvedExperiment, after: ResolvedExperiment): string[] {
-  const out: string[] = [];
-  const walk = (a: unknown, b: unknown, path: string) => {
-    if (SAFE_TO_CHANGE.includes(path as (typeof SAFE_TO_CHANGE)[number])) return;
-    const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v);
-    if (isObj(a) && isObj(b)) {
-      const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-      for (const k of [...keys].sort()) walk((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-      return;
-    }
-    if (JSON.stringify(a) !== JSON.stringify(b)) out.push(`${path}: was ${JSON.stringify(a) ?? 'absent'}, now ${JSON.stringify(b) ?? 'absent'}`);
-  };
-  walk(before, after, '');
-  return out;
-}

@@ -8,9 +8,9 @@
  * (where everything it prints goes: its stdout belongs to the protocol) is passed through to this
  * process's stderr and the last 16 KiB of each evaluation's share is kept for a failure's text.
  *
- * The child is the TypeScript runner child.ts (it builds the optimizee from the registry, by type, from
- * the config the worker got), or an external optimizee's own program (the python type's
- * python/l2l_child.py). It runs in a process group of its own: a timeout kills the group, so whatever
+ * The child is the TypeScript runner child.ts (it builds an inline or native optimizee from the
+ * registry, by type, from the config the worker got), or the program the optimizee's execution names
+ * (a python optimizee's python/l2l_child.py, a process optimizee's own program). It runs in a process group of its own: a timeout kills the group, so whatever
  * the simulation started dies with it, and a Ctrl-C at the terminal (which the worker rank leaves to
  * rank 0) does not reach it. It exits when its stdin ends, that is when the worker rank is gone.
  */
@@ -18,13 +18,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { OptimizeeFactory } from '../../core/optimizee.js';
-import { STATUS_CODES } from '../../core/fitness.js';
-import { isExternal } from '../../optimizees/python/external.js';
-import { silentLogger, type Logger } from '../../runtime/log.js';
-import type { ResolvedExperiment } from '../config.js';
-import { withOutput } from '../output-capture.js';
-import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../eval-results.js';
+import { executionOf, type Execution, type OptimizeeFactory } from '../../../core/optimizee.js';
+import { STATUS_CODES } from '../../../core/fitness.js';
+import { silentLogger, type Logger } from '../../../runtime/log.js';
+import type { ResolvedExperiment } from '../../config.js';
+import { withOutput } from '../../output-capture.js';
+import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../../eval-results.js';
+import type { Evaluator } from '../evaluator.js';
 import { frame, FrameReader } from './frames.js';
 
 /** Kept of each evaluation's output, as the in-process OutputCapture keeps. */
@@ -70,15 +70,17 @@ export function childScript(): string {
   throw new Error(`the simulation child runner ${built} is missing: build it with npm run build:ts`);
 }
 
-/** How the worker starts the child for this experiment's optimizee. */
-export function childLaunch(experiment: ResolvedExperiment, factory: OptimizeeFactory): ChildLaunch {
+/** How the worker starts the child for this experiment's optimizee: its execution's program, or a Node child. */
+export function childLaunch(experiment: ResolvedExperiment, execution: Execution, nObj: number | undefined): ChildLaunch {
   const config = experiment.optimizee;
-  if (isExternal(factory)) return { ...factory.external(config), node: false };
+  if (execution.kind === 'python' || execution.kind === 'process') return { ...execution.child, ...(nObj !== undefined ? { nObj } : {}), node: false };
+  if (execution.kind === 'group') throw new Error(`the ${config.type} optimizee runs inner experiments; it cannot run in a child process`);
   const memoryMb = experiment.evaluation?.memory_mb;
   return {
     command: process.execPath,
     args: [...(memoryMb ? [`--max-old-space-size=${memoryMb}`] : []), childScript()],
     init: { type: config.type, config },
+    ...(nObj !== undefined ? { nObj } : {}),
     label: `the ${config.type} optimizee`,
     node: true,
   };
@@ -299,7 +301,7 @@ export class ChildStartError extends Error {
   }
 }
 
-export class IsolatedEvaluator {
+export class IsolatedEvaluator implements Evaluator {
   private child: Child | null = null;
   /** Objectives per evaluation (known once started). */
   nObj: number;
@@ -314,9 +316,22 @@ export class IsolatedEvaluator {
     this.forward = opts.forward ?? ((chunk) => process.stderr.write(chunk));
   }
 
+  /**
+   * This experiment's child, its execution taken from the optimizee's factory. The model is not built
+   * here (its construction may be what crashes): the objectives come from the experiment's weights, a
+   * program's model (data only), or the Node child's 'ready'.
+   */
+  static forExperiment(experiment: ResolvedExperiment, factory: OptimizeeFactory, opts: IsolationOptions = {}): Promise<IsolatedEvaluator> {
+    const config = experiment.optimizee;
+    const execution = executionOf(factory, config);
+    const program = execution.kind === 'python' || execution.kind === 'process';
+    const nObj = config.weights?.length ?? (program ? factory.create(config).weights.length : undefined);
+    return IsolatedEvaluator.start(experiment, execution, nObj, opts);
+  }
+
   /** For the worker: this experiment's child, started and ready; a ChildStartError when it cannot start. */
-  static async start(experiment: ResolvedExperiment, factory: OptimizeeFactory, opts: IsolationOptions = {}): Promise<IsolatedEvaluator> {
-    const ev = new IsolatedEvaluator(childLaunch(experiment, factory), {
+  static async start(experiment: ResolvedExperiment, execution: Execution, nObj: number | undefined, opts: IsolationOptions = {}): Promise<IsolatedEvaluator> {
+    const ev = new IsolatedEvaluator(childLaunch(experiment, execution, nObj), {
       timeoutSeconds: experiment.evaluation?.timeout_seconds,
       memoryMb: experiment.evaluation?.memory_mb,
       ...opts,
@@ -328,6 +343,10 @@ export class IsolatedEvaluator {
   /** The process id of the current child, or null between a death and the restart. */
   get pid(): number | null {
     return this.child?.pid ?? null;
+  }
+
+  get describe(): Record<string, unknown> {
+    return { isolation: 'process', childPid: this.pid };
   }
 
   /** A running child: the current one, or a new one (started and ready). */

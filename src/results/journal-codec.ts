@@ -3,22 +3,35 @@
  * whose columns are arrays stored as {dtype, shape, data}, data being the raw little-endian bytes
  * (numpy dtype strings), so a reader needs only msgpack and numpy.frombuffer:
  *
- *   {format: 'l2l-generations', version: 2, statusNames: ['ok', 'failed', 'timed-out']}
+ *   {format: 'l2l-generations', version: 3, statusNames: ['ok', 'failed', 'timed-out'], mode: 'generational' | 'steady-state'}
  *   {generation, stats: {...}, errors: {row: text},
  *    index <i4 [n], x <f8 [n, dim], fitness <f8 [n, nObj], weighted <f8 [n], status |u1 [n],
  *    attempts |u1 [n], seconds <f8 [n], started <f8 [n], rank <i4 [n], seed <u4 [n], outputs <f8 [n, k] or nil}
  *
  * outputs holds the model outputs, k the longest row's length, NaN where a row has fewer (or none).
+ * errors maps a row's number to its text, for the rows that have one. The header's mode says how the
+ * run was driven (a steady-state record is one result batch, a generational one a whole generation);
+ * version 2 files, written before it was recorded, read with mode null.
  *
  * Encoding is a copy of the typed arrays' bytes, so recording every individual costs the optimizer
  * next to nothing (JSON text cost ~6 us per 10-D individual here; this costs well under 1).
  */
 import { Packr, Unpackr } from 'msgpackr';
 import { STATUS_NAMES } from '../core/fitness.js';
-import type { GenerationRecord } from './recorder.js';
+import type { GenerationRecord, RunMode } from './records.js';
 
 export const GENERATIONS_FORMAT = 'l2l-generations';
-export const GENERATIONS_VERSION = 2;
+export const GENERATIONS_VERSION = 3;
+/** Versions this reader knows: 2 lacks the header's mode. */
+const READABLE_VERSIONS = [2, 3];
+
+export interface JournalHeader {
+  format: string;
+  version: number;
+  statusNames: string[];
+  /** null for a version 2 journal, which did not record it. */
+  mode: RunMode | null;
+}
 
 // Plain msgpack (no records, no typed-array extensions) so any msgpack library reads it.
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -33,8 +46,28 @@ function column(a: ArrayBufferView, dtype: string, shape: number[]): Column {
   return { dtype, shape, data: Buffer.from(a.buffer, a.byteOffset, a.byteLength) };
 }
 
-export function encodeHeader(): Buffer {
-  return packr.pack({ format: GENERATIONS_FORMAT, version: GENERATIONS_VERSION, statusNames: STATUS_NAMES });
+export function encodeHeader(mode: RunMode): Buffer {
+  return packr.pack({ format: GENERATIONS_FORMAT, version: GENERATIONS_VERSION, statusNames: STATUS_NAMES, mode });
+}
+
+/** Row texts as the file keeps them: {row: text} for the rows that have one. */
+export function errorsMap(errors: ReadonlyArray<string | null> | null): Record<string, string> {
+  const m: Record<string, string> = {};
+  errors?.forEach((e, i) => {
+    if (e !== null && e !== undefined) m[i] = e;
+  });
+  return m;
+}
+
+/** The file's {row: text} back to a text (or null) per row; null when no row has one. */
+export function errorsArray(map: Record<string, string> | undefined, n: number): Array<string | null> | null {
+  if (!map) return null;
+  let out: Array<string | null> | null = null;
+  for (const [row, text] of Object.entries(map)) {
+    const i = Number(row);
+    if (Number.isInteger(i) && i >= 0 && i < n) (out ??= new Array<string | null>(n).fill(null))[i] = String(text);
+  }
+  return out;
 }
 
 export function encodeGeneration(r: GenerationRecord): Buffer {
@@ -42,7 +75,7 @@ export function encodeGeneration(r: GenerationRecord): Buffer {
   return packr.pack({
     generation: r.generation,
     stats: r.stats,
-    errors: r.errors,
+    errors: errorsMap(r.errors),
     index: column(r.index, '<i4', [n]),
     x: column(r.x, '<f8', [n, r.dim]),
     fitness: column(r.fitness, '<f8', [n, r.nObj]),
@@ -58,7 +91,7 @@ export function encodeGeneration(r: GenerationRecord): Buffer {
 }
 
 /** Model outputs as one n x k matrix, NaN-padded. */
-function outputsColumn(rows: ReadonlyArray<Float64Array | undefined>, n: number): Column {
+function outputsColumn(rows: ReadonlyArray<Float64Array | null>, n: number): Column {
   let k = 0;
   for (let i = 0; i < n; i++) k = Math.max(k, rows[i]?.length ?? 0);
   const m = new Float64Array(n * k).fill(NaN);
@@ -69,15 +102,15 @@ function outputsColumn(rows: ReadonlyArray<Float64Array | undefined>, n: number)
   return column(m, '<f8', [n, k]);
 }
 
-/** An outputs matrix back to rows; a row that is all NaN (none given) becomes undefined. */
-function outputRows(c: Column | null | undefined): Array<Float64Array | undefined> | null {
+/** An outputs matrix back to rows; a row that is all NaN (none given) becomes null. */
+function outputRows(c: Column | null | undefined): Array<Float64Array | null> | null {
   if (!c) return null;
   const [n, k] = c.shape;
   const m = toArray(c) as Float64Array;
-  const rows: Array<Float64Array | undefined> = [];
+  const rows: Array<Float64Array | null> = [];
   for (let i = 0; i < n; i++) {
     const row = m.slice(i * k, (i + 1) * k);
-    rows.push(row.every(Number.isNaN) && k > 0 ? undefined : row);
+    rows.push(row.every(Number.isNaN) && k > 0 ? null : row);
   }
   return rows;
 }
@@ -93,17 +126,24 @@ function toArray(c: Column): ArrayLike<number> {
   return new Ctor(bytes.buffer);
 }
 
-/** Reads a whole generations.msgpack (header checked). */
+/** Reads a whole generations.msgpack (header checked): its records. */
 export function decodeGenerations(file: Uint8Array): GenerationRecord[] {
-  const [header, ...gens] = new Unpackr({ useRecords: false }).unpackMultiple(file) as Array<Record<string, unknown>>;
-  checkGenerationsHeader(header);
-  return gens.map(decodeGenerationRecord);
+  return decodeJournal(file).records;
 }
 
-/** Throws unless `header` (the file's first msgpack value) is a generations.msgpack header this reader knows. */
-export function checkGenerationsHeader(header: Record<string, unknown> | undefined): asserts header is { format: string; version: number; statusNames: string[] } {
+/** Reads a whole generations.msgpack: its header and its records. */
+export function decodeJournal(file: Uint8Array): { header: JournalHeader; records: GenerationRecord[] } {
+  const [header, ...gens] = new Unpackr({ useRecords: false }).unpackMultiple(file) as Array<Record<string, unknown>>;
+  return { header: readGenerationsHeader(header), records: gens.map(decodeGenerationRecord) };
+}
+
+/** `header` (the file's first msgpack value) as a header this reader knows; throws otherwise. */
+export function readGenerationsHeader(header: Record<string, unknown> | undefined): JournalHeader {
   if (header?.format !== GENERATIONS_FORMAT) throw new Error('not a generations.msgpack file');
-  if (header.version !== GENERATIONS_VERSION) throw new Error(`generations.msgpack version ${String(header.version)}, this reader knows ${GENERATIONS_VERSION}`);
+  if (!READABLE_VERSIONS.includes(header.version as number)) throw new Error(`generations.msgpack version ${String(header.version)}, this reader knows ${READABLE_VERSIONS.join(' and ')}`);
+  const mode = header.mode === 'generational' || header.mode === 'steady-state' ? header.mode : null;
+  if (header.version === GENERATIONS_VERSION && mode === null) throw new Error(`generations.msgpack: the header's mode is ${JSON.stringify(header.mode)}, expected generational or steady-state`);
+  return { format: GENERATIONS_FORMAT, version: header.version as number, statusNames: [...(header.statusNames as string[])], mode };
 }
 
 /** One generation's msgpack map (as msgpackr unpacks it) back to a record; the arrays are copies. */
@@ -112,7 +152,7 @@ export function decodeGenerationRecord(g: Record<string, unknown>): GenerationRe
   const x = g.x as Column;
   const f = g.fitness as Column;
   return {
-    generation: g.generation as number, stats: g.stats as Record<string, number>, errors: g.errors as Record<string, string>,
+    generation: g.generation as number, stats: g.stats as Record<string, number>, errors: errorsArray(g.errors as Record<string, string> | undefined, x.shape[0]),
     dim: x.shape[1], nObj: f.shape[1],
     index: col('index') as Int32Array, x: col('x') as Float64Array, fitness: col('fitness') as Float64Array,
     weighted: col('weighted') as Float64Array, status: col('status') as Uint8Array, attempts: col('attempts') as Uint8Array, seconds: col('seconds') as Float64Array,

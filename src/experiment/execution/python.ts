@@ -10,28 +10,14 @@
  * (a simulator's own loop) when it next returns to Python. A simulation that must be stopped anywhere,
  * or that may crash the process, belongs in a child process (evaluation.isolation: process).
  */
-import { join } from 'node:path';
-import type { ExternalOptimizeeFactory } from '../optimizees/python/external.js';
-import { STATUS_CODES } from '../core/fitness.js';
-import { loadPython, packageRoot } from '../native/loader.js';
-import { PythonError } from '../native/errors.js';
-import type { PythonAddon, PythonStarted } from '../native/python.js';
-import { silentLogger, type Logger } from '../runtime/log.js';
-import type { ResolvedExperiment } from './config.js';
-import { withOutput } from './output-capture.js';
-import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from './eval-results.js';
-
-/** The interpreter of this process, started once whatever the number of evaluators. */
-let interpreter: Promise<{ addon: PythonAddon; info: PythonStarted }> | null = null;
-
-export function startPython(): Promise<{ addon: PythonAddon; info: PythonStarted }> {
-  interpreter ??= (async () => {
-    const addon = loadPython();
-    const info = await addon.start({ paths: [join(packageRoot(), 'python')], bridge: 'l2l_bridge' }, PythonError);
-    return { addon, info };
-  })();
-  return interpreter;
-}
+import { executionOf, type OptimizeeFactory, type PythonLaunch } from '../../core/optimizee.js';
+import type { ResolvedExperiment } from '../config.js';
+import { STATUS_CODES } from '../../core/fitness.js';
+import { startPython, type PythonAddon, type PythonStarted } from '../../runtime/python.js';
+import { silentLogger, type Logger } from '../../runtime/log.js';
+import { withOutput } from '../output-capture.js';
+import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../eval-results.js';
+import type { Evaluator } from './evaluator.js';
 
 /** Setup failed (the module does not import, has no such function...): one line, and the traceback. */
 export class EmbeddedStartError extends Error {
@@ -49,7 +35,7 @@ export interface EmbeddedOptions {
 /** Rows per call are below 2^20 (dispatch batches are at most 4096), so a row and a call make one token. */
 const ROW_BITS = 2 ** 20;
 
-export class EmbeddedPythonEvaluator {
+export class EmbeddedPythonEvaluator implements Evaluator {
   readonly pid = process.pid;
   private calls = 0;
   /** Where the bridge writes the row it is running (-1 between rows); read by the watchdog. */
@@ -63,14 +49,24 @@ export class EmbeddedPythonEvaluator {
     private readonly opts: EmbeddedOptions,
   ) {}
 
-  static async start(experiment: ResolvedExperiment, factory: ExternalOptimizeeFactory, opts: EmbeddedOptions = {}): Promise<EmbeddedPythonEvaluator> {
-    const launch = factory.embedded?.(experiment.optimizee);
-    if (!launch) throw new EmbeddedStartError(`the ${experiment.optimizee.type} optimizee cannot run in embedded Python`);
+  /** This experiment's module in embedded Python, as its optimizee's factory describes it (a python execution). */
+  static forExperiment(experiment: ResolvedExperiment, factory: OptimizeeFactory, opts: EmbeddedOptions = {}): Promise<EmbeddedPythonEvaluator> {
+    const config = experiment.optimizee;
+    const e = executionOf(factory, config);
+    if (e.kind !== 'python') throw new EmbeddedStartError(`the ${config.type} optimizee does not run in Python`);
+    return EmbeddedPythonEvaluator.start(e.python, (config.weights ?? factory.create(config).weights).length, { timeoutSeconds: experiment.evaluation?.timeout_seconds, ...opts });
+  }
+
+  static async start(launch: PythonLaunch, nObj: number, opts: EmbeddedOptions = {}): Promise<EmbeddedPythonEvaluator> {
     const { addon, info } = await startPython();
-    const r = (await addon.call('load', [launch.init])) as { handle?: number; error?: string; detail?: string };
+    const r = (await addon.call('load', [launch.load])) as { handle?: number; error?: string; detail?: string };
     if (typeof r.handle !== 'number') throw new EmbeddedStartError(r.error ?? `${launch.label} did not load`, r.detail ?? '');
     (opts.log ?? silentLogger).debug({ python: info.version.split(' ')[0], libpython: info.libpython }, 'embedded Python started');
-    return new EmbeddedPythonEvaluator(addon, r.handle, launch.nObj, info, { timeoutSeconds: experiment.evaluation?.timeout_seconds, ...opts });
+    return new EmbeddedPythonEvaluator(addon, r.handle, nObj, info, opts);
+  }
+
+  get describe(): Record<string, unknown> {
+    return { execution: 'python', isolation: 'in-process', python: this.info.version.split(' ')[0] };
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {

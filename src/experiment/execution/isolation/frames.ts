@@ -3,7 +3,7 @@
  * little-endian length followed by that many bytes of msgpack (the project's codec), over the child's
  * stdin (requests) and stdout (replies). The Python child (python/l2l_child.py) speaks the same.
  */
-import { decode, encode } from '../../runtime/codec.js';
+import { decode, encode } from '../../../runtime/codec.js';
 
 /** The largest frame either side accepts (a bad length means a corrupt stream, not a big message). */
 export const MAX_FRAME = 1 << 30;

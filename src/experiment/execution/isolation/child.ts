@@ -1,7 +1,8 @@
 /**
- * The simulation child process of a worker rank (evaluation.isolation: process), for the optimizees
- * written in TypeScript: `node dist/experiment/isolation/child.js`, spoken to in frames (frames.ts)
- * over stdin and stdout:
+ * The simulation child process of a worker rank (evaluation.isolation: process), for the inline and
+ * native optimizees (written in TypeScript, a native kernel behind them):
+ * `node dist/experiment/execution/isolation/child.js`, spoken to in frames (frames.ts) over stdin and
+ * stdout:
  *
  *   {op: 'init', type, config}                 -> {op: 'ready', nObj, dim, pid} | {op: 'error', error, detail}
  *   {op: 'eval', generation, index, seed, x}   -> {op: 'result', fitness, outputs?, err} | {op: 'result', error, err}
@@ -12,8 +13,9 @@
  * stdout belongs to the protocol: everything the optimizee prints (console.log included) goes to stderr.
  * The end of stdin (the worker rank is gone) ends this process.
  */
-import { getOptimizee } from '../../optimizees/registry.js';
-import type { Optimizee } from '../../core/optimizee.js';
+import { availableParallelism } from 'node:os';
+import { getOptimizee } from '../../../optimizees/registry.js';
+import type { EvalOutput, Optimizee } from '../../../core/optimizee.js';
 import { frame, FrameReader } from './frames.js';
 
 type Write = typeof process.stdout.write;
@@ -41,7 +43,20 @@ function send(value: unknown): void {
   protocolWrite(frame(value));
 }
 
-function handle(msg: Record<string, unknown>): void {
+/** One row through the model: evaluate() on this thread, or its native kernel as a batch of one. */
+async function evaluateRow(model: Optimizee, x: Float64Array, generation: number, index: number, seed: number): Promise<EvalOutput> {
+  const print = (text: string) => void process.stderr.write(text);
+  if (model.evaluate) return model.evaluate(x, { generation, index, seed, print });
+  if (model.evaluateAsync) {
+    const control = { cancel: new Int32Array(1), progress: new Float64Array(2) };
+    const r = await model.evaluateAsync(x, { generation, index: Int32Array.of(index), seed: Uint32Array.of(seed), threads: availableParallelism(), print }, control);
+    if (r.errors?.[0]) throw new Error(r.errors[0]);
+    return { fitness: r.fitness, ...(r.outputs?.[0] ? { outputs: r.outputs[0] } : {}) };
+  }
+  throw new Error('the optimizee has neither evaluate() nor evaluateAsync()');
+}
+
+async function handle(msg: Record<string, unknown>): Promise<void> {
   switch (msg.op) {
     case 'init': {
       try {
@@ -64,7 +79,7 @@ function handle(msg: Record<string, unknown>): void {
       const x = new Float64Array(bytes.byteLength / 8);
       new Uint8Array(x.buffer).set(bytes);
       try {
-        const r = optimizee.evaluate(x, { generation: msg.generation as number, index: msg.index as number, seed: msg.seed as number });
+        const r = await evaluateRow(optimizee, x, msg.generation as number, msg.index as number, msg.seed as number);
         const fitness = Array.from(r.fitness);
         send(r.outputs ? { op: 'result', fitness, outputs: r.outputs, err: errBytes } : { op: 'result', fitness, err: errBytes });
       } catch (err) {
@@ -80,9 +95,14 @@ function handle(msg: Record<string, unknown>): void {
 }
 
 const reader = new FrameReader();
+/** Frames are handled one at a time, in order (an evaluation may await its kernel). */
+let queue: Promise<void> = Promise.resolve();
 process.stdin.on('data', (chunk: Buffer) => {
   reader.push(chunk);
-  for (let m = reader.next(); m !== undefined; m = reader.next()) handle(m as Record<string, unknown>);
+  for (let m = reader.next(); m !== undefined; m = reader.next()) {
+    const msg = m as Record<string, unknown>;
+    queue = queue.then(() => handle(msg));
+  }
 });
 process.stdin.on('end', () => process.exit(0));
 // The worker rank killed without closing the pipe (it always closes with the process, but be sure).
