@@ -71,7 +71,8 @@ section() {
 selected() { local n=$1; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$w" = "$n" ] && return 0; done; return 1; }
 
 if selected dispatch "$@"; then
-  section dispatch 3600 node --import tsx bench/dispatch/run.ts
+  # L2L_BENCH_BASELINE=DIR: a built checkout of an earlier commit, run side by side (bench/dispatch/run.ts --baseline)
+  section dispatch 3600 node --import tsx bench/dispatch/run.ts ${L2L_BENCH_BASELINE:+--baseline "$L2L_BENCH_BASELINE"}
 fi
 if selected quality "$@"; then section quality 1800 node --import tsx bench/quality/run.ts; fi
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then

@@ -1,13 +1,13 @@
 // Dispatch benchmark: trivial-fitness (10-D sphere) evaluations per second through the whole stack,
 // side by side in one run with a raw C MPI ping-pong (the physical floor) and two mpi4py baselines.
 //
-//   node --import tsx bench/dispatch/run.ts [--ranks 2,4,8] [--reps 3] [--evals 500000] [--timeout 300]
+//   node --import tsx bench/dispatch/run.ts [--ranks 2,4,8] [--reps 3] [--evals 500000] [--timeout 300] [--baseline DIR]
 //
 // Variants are interleaved per rank count (ours, master/worker, futures; repeated --reps times) so that
 // load on this shared machine hits all of them alike; each figure is the median of the repeats.
 // Writes bench/out/dispatch.json (every run) and bench/out/dispatch.md (the section body that
 // bench/run.sh stitches into bench/RESULTS.md). It reports figures; it never asserts them.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -28,13 +28,25 @@ const MPI_ENV: Record<string, string> = {
   FORCE_COLOR: '0',
 };
 
-type VariantId = 'ours' | 'ours-ga' | 'master-worker' | 'futures';
+type VariantId = 'ours' | 'ours-ga' | 'before' | 'before-ga' | 'master-worker' | 'futures';
 const VARIANTS: { id: VariantId; label: string }[] = [
   { id: 'ours', label: 'L2L-MPI stack (ours): random search, pop 20,000' },
   { id: 'ours-ga', label: 'L2L-MPI stack (ours): reference GA, pop 20,000 (includes the GA\'s own cost)' },
   { id: 'master-worker', label: 'mpi4py master/worker (pickled dicts, 4 in flight per worker)' },
   { id: 'futures', label: 'mpi4py.futures MPIPoolExecutor.map, chunksize 64' },
 ];
+
+/**
+ * --baseline DIR: a built checkout of an earlier commit (npm ci and the build done in it), run
+ * interleaved with this tree on the same configurations, so a change's cost is a ratio of one run.
+ */
+let baseline: { dir: string; commit: string } | null = null;
+function baselineVariants(commit: string): { id: VariantId; label: string }[] {
+  return [
+    { id: 'before', label: `L2L-MPI stack at ${commit}: random search, pop 20,000` },
+    { id: 'before-ga', label: `L2L-MPI stack at ${commit}: reference GA, pop 20,000` },
+  ];
+}
 
 type Outcome =
   | { ok: true; evalsPerSecond: number; sphereUs: number; evaluations: number; seconds: number }
@@ -111,11 +123,12 @@ function measureJsSphereUs(): number {
   return us;
 }
 
-async function runOurs(config: string, ranks: number, sphereUs: number, timeoutS: number): Promise<Outcome> {
-  if (!existsSync(join(ROOT, 'dist/main.js'))) return { ok: false, reason: 'dist/main.js missing (npm run build)' };
+async function runOurs(config: string, ranks: number, sphereUs: number, timeoutS: number, tree = ROOT): Promise<Outcome> {
+  const main = join(tree, 'dist/main.js');
+  if (!existsSync(main)) return { ok: false, reason: `${main} missing (npm run build)` };
   const outDir = `bench/out/dispatch-${ranks}`;
   rmSync(join(ROOT, outDir), { recursive: true, force: true });
-  const r = await mpirun(ranks, ['node', 'dist/main.js', 'run', config, '--out', outDir, '--quiet'], timeoutS);
+  const r = await mpirun(ranks, ['node', main, 'run', config, '--out', outDir, '--quiet'], timeoutS);
   if (r.code !== 0 || r.timedOut) return { ok: false, reason: failure(r, timeoutS) };
   const summaryPath = join(ROOT, outDir, 'summary.json');
   if (!existsSync(summaryPath)) return { ok: false, reason: `${outDir}/summary.json not written` };
@@ -217,6 +230,21 @@ function rankTable(runs: RunRecord[], ranks: number, pingPong: PingPong | undefi
   return { md, ours: rows[0].eps, best };
 }
 
+/** This tree against the baseline build, per rank count: the median ratio of each configuration. */
+function beforeAfterTable(runs: RunRecord[], rankCounts: number[], commit: string): string[] {
+  const med = (ranks: number, v: VariantId) => {
+    const xs = runs.filter((r) => r.ranks === ranks && r.variant === v && r.outcome.ok).map((r) => (r.outcome as { evalsPerSecond: number }).evalsPerSecond);
+    return xs.length ? median(xs) : undefined;
+  };
+  const lines = [`### This tree against ${commit} (same run)`, '', `| ranks | random search: evals/s now / at ${commit} | ratio | reference GA: evals/s now / at ${commit} | ratio |`, '|---:|---:|---:|---:|---:|'];
+  for (const ranks of rankCounts) {
+    const [a, b, c, d] = [med(ranks, 'ours'), med(ranks, 'before'), med(ranks, 'ours-ga'), med(ranks, 'before-ga')];
+    const r = (x?: number, y?: number) => (x && y ? `${fmt(x / y, 2)}x` : 'n/a');
+    lines.push(`| ${ranks} | ${a ? fmtInt(a) : 'n/a'} / ${b ? fmtInt(b) : 'n/a'} | ${r(a, b)} | ${c ? fmtInt(c) : 'n/a'} / ${d ? fmtInt(d) : 'n/a'} | ${r(c, d)} |`);
+  }
+  return [...lines, ''];
+}
+
 function targetsTable(results: { ranks: number; ours?: number; best?: number }[]): string[] {
   const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
   const lines = ['### Targets (same run)', '', '| target | ranks | measured | status |', '|---|---:|---:|---|'];
@@ -238,8 +266,15 @@ async function main(): Promise<void> {
       reps: { type: 'string', default: '3' },
       evals: { type: 'string', default: '500000' },
       timeout: { type: 'string', default: '300' },
+      baseline: { type: 'string' },
     },
   });
+  if (values.baseline) {
+    const dir = values.baseline;
+    const commit = spawnSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).stdout.trim() || dir;
+    baseline = { dir, commit };
+    VARIANTS.splice(2, 0, ...baselineVariants(commit));
+  }
   const rankCounts = values.ranks.split(',').map(Number);
   const reps = Number(values.reps);
   const evals = Number(values.evals);
@@ -262,8 +297,10 @@ async function main(): Promise<void> {
         const outcome =
           id === 'ours' ? await runOurs('bench/dispatch/sphere.yaml', ranks, jsSphereUs, timeoutS)
           : id === 'ours-ga' ? await runOurs('bench/dispatch/sphere-ga.yaml', ranks, jsSphereUs, timeoutS)
+          : id === 'before' ? await runOurs('bench/dispatch/sphere.yaml', ranks, jsSphereUs, timeoutS, baseline!.dir)
+          : id === 'before-ga' ? await runOurs('bench/dispatch/sphere-ga.yaml', ranks, jsSphereUs, timeoutS, baseline!.dir)
           : await runPython(id, ranks, evals, timeoutS);
-        if (id.startsWith('ours') && !outcome.ok) broken.add(id);
+        if ((id.startsWith('ours') || id.startsWith('before')) && !outcome.ok) broken.add(id);
         runs.push({ ranks, rep, variant: id, outcome, load1 });
         console.log(`[dispatch] ranks=${ranks} rep=${rep} ${id}: ${outcome.ok ? fmtInt(outcome.evalsPerSecond) + ' evals/s' : 'not available: ' + outcome.reason}`);
       }
@@ -271,7 +308,7 @@ async function main(): Promise<void> {
   }
 
   const tables = rankCounts.map((ranks) => ({ ranks, ...rankTable(runs, ranks, ranks === 2 ? pingPong : undefined) }));
-  const pySphere = runs.flatMap((r) => (r.outcome.ok && !r.variant.startsWith('ours') ? [r.outcome.sphereUs] : []));
+  const pySphere = runs.flatMap((r) => (r.outcome.ok && (r.variant === 'master-worker' || r.variant === 'futures') ? [r.outcome.sphereUs] : []));
   const body = [
     `Trivial fitness (10-D sphere), ${fmtInt(evals)} evaluations per baseline run; ours runs bench/dispatch/sphere.yaml`,
     `(random search, population 20,000, 25 generations: the cheapest real optimizer, since the mpi4py baselines run none)`,
@@ -288,8 +325,10 @@ async function main(): Promise<void> {
     `- overhead us/eval = 1e6 / (evals/s) - one sphere evaluation (JS: ${fmt(jsSphereUs, 4)} us;`,
     `  Python: ${pySphere.length > 0 ? fmt(median(pySphere), 3) : 'n/a'} us), i.e. wall time per evaluation beyond the computation.`,
     '- ratio: evals/s divided by the better of the two mpi4py variants at the same rank count.',
+    ...(baseline ? [`- before: the same configurations through a build of ${baseline.commit} (--baseline ${baseline.dir}), interleaved with this tree's runs.`] : []),
     '',
     ...tables.flatMap((t) => t.md),
+    ...(baseline ? beforeAfterTable(runs, rankCounts, baseline.commit) : []),
     ...targetsTable(tables),
   ].join('\n');
   writeFileSync(join(OUT, 'dispatch.md'), body + '\n');
