@@ -72,7 +72,7 @@ selected() { local n=$1; shift; [ $# -eq 0 ] && return 0; for w in "$@"; do [ "$
 
 if selected dispatch "$@"; then
   # L2L_BENCH_BASELINE=DIR: a built checkout of an earlier commit, run side by side (bench/dispatch/run.ts --baseline)
-  section dispatch 3600 node --import tsx bench/dispatch/run.ts ${L2L_BENCH_BASELINE:+--baseline "$L2L_BENCH_BASELINE"}
+  section dispatch 3600 node --import tsx bench/dispatch/run.ts ${L2L_BENCH_BASELINE:+--baseline "$L2L_BENCH_BASELINE"} ${L2L_BENCH_REPS:+--reps "$L2L_BENCH_REPS"}
 fi
 if selected quality "$@"; then section quality 1800 node --import tsx bench/quality/run.ts; fi
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then

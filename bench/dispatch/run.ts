@@ -204,7 +204,7 @@ function summarise(runs: RunRecord[], ranks: number, variant: VariantId, label: 
 
 function rankTable(runs: RunRecord[], ranks: number, pingPong: PingPong | undefined): { md: string[]; ours?: number; best?: number } {
   const rows = VARIANTS.map((v) => summarise(runs, ranks, v.id, v.label));
-  const baselines = rows.filter((_, i) => !VARIANTS[i].id.startsWith('ours')).flatMap((r) => (r.eps === undefined ? [] : [r.eps]));
+  const baselines = rows.filter((_, i) => VARIANTS[i].id === 'master-worker' || VARIANTS[i].id === 'futures').flatMap((r) => (r.eps === undefined ? [] : [r.eps]));
   const best = baselines.length > 0 ? Math.max(...baselines) : undefined;
   if (pingPong?.ok && pingPong.us16 !== undefined) {
     rows.push({ label: 'raw C MPI ping-pong, 16 B (floor if each evaluation cost one round trip)', eps: 1e6 / pingPong.us16, range: '1 run', overheadUs: pingPong.us16 });

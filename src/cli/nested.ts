@@ -9,10 +9,10 @@
  * Several inner experiments thus run at once, one per group, and the groups are reused between outer
  * generations. Alone (no mpirun), inner experiments run in the process, one after another.
  *
- * Inner runs are ordinary runs in `<outer results>/inner/g<generation>-i<index>/` (config, journal,
- * trajectory, summary, run.log, checkpoints). An individual whose inner run had completed is not run
- * again; one that had started resumes from its checkpoint. So when the job is killed, resuming the
- * outer run resumes the inner runs it had in flight, inside it.
+ * Inner runs are ordinary runs in the outer results directory (config, journal, trajectory, summary,
+ * run.log, checkpoints). When the outer run is resumed, an inner run of the very same inner experiment
+ * that had completed is reused and one that had started resumes from its checkpoint, so resuming the
+ * outer run resumes the inner runs it had in flight, inside it (src/experiment/execution/group.ts).
  */
 import { executionOf } from '../core/optimizee.js';
 import { getOptimizee } from '../optimizees/registry.js';

@@ -1,6 +1,7 @@
 /**
- * The python optimizee inside the worker rank: the system's CPython, embedded by the l2l_python addon
- * (native/python), runs python/l2l_bridge.py on a thread of its own. A batch goes in as one call: the
+ * Python execution: an optimizee whose model is a Python module runs inside the worker rank, in the
+ * system's CPython embedded by the l2l_python addon (native/python; its lifetime is
+ * src/runtime/python.ts), which runs python/l2l_bridge.py on a thread of its own. A batch goes in as one call: the
  * bridge reads the parameters from the batch's own Float64Array and writes fitness, seconds and start
  * times into this side's arrays in place. The JS thread stays free while a simulation runs, so the
  * worker keeps answering the coordinator (and MPI keeps progressing).
