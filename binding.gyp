@@ -1,5 +1,6 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_mpi.node, l2l_python.node and l2l_relax.node; l2l_python needs Debian's python3-dev).
+# -> build/Release/l2l_mpi.node, l2l_python.node, l2l_relax.node and l2l_snn.node; l2l_python needs
+# Debian's python3-dev).
 # cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
@@ -54,6 +55,25 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags": ["-O2", "-Wall", "-Wextra"],
       "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "l2l_snn",
+      "sources": [
+        "native/snn/addon.cc",
+        "native/snn/arrays.cc",
+        "native/snn/network.cc",
+        "native/snn/network_spec.cc",
+        "native/snn/propagators.cc",
+        "native/snn/run_call.cc",
+        "native/snn/simulation.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "libraries": ["-lpthread"]

@@ -11,6 +11,7 @@ import { AddonNotBuiltError, KernelError } from './errors.js';
 import type { MpiAddon } from './mpi.js';
 import type { PythonAddon } from './python.js';
 import type { RelaxAddon } from './relax.js';
+import type { SnnAddon } from './snn.js';
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, unknown>();
@@ -67,6 +68,16 @@ const initialised = new WeakSet<object>();
 /** The relaxation kernel (native/relax), with the error class its calls reject with. */
 export function loadRelax(): RelaxAddon {
   const addon = loadAddon<RelaxAddon>('l2l_relax');
+  if (!initialised.has(addon)) {
+    addon.init(KernelError);
+    initialised.add(addon);
+  }
+  return addon;
+}
+
+/** The spiking network simulator (native/snn), with the error class its runs reject with. */
+export function loadSnn(): SnnAddon {
+  const addon = loadAddon<SnnAddon>('l2l_snn');
   if (!initialised.has(addon)) {
     addon.init(KernelError);
     initialised.add(addon);

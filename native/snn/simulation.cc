@@ -1,0 +1,497 @@
+#include "simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+namespace l2l_snn {
+
+namespace {
+
+// A counter-based uniform in [0, 1) from (seed, source, step): the same draw whatever thread makes it.
+inline double Uniform(uint64_t seed, uint64_t source, uint64_t step) {
+  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (source + 1) * 0xBF58476D1CE4E5B9ULL + (step + 1) * 0x94D049BB133111EBULL;
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ULL;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBULL;
+  x ^= x >> 31;
+  return static_cast<double>(x >> 11) * 0x1.0p-53;
+}
+
+// Poisson(lambda) by inversion of one uniform; e_neg = e^{-lambda}.
+inline int PoissonCount(double u, double lambda, double e_neg) {
+  int k = 0;
+  double p = e_neg;
+  double cdf = p;
+  while (u >= cdf && k < 1000) {
+    k++;
+    p *= lambda / k;
+    cdf += p;
+  }
+  return k;
+}
+
+// A barrier for a fixed set of threads that spins briefly, then yields (ranks may outnumber cores).
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int n) : n_(n) {}
+  void Wait() {
+    const int gen = generation_.load(std::memory_order_acquire);
+    if (count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
+      count_.store(0, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_acq_rel);
+      return;
+    }
+    int spins = 0;
+    while (generation_.load(std::memory_order_acquire) == gen) {
+      if (++spins > 200) std::this_thread::yield();
+    }
+  }
+
+ private:
+  const int n_;
+  std::atomic<int> count_{0};
+  std::atomic<int> generation_{0};
+};
+
+// How often progress is published and a cancel looked at, in steps.
+constexpr int64_t kCheckEvery = 64;
+
+}  // namespace
+
+// The external inputs of the current step (Poisson sources, listed spikes), gathered before the update
+// and delivered with the step's arrivals; one per thread.
+struct Pending {
+  std::vector<int32_t> target;
+  std::vector<uint8_t> receptor;
+  std::vector<double> weight;
+  void Add(int32_t post, uint8_t r, double w) {
+    target.push_back(post);
+    receptor.push_back(r);
+    weight.push_back(w);
+  }
+  void Clear() {
+    target.clear();
+    receptor.clear();
+    weight.clear();
+  }
+};
+
+// The state of one instance. The constants of the update come from the network's groups
+// (consecutive neurons with identical parameters), so the neuron loop streams only the state.
+struct Simulation::State {
+  const NetworkSpec& net;
+  int32_t n;
+  int32_t ring;  // slots of the ring buffers: max delay + 1 (1: no delayed synapse, no ring)
+  bool alpha;
+  bool has_drive = false;  // some neuron has a constant or step current
+  std::vector<double> v, iex, iin, jex, jin, drive;
+  // Updates still to skip (a whole number, held as a double so the neuron loop is all doubles and vectorizes).
+  std::vector<double> ref;
+  std::vector<double> ring_ex, ring_in;  // (ring - 1 used) slots * n, slot-major; empty without delays
+  std::vector<double> jumpx, jumpi;      // per neuron: what a spike of weight 1 adds (alpha: e / tau_s)
+
+  explicit State(const NetworkSpec& network) : net(network), n(network.n()), ring(network.max_delay() + 1), alpha(network.alpha()) {
+    const size_t N = static_cast<size_t>(n);
+    v.assign(N, 0);
+    iex.assign(N, 0);
+    iin.assign(N, 0);
+    if (alpha) {
+      jex.assign(N, 0);
+      jin.assign(N, 0);
+    }
+    drive.assign(N, 0);
+    ref.assign(N, 0.0);
+    if (ring > 1) {
+      ring_ex.assign(N * ring, 0);
+      ring_in.assign(N * ring, 0);
+    }
+    jumpx.resize(N);
+    jumpi.resize(N);
+    for (size_t i = 0; i < N; i++) {
+      jumpx[i] = net.ex()[i].jump;
+      jumpi[i] = net.in()[i].jump;
+    }
+  }
+
+  // Back to the start of a run: V from v0 (absolute, or E_L), everything else at rest.
+  void Reset(const RunSpec& run, int32_t instance) {
+    const auto& p = net.params();
+    has_drive = false;
+    for (int32_t i = 0; i < n; i++) {
+      v[i] = run.v0.data ? run.v0.At(instance, i) - p.e_l[i] : 0.0;
+      drive[i] = run.i_e.data ? run.i_e.At(instance, i) : p.i_e[i];
+      has_drive = has_drive || drive[i] != 0.0;
+    }
+    std::fill(iex.begin(), iex.end(), 0.0);
+    std::fill(iin.begin(), iin.end(), 0.0);
+    std::fill(jex.begin(), jex.end(), 0.0);
+    std::fill(jin.begin(), jin.end(), 0.0);
+    std::fill(ref.begin(), ref.end(), 0.0);
+    std::fill(ring_ex.begin(), ring_ex.end(), 0.0);
+    std::fill(ring_in.begin(), ring_in.end(), 0.0);
+  }
+
+  // A step current starts (or, negative, ends) for neuron i.
+  void AddCurrent(int32_t i, double amplitude) {
+    drive[i] += amplitude;
+    has_drive = true;
+  }
+
+  // Steps 1 and 2 for neurons [lo, hi) (the membrane, then the currents with the delayed arrivals of
+  // `slot`), and step 3's threshold: the neurons that spike, in order, are appended to `spiking`.
+  void Update(int32_t lo, int32_t hi, int64_t k, std::vector<int32_t>& spiking, Pending& inputs) {
+    const bool delayed = ring > 1;
+    const size_t slot = static_cast<size_t>(k % ring);
+    double* rx = delayed ? ring_ex.data() + slot * n : nullptr;
+    double* ri = delayed ? ring_in.data() + slot * n : nullptr;
+    const bool strict = net.strict_threshold();
+    for (const Group& g : net.groups()) {
+      const int32_t a = std::max(lo, g.lo), b = std::min(hi, g.hi);
+      if (a >= b) continue;
+      if (alpha) UpdateAlpha(g, a, b, rx, ri);
+      else if (has_drive) UpdateExp<true>(g, a, b, rx, ri);
+      else UpdateExp<false>(g, a, b, rx, ri);
+      const double th = g.th;
+      for (int32_t i = a; i < b; i++) {
+        if (ref[i] < 0.5 && (strict ? v[i] > th : v[i] >= th)) spiking.push_back(i);
+      }
+    }
+    // the external inputs of this step arrive with the step's spikes
+    for (size_t e = 0; e < inputs.target.size(); e++) Deliver(inputs.target[e], inputs.receptor[e], 0, inputs.weight[e], k);
+    inputs.Clear();
+  }
+
+  template <bool kDrive>
+  void UpdateExp(const Group& g, int32_t a, int32_t b, double* rx, double* ri) {
+    const double mm = g.ex.mm, pie = g.ex.ie, smx = g.ex.sm, smi = g.in.sm, ssx = g.ex.ss, ssi = g.in.ss;
+    double* __restrict V = v.data();
+    double* __restrict X = iex.data();
+    double* __restrict Y = iin.data();
+    double* __restrict R = ref.data();
+    const double* __restrict D = drive.data();
+    // written as selects of values computed on every lane, so that the loop vectorizes (with
+    // -fno-trapping-math: the compiler may compute what a lane then does not use)
+    for (int32_t i = a; i < b; i++) {
+      const double r = R[i];
+      const double vi = V[i];
+      double moved = mm * vi + smx * X[i] + smi * Y[i];
+      if (kDrive) moved += pie * D[i];
+      const bool frozen = r > 0.5;
+      const double nv = frozen ? vi : moved;
+      const double nr = frozen ? r - 1.0 : 0.0;
+      X[i] = X[i] * ssx;
+      Y[i] = Y[i] * ssi;
+      V[i] = nv;
+      R[i] = nr;
+    }
+    if (rx) {
+      for (int32_t i = a; i < b; i++) {
+        X[i] += rx[i];
+        Y[i] += ri[i];
+        rx[i] = 0;
+        ri[i] = 0;
+      }
+    }
+  }
+
+  void UpdateAlpha(const Group& g, int32_t a, int32_t b, double* rx, double* ri) {
+    const Propagators& x = g.ex;
+    const Propagators& y = g.in;
+    for (int32_t i = a; i < b; i++) {
+      const double moved = x.mm * v[i] + x.ie * drive[i] + x.sm * iex[i] + x.jm * jex[i] + y.sm * iin[i] + y.jm * jin[i];
+      const bool frozen = ref[i] > 0.5;
+      v[i] = frozen ? v[i] : moved;
+      ref[i] = frozen ? ref[i] - 1.0 : 0.0;
+      iex[i] = x.js * jex[i] + x.ss * iex[i];
+      iin[i] = y.js * jin[i] + y.ss * iin[i];
+      jex[i] *= x.ss;
+      jin[i] *= y.ss;
+    }
+    if (rx) {
+      for (int32_t i = a; i < b; i++) {
+        jex[i] += x.jump * rx[i];
+        jin[i] += y.jump * ri[i];
+        rx[i] = 0;
+        ri[i] = 0;
+      }
+    }
+  }
+
+  // A spiking neuron's own step 3: reset and the refractory count.
+  void Fire(int32_t i) {
+    const Group& g = GroupOf(i);
+    v[i] = g.reset;
+    ref[i] = static_cast<double>(g.ref_steps);
+  }
+
+  const Group& GroupOf(int32_t i) const {
+    const auto& gs = net.groups();
+    if (gs.size() == 1) return gs[0];
+    auto it = std::upper_bound(gs.begin(), gs.end(), i, [](int32_t x, const Group& g) { return x < g.lo; });
+    return *(it - 1);
+  }
+
+  // What a spike of weight w does to target `post` through receptor `r`, `d` steps after step k:
+  // with d = 0 it joins the target's current now (seen by the next update), else the ring buffer.
+  void Deliver(int32_t post, uint8_t r, int32_t d, double w, int64_t k) {
+    if (d == 0) {
+      if (alpha) (r == 0 ? jex : jin)[post] += (r == 0 ? jumpx : jumpi)[post] * w;
+      else (r == 0 ? iex : iin)[post] += w;
+      return;
+    }
+    const size_t slot = static_cast<size_t>((k + d) % ring);
+    (r == 0 ? ring_ex : ring_in)[slot * n + post] += w;
+  }
+
+};
+
+Simulation::Simulation(const NetworkSpec& net, const RunSpec& run) : net_(net), run_(run) {
+  if (run.instances < 1) throw std::invalid_argument("instances must be at least 1");
+  if (run.threads < 1) throw std::invalid_argument("threads must be at least 1");
+  if (run.record_every < 1) throw std::invalid_argument("record_every must be at least 1");
+  if (static_cast<int32_t>(run.seeds.size()) != run.instances) throw std::invalid_argument("one seed per instance");
+}
+
+void Simulation::Run(l2l::CallControl& control, RunOutput& out) {
+  const int32_t n = net_.n();
+  const int32_t I = run_.instances;
+  control.SetTotal(static_cast<double>(I) * static_cast<double>(run_.steps));
+  out.spike_steps.assign(I, {});
+  out.spike_neurons.assign(I, {});
+  out.counts.assign(static_cast<size_t>(I) * n, 0);
+  out.samples = run_.steps / run_.record_every;
+  out.v.assign(static_cast<size_t>(I) * out.samples * run_.record_v.size(), 0.0);
+  out.finished.assign(I, 0);
+  if (I == 1 && run_.threads > 1 && n >= 2 * run_.threads) {
+    RunSplit(control, out);
+    return;
+  }
+  // instances over threads, each whole on one thread
+  std::atomic<int32_t> next{0};
+  auto worker = [&]() {
+    for (int32_t k = next.fetch_add(1); k < I; k = next.fetch_add(1)) RunInstance(k, control, out);
+  };
+  const int threads = std::min<int32_t>(run_.threads, I);
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; t++) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+}
+
+namespace {
+
+// Per instance, the external inputs in the order they take effect.
+struct Schedule {
+  std::vector<size_t> spikes;  // indices into SpikeInput, by step
+  std::vector<std::pair<int32_t, std::pair<int32_t, double>>> currents;  // (step, (target, +/- amplitude)) by step
+};
+
+Schedule ScheduleOf(const RunSpec& run, int32_t instance, int32_t lo, int32_t hi) {
+  Schedule s;
+  const auto& sp = run.spikes;
+  for (size_t k = 0; k < sp.step.size(); k++) {
+    if ((sp.instance[k] == -1 || sp.instance[k] == instance) && sp.target[k] >= lo && sp.target[k] < hi) s.spikes.push_back(k);
+  }
+  std::stable_sort(s.spikes.begin(), s.spikes.end(), [&sp](size_t a, size_t b) { return sp.step[a] < sp.step[b]; });
+  const auto& c = run.currents;
+  for (size_t k = 0; k < c.target.size(); k++) {
+    if ((c.instance[k] != -1 && c.instance[k] != instance) || c.target[k] < lo || c.target[k] >= hi) continue;
+    s.currents.push_back({c.start[k], {c.target[k], c.amplitude[k]}});
+    s.currents.push_back({c.stop[k], {c.target[k], -c.amplitude[k]}});
+  }
+  std::stable_sort(s.currents.begin(), s.currents.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return s;
+}
+
+}  // namespace
+
+void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOutput& out) {
+  const NetworkSpec& net = net_;
+  const RunSpec& run = run_;
+  const int32_t n = net.n();
+  State s(net);
+  s.Reset(run, instance);
+  const auto parts = net.Parts({0, n});
+  const SynapsePart& syn = (*parts)[0];
+  const double* w = run.weights.data ? run.weights.data + run.weights.stride * instance : net.weight().data();
+  const Schedule sched = ScheduleOf(run, instance, 0, n);
+  size_t next_spike = 0, next_current = 0;
+  const auto& ps = run.poisson;
+  const size_t sources = ps.target.size();
+  std::vector<double> lambda(sources), eneg(sources);
+  for (size_t q = 0; q < sources; q++) {
+    lambda[q] = std::max(0.0, ps.rate_hz.At(instance, static_cast<int64_t>(q))) * net.dt() / 1000.0;
+    eneg[q] = std::exp(-lambda[q]);
+  }
+  const uint64_t seed = run.seeds[instance];
+  std::vector<int32_t> spiking;
+  Pending inputs;
+  auto& steps_out = out.spike_steps[instance];
+  auto& neurons_out = out.spike_neurons[instance];
+  int32_t* counts = out.counts.data() + static_cast<size_t>(instance) * n;
+  const size_t nv = run.record_v.size();
+  double* vout = out.v.data() + static_cast<size_t>(instance) * out.samples * nv;
+  int64_t unreported = 0;
+  for (int64_t k = 0; k < run.steps; k++) {
+    if (k % kCheckEvery == 0 && control.Cancelled()) return;
+    // external inputs of step k
+    while (next_current < sched.currents.size() && sched.currents[next_current].first <= k) {
+      s.AddCurrent(sched.currents[next_current].second.first, sched.currents[next_current].second.second);
+      next_current++;
+    }
+    while (next_spike < sched.spikes.size() && run.spikes.step[sched.spikes[next_spike]] <= k) {
+      const size_t e = sched.spikes[next_spike++];
+      if (run.spikes.step[e] == k) inputs.Add(run.spikes.target[e], run.spikes.receptor[e], run.spikes.weight[e]);
+    }
+    for (size_t q = 0; q < sources; q++) {
+      if (lambda[q] <= 0) continue;
+      const int c = PoissonCount(Uniform(seed, q, static_cast<uint64_t>(k)), lambda[q], eneg[q]);
+      if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
+    }
+    // update and threshold, then reset and propagation
+    spiking.clear();
+    s.Update(0, n, k, spiking, inputs);
+    for (int32_t i : spiking) {
+      s.Fire(i);
+      counts[i]++;
+      if (run.record_spikes) {
+        steps_out.push_back(static_cast<int32_t>(k));
+        neurons_out.push_back(i);
+      }
+      for (int64_t e = syn.start[i]; e < syn.start[i + 1]; e++) s.Deliver(syn.post[e], syn.receptor[e], syn.delay[e], w[syn.index[e]], k);
+    }
+    if (nv > 0 && (k + 1) % run.record_every == 0) {
+      const int64_t sample = (k + 1) / run.record_every - 1;
+      for (size_t r = 0; r < nv; r++) {
+        const int32_t i = run.record_v[r];
+        vout[sample * nv + r] = s.v[i] + net.params().e_l[i];
+      }
+    }
+    if (++unreported == kCheckEvery) {
+      control.Add(static_cast<uint64_t>(unreported));
+      unreported = 0;
+    }
+  }
+  if (unreported > 0) control.Add(static_cast<uint64_t>(unreported));
+  out.finished[instance] = 1;
+}
+
+void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
+  const NetworkSpec& net = net_;
+  const RunSpec& run = run_;
+  const int32_t n = net.n();
+  const int T = run.threads;
+  std::vector<int32_t> bounds(T + 1);
+  for (int t = 0; t <= T; t++) bounds[t] = static_cast<int32_t>(static_cast<int64_t>(n) * t / T);
+  const auto parts = net.Parts(bounds);
+  State s(net);
+  s.Reset(run, 0);
+  const double* w = run.weights.data ? run.weights.data : net.weight().data();
+  // spikes of each thread's neurons, by step parity: thread u writes [u][k % 2] while others read it after the barrier
+  std::vector<std::vector<int32_t>> spikes(2 * static_cast<size_t>(T));
+  std::vector<std::vector<int32_t>> steps_by(T), neurons_by(T);
+  SpinBarrier barrier(T);
+  std::atomic<bool> stop{false};
+  const uint64_t seed = run.seeds[0];
+  const auto& ps = run.poisson;
+  const size_t nv = run.record_v.size();
+  int32_t* counts = out.counts.data();
+  double* vout = out.v.data();
+  std::vector<uint8_t> finished(T, 0);
+
+  auto work = [&](int t) {
+    State& st = s;
+    Pending inputs;
+    const int32_t lo = bounds[t], hi = bounds[t + 1];
+    const SynapsePart& syn = (*parts)[t];
+    const Schedule sched = ScheduleOf(run, 0, lo, hi);
+    size_t next_spike = 0, next_current = 0;
+    std::vector<size_t> mine;  // Poisson sources whose targets are this thread's
+    for (size_t q = 0; q < ps.target.size(); q++) if (ps.target[q] >= lo && ps.target[q] < hi) mine.push_back(q);
+    std::vector<double> lambda(mine.size()), eneg(mine.size());
+    for (size_t m = 0; m < mine.size(); m++) {
+      lambda[m] = std::max(0.0, ps.rate_hz.At(0, static_cast<int64_t>(mine[m]))) * net.dt() / 1000.0;
+      eneg[m] = std::exp(-lambda[m]);
+    }
+    int64_t unreported = 0;
+    for (int64_t k = 0; k < run.steps; k++) {
+      if (k % kCheckEvery == 0) {
+        if (t == 0) stop.store(control.Cancelled(), std::memory_order_relaxed);
+        barrier.Wait();
+        if (stop.load(std::memory_order_relaxed)) return;
+      }
+      while (next_current < sched.currents.size() && sched.currents[next_current].first <= k) {
+        st.AddCurrent(sched.currents[next_current].second.first, sched.currents[next_current].second.second);
+        next_current++;
+      }
+      while (next_spike < sched.spikes.size() && run.spikes.step[sched.spikes[next_spike]] <= k) {
+        const size_t e = sched.spikes[next_spike++];
+        if (run.spikes.step[e] == k) inputs.Add(run.spikes.target[e], run.spikes.receptor[e], run.spikes.weight[e]);
+      }
+      for (size_t m = 0; m < mine.size(); m++) {
+        if (lambda[m] <= 0) continue;
+        const size_t q = mine[m];
+        const int c = PoissonCount(Uniform(seed, q, static_cast<uint64_t>(k)), lambda[m], eneg[m]);
+        if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
+      }
+      auto& list = spikes[2 * static_cast<size_t>(t) + (k & 1)];
+      list.clear();
+      st.Update(lo, hi, k, list, inputs);
+      for (int32_t i : list) {
+        st.Fire(i);
+        counts[i]++;
+        if (run.record_spikes) {
+          steps_by[t].push_back(static_cast<int32_t>(k));
+          neurons_by[t].push_back(i);
+        }
+      }
+      barrier.Wait();
+      // every thread's spikes of this step, in neuron order, into this thread's targets
+      for (int u = 0; u < T; u++) {
+        for (int32_t i : spikes[2 * static_cast<size_t>(u) + (k & 1)]) {
+          for (int64_t e = syn.start[i]; e < syn.start[i + 1]; e++) st.Deliver(syn.post[e], syn.receptor[e], syn.delay[e], w[syn.index[e]], k);
+        }
+      }
+      if (nv > 0 && (k + 1) % run.record_every == 0) {
+        const int64_t sample = (k + 1) / run.record_every - 1;
+        for (size_t r = 0; r < nv; r++) {
+          const int32_t i = run.record_v[r];
+          if (i >= lo && i < hi) vout[sample * nv + r] = st.v[i] + net.params().e_l[i];
+        }
+      }
+      if (t == 0 && ++unreported == kCheckEvery) {
+        control.Add(static_cast<uint64_t>(unreported));
+        unreported = 0;
+      }
+    }
+    if (t == 0 && unreported > 0) control.Add(static_cast<uint64_t>(unreported));
+    finished[t] = 1;
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < T; t++) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  // the threads' spikes merged by step, then neuron (thread ranges are in neuron order)
+  std::vector<size_t> at(T, 0);
+  auto& steps_out = out.spike_steps[0];
+  auto& neurons_out = out.spike_neurons[0];
+  for (;;) {
+    int best = -1;
+    for (int t = 0; t < T; t++) {
+      if (at[t] < steps_by[t].size() && (best < 0 || steps_by[t][at[t]] < steps_by[best][at[best]])) best = t;
+    }
+    if (best < 0) break;
+    const int32_t step = steps_by[best][at[best]];
+    while (at[best] < steps_by[best].size() && steps_by[best][at[best]] == step) {
+      steps_out.push_back(step);
+      neurons_out.push_back(neurons_by[best][at[best]++]);
+    }
+  }
+  out.finished[0] = std::all_of(finished.begin(), finished.end(), [](uint8_t f) { return f == 1; }) ? 1 : 0;
+}
+
+}  // namespace l2l_snn
