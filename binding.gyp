@@ -68,11 +68,12 @@
         "native/snn/network_spec.cc",
         "native/snn/propagators.cc",
         "native/snn/run_call.cc",
-        "native/snn/simulation.cc"
+        "native/snn/simulation.cc",
+        "native/snn/update_kernels.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
-      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wno-psabi", "-Wall", "-Wextra"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],

@@ -82,6 +82,7 @@ std::shared_ptr<const std::vector<SynapsePart>> NetworkSpec::Parts(const std::ve
       part.delay.push_back(delay_[k]);
       part.receptor.push_back(receptor_[k]);
       part.index.push_back(k);
+      part.weight.push_back(weight_[k]);
       part.start[static_cast<size_t>(pre_[k]) + 1]++;
     }
     for (int32_t i = 0; i < n_; i++) part.start[i + 1] += part.start[i];

@@ -39,6 +39,7 @@ struct SynapsePart {
   std::vector<int32_t> delay;
   std::vector<uint8_t> receptor;
   std::vector<int64_t> index;  // the synapse's number in the order JS gave them (its weight's place)
+  std::vector<double> weight;  // the network's own weights, in this order
 };
 
 class NetworkSpec {

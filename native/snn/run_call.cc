@@ -66,6 +66,10 @@ RunCall::RunCall(const Napi::CallbackInfo& info, std::shared_ptr<const NetworkSp
     }
     for (size_t e = 0; e < k; e++) if (run_.currents.target[e] < 0 || run_.currents.target[e] >= n) throw Napi::RangeError::New(env, "run: a current's target outside the network");
   }
+  if (o.Has("min_split_neurons") && !o.Get("min_split_neurons").IsUndefined()) {
+    run_.min_split_neurons = static_cast<int32_t>(NumberField(o, "min_split_neurons", where));
+    if (run_.min_split_neurons < 1) throw Napi::RangeError::New(env, "run: min_split_neurons must be at least 1");
+  }
   if (o.Has("record") && !o.Get("record").IsUndefined()) {
     const auto r = o.Get("record").As<Napi::Object>();
     const std::string rw = where + ".record";

@@ -1,7 +1,11 @@
 #include "simulation.h"
 
+#include "update_kernels.h"
+
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -34,27 +38,46 @@ inline int PoissonCount(double u, double lambda, double e_neg) {
   return k;
 }
 
-// A barrier for a fixed set of threads that spins briefly, then yields (ranks may outnumber cores).
+// A barrier for a fixed set of threads: it spins for a while (a step of a large network takes
+// microseconds, and the other threads are usually almost there), then sleeps on a condition variable,
+// so that threads waiting on a loaded machine (ranks may outnumber cores) do not steal the cores the
+// late ones need. The last to arrive touches the mutex only when someone sleeps.
 class SpinBarrier {
  public:
+  // About a hundred microseconds of polling (a pause is some tens of cycles): longer than a step of
+  // the networks worth splitting, shorter than a time slice on a machine with more threads than cores.
+  static constexpr int kSpins = 20000;
+
   explicit SpinBarrier(int n) : n_(n) {}
+
   void Wait() {
     const int gen = generation_.load(std::memory_order_acquire);
     if (count_.fetch_add(1, std::memory_order_acq_rel) == n_ - 1) {
       count_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_acq_rel);
+      generation_.store(gen + 1, std::memory_order_seq_cst);
+      if (sleepers_.load(std::memory_order_seq_cst) > 0) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        cv_.notify_all();
+      }
       return;
     }
-    int spins = 0;
-    while (generation_.load(std::memory_order_acquire) == gen) {
-      if (++spins > 200) std::this_thread::yield();
+    for (int spins = 0; spins < kSpins; spins++) {
+      if (generation_.load(std::memory_order_acquire) != gen) return;
+      __builtin_ia32_pause();
     }
+    std::unique_lock<std::mutex> lock(mutex_);
+    sleepers_.fetch_add(1, std::memory_order_seq_cst);
+    cv_.wait(lock, [&] { return generation_.load(std::memory_order_seq_cst) != gen; });
+    sleepers_.fetch_sub(1, std::memory_order_relaxed);
   }
 
  private:
   const int n_;
-  std::atomic<int> count_{0};
-  std::atomic<int> generation_{0};
+  alignas(64) std::atomic<int> count_{0};
+  alignas(64) std::atomic<int> generation_{0};
+  alignas(64) std::atomic<int> sleepers_{0};
+  std::mutex mutex_;
+  std::condition_variable cv_;
 };
 
 // How often progress is published and a cancel looked at, in steps.
@@ -142,82 +165,41 @@ struct Simulation::State {
   }
 
   // Steps 1 and 2 for neurons [lo, hi) (the membrane, then the currents with the delayed arrivals of
-  // `slot`), and step 3's threshold: the neurons that spike, in order, are appended to `spiking`.
+  // step k), and step 3's threshold: the neurons that spike, in order, are appended to `spiking`.
   void Update(int32_t lo, int32_t hi, int64_t k, std::vector<int32_t>& spiking, Pending& inputs) {
     const bool delayed = ring > 1;
     const size_t slot = static_cast<size_t>(k % ring);
-    double* rx = delayed ? ring_ex.data() + slot * n : nullptr;
-    double* ri = delayed ? ring_in.data() + slot * n : nullptr;
     const bool strict = net.strict_threshold();
+    const double* d = has_drive ? drive.data() : nullptr;
     for (const Group& g : net.groups()) {
       const int32_t a = std::max(lo, g.lo), b = std::min(hi, g.hi);
       if (a >= b) continue;
-      if (alpha) UpdateAlpha(g, a, b, rx, ri);
-      else if (has_drive) UpdateExp<true>(g, a, b, rx, ri);
-      else UpdateExp<false>(g, a, b, rx, ri);
-      const double th = g.th;
-      for (int32_t i = a; i < b; i++) {
-        if (ref[i] < 0.5 && (strict ? v[i] > th : v[i] >= th)) spiking.push_back(i);
+      if (alpha) {
+        const AlphaConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.jm, g.in.jm, g.ex.js, g.in.js, g.ex.ss, g.in.ss, g.th};
+        UpdateAlphaRange(c, v.data(), iex.data(), iin.data(), jex.data(), jin.data(), ref.data(), d, a, b, strict, spiking);
+      } else {
+        const ExpConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.ss, g.in.ss, g.th};
+        UpdateExpRange(c, v.data(), iex.data(), iin.data(), ref.data(), d, a, b, strict, spiking);
       }
+      if (delayed) Arrivals(g, a, b, slot);
     }
     // the external inputs of this step arrive with the step's spikes
     for (size_t e = 0; e < inputs.target.size(); e++) Deliver(inputs.target[e], inputs.receptor[e], 0, inputs.weight[e], k);
     inputs.Clear();
   }
 
-  template <bool kDrive>
-  void UpdateExp(const Group& g, int32_t a, int32_t b, double* rx, double* ri) {
-    const double mm = g.ex.mm, pie = g.ex.ie, smx = g.ex.sm, smi = g.in.sm, ssx = g.ex.ss, ssi = g.in.ss;
-    double* __restrict V = v.data();
-    double* __restrict X = iex.data();
-    double* __restrict Y = iin.data();
-    double* __restrict R = ref.data();
-    const double* __restrict D = drive.data();
-    // written as selects of values computed on every lane, so that the loop vectorizes (with
-    // -fno-trapping-math: the compiler may compute what a lane then does not use)
+  // The delayed spikes that reach neurons [a, b) at this step (after the decay, as NEST adds them).
+  void Arrivals(const Group& g, int32_t a, int32_t b, size_t slot) {
+    double* __restrict rx = ring_ex.data() + slot * n;
+    double* __restrict ri = ring_in.data() + slot * n;
+    double* __restrict X = alpha ? jex.data() : iex.data();
+    double* __restrict Y = alpha ? jin.data() : iin.data();
+    const double jx = g.ex.jump, jy = g.in.jump;
     for (int32_t i = a; i < b; i++) {
-      const double r = R[i];
-      const double vi = V[i];
-      double moved = mm * vi + smx * X[i] + smi * Y[i];
-      if (kDrive) moved += pie * D[i];
-      const bool frozen = r > 0.5;
-      const double nv = frozen ? vi : moved;
-      const double nr = frozen ? r - 1.0 : 0.0;
-      X[i] = X[i] * ssx;
-      Y[i] = Y[i] * ssi;
-      V[i] = nv;
-      R[i] = nr;
-    }
-    if (rx) {
-      for (int32_t i = a; i < b; i++) {
-        X[i] += rx[i];
-        Y[i] += ri[i];
-        rx[i] = 0;
-        ri[i] = 0;
-      }
-    }
-  }
-
-  void UpdateAlpha(const Group& g, int32_t a, int32_t b, double* rx, double* ri) {
-    const Propagators& x = g.ex;
-    const Propagators& y = g.in;
-    for (int32_t i = a; i < b; i++) {
-      const double moved = x.mm * v[i] + x.ie * drive[i] + x.sm * iex[i] + x.jm * jex[i] + y.sm * iin[i] + y.jm * jin[i];
-      const bool frozen = ref[i] > 0.5;
-      v[i] = frozen ? v[i] : moved;
-      ref[i] = frozen ? ref[i] - 1.0 : 0.0;
-      iex[i] = x.js * jex[i] + x.ss * iex[i];
-      iin[i] = y.js * jin[i] + y.ss * iin[i];
-      jex[i] *= x.ss;
-      jin[i] *= y.ss;
-    }
-    if (rx) {
-      for (int32_t i = a; i < b; i++) {
-        jex[i] += x.jump * rx[i];
-        jin[i] += y.jump * ri[i];
-        rx[i] = 0;
-        ri[i] = 0;
-      }
+      X[i] += jx * rx[i];
+      Y[i] += jy * ri[i];
+      rx[i] = 0;
+      ri[i] = 0;
     }
   }
 
@@ -233,6 +215,21 @@ struct Simulation::State {
     if (gs.size() == 1) return gs[0];
     auto it = std::upper_bound(gs.begin(), gs.end(), i, [](int32_t x, const Group& g) { return x < g.lo; });
     return *(it - 1);
+  }
+
+  // Neuron i's spike of step k through the synapses of `syn` (weights `w`, in syn's order).
+  void Propagate(const SynapsePart& syn, const double* w, int32_t i, int64_t k) {
+    const int64_t e0 = syn.start[i], e1 = syn.start[i + 1];
+    const int32_t* post = syn.post.data();
+    const int32_t* delay = syn.delay.data();
+    const uint8_t* receptor = syn.receptor.data();
+    if (!alpha && ring == 1) {
+      // the common case, no delays and exponential synapses: straight into the currents
+      double* targets[2] = {iex.data(), iin.data()};
+      for (int64_t e = e0; e < e1; e++) targets[receptor[e]][post[e]] += w[e];
+      return;
+    }
+    for (int64_t e = e0; e < e1; e++) Deliver(post[e], receptor[e], delay[e], w[e], k);
   }
 
   // What a spike of weight w does to target `post` through receptor `r`, `d` steps after step k:
@@ -266,7 +263,7 @@ void Simulation::Run(l2l::CallControl& control, RunOutput& out) {
   out.samples = run_.steps / run_.record_every;
   out.v.assign(static_cast<size_t>(I) * out.samples * run_.record_v.size(), 0.0);
   out.finished.assign(I, 0);
-  if (I == 1 && run_.threads > 1 && n >= 2 * run_.threads) {
+  if (I == 1 && run_.threads > 1 && n >= 2 * run_.min_split_neurons) {
     RunSplit(control, out);
     return;
   }
@@ -289,6 +286,13 @@ struct Schedule {
   std::vector<size_t> spikes;  // indices into SpikeInput, by step
   std::vector<std::pair<int32_t, std::pair<int32_t, double>>> currents;  // (step, (target, +/- amplitude)) by step
 };
+
+// A run's weights (in the order the synapses were given) in the order `syn` applies them.
+std::vector<double> Gather(const SynapsePart& syn, const double* given) {
+  std::vector<double> w(syn.index.size());
+  for (size_t e = 0; e < w.size(); e++) w[e] = given[syn.index[e]];
+  return w;
+}
 
 Schedule ScheduleOf(const RunSpec& run, int32_t instance, int32_t lo, int32_t hi) {
   Schedule s;
@@ -317,7 +321,10 @@ void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOut
   s.Reset(run, instance);
   const auto parts = net.Parts({0, n});
   const SynapsePart& syn = (*parts)[0];
-  const double* w = run.weights.data ? run.weights.data + run.weights.stride * instance : net.weight().data();
+  // the weights in the order the synapses are applied: the run's (this instance's) gathered, or the network's own
+  std::vector<double> gathered;
+  if (run.weights.data) gathered = Gather(syn, run.weights.data + run.weights.stride * instance);
+  const double* w = run.weights.data ? gathered.data() : syn.weight.data();
   const Schedule sched = ScheduleOf(run, instance, 0, n);
   size_t next_spike = 0, next_current = 0;
   const auto& ps = run.poisson;
@@ -362,7 +369,7 @@ void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOut
         steps_out.push_back(static_cast<int32_t>(k));
         neurons_out.push_back(i);
       }
-      for (int64_t e = syn.start[i]; e < syn.start[i + 1]; e++) s.Deliver(syn.post[e], syn.receptor[e], syn.delay[e], w[syn.index[e]], k);
+      s.Propagate(syn, w, i, k);
     }
     if (nv > 0 && (k + 1) % run.record_every == 0) {
       const int64_t sample = (k + 1) / run.record_every - 1;
@@ -384,16 +391,22 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
   const NetworkSpec& net = net_;
   const RunSpec& run = run_;
   const int32_t n = net.n();
-  const int T = run.threads;
+  const int T = std::max(1, std::min<int>(run.threads, n / std::max(1, run.min_split_neurons)));
   std::vector<int32_t> bounds(T + 1);
   for (int t = 0; t <= T; t++) bounds[t] = static_cast<int32_t>(static_cast<int64_t>(n) * t / T);
   const auto parts = net.Parts(bounds);
   State s(net);
   s.Reset(run, 0);
-  const double* w = run.weights.data ? run.weights.data : net.weight().data();
+  const double* given = run.weights.data;
   // spikes of each thread's neurons, by step parity: thread u writes [u][k % 2] while others read it after the barrier
-  std::vector<std::vector<int32_t>> spikes(2 * static_cast<size_t>(T));
-  std::vector<std::vector<int32_t>> steps_by(T), neurons_by(T);
+  // Each thread's lists on cache lines of their own (a thread appends to its lists while the others
+  // read theirs): the spikes of its neurons by step parity (thread u writes [k % 2] while the others
+  // read it after the barrier), and what it recorded.
+  struct alignas(64) PerThread {
+    std::vector<int32_t> spikes[2];
+    std::vector<int32_t> steps, neurons;
+  };
+  std::vector<PerThread> per(T);
   SpinBarrier barrier(T);
   std::atomic<bool> stop{false};
   const uint64_t seed = run.seeds[0];
@@ -408,6 +421,9 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
     Pending inputs;
     const int32_t lo = bounds[t], hi = bounds[t + 1];
     const SynapsePart& syn = (*parts)[t];
+    std::vector<double> gathered;
+    if (given) gathered = Gather(syn, given);
+    const double* w = given ? gathered.data() : syn.weight.data();
     const Schedule sched = ScheduleOf(run, 0, lo, hi);
     size_t next_spike = 0, next_current = 0;
     std::vector<size_t> mine;  // Poisson sources whose targets are this thread's
@@ -419,11 +435,8 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
     }
     int64_t unreported = 0;
     for (int64_t k = 0; k < run.steps; k++) {
-      if (k % kCheckEvery == 0) {
-        if (t == 0) stop.store(control.Cancelled(), std::memory_order_relaxed);
-        barrier.Wait();
-        if (stop.load(std::memory_order_relaxed)) return;
-      }
+      // a cancel is looked at by thread 0 and seen by all after the step's barrier, at the same step
+      if (t == 0 && k % kCheckEvery == 0) stop.store(control.Cancelled(), std::memory_order_relaxed);
       while (next_current < sched.currents.size() && sched.currents[next_current].first <= k) {
         st.AddCurrent(sched.currents[next_current].second.first, sched.currents[next_current].second.second);
         next_current++;
@@ -438,22 +451,23 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
         const int c = PoissonCount(Uniform(seed, q, static_cast<uint64_t>(k)), lambda[m], eneg[m]);
         if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
       }
-      auto& list = spikes[2 * static_cast<size_t>(t) + (k & 1)];
+      auto& list = per[t].spikes[k & 1];
       list.clear();
       st.Update(lo, hi, k, list, inputs);
       for (int32_t i : list) {
         st.Fire(i);
         counts[i]++;
         if (run.record_spikes) {
-          steps_by[t].push_back(static_cast<int32_t>(k));
-          neurons_by[t].push_back(i);
+          per[t].steps.push_back(static_cast<int32_t>(k));
+          per[t].neurons.push_back(i);
         }
       }
       barrier.Wait();
+      if (stop.load(std::memory_order_relaxed)) return;
       // every thread's spikes of this step, in neuron order, into this thread's targets
       for (int u = 0; u < T; u++) {
-        for (int32_t i : spikes[2 * static_cast<size_t>(u) + (k & 1)]) {
-          for (int64_t e = syn.start[i]; e < syn.start[i + 1]; e++) st.Deliver(syn.post[e], syn.receptor[e], syn.delay[e], w[syn.index[e]], k);
+        for (int32_t i : per[u].spikes[k & 1]) {
+          st.Propagate(syn, w, i, k);
         }
       }
       if (nv > 0 && (k + 1) % run.record_every == 0) {
@@ -482,13 +496,13 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
   for (;;) {
     int best = -1;
     for (int t = 0; t < T; t++) {
-      if (at[t] < steps_by[t].size() && (best < 0 || steps_by[t][at[t]] < steps_by[best][at[best]])) best = t;
+      if (at[t] < per[t].steps.size() && (best < 0 || per[t].steps[at[t]] < per[best].steps[at[best]])) best = t;
     }
     if (best < 0) break;
-    const int32_t step = steps_by[best][at[best]];
-    while (at[best] < steps_by[best].size() && steps_by[best][at[best]] == step) {
+    const int32_t step = per[best].steps[at[best]];
+    while (at[best] < per[best].steps.size() && per[best].steps[at[best]] == step) {
       steps_out.push_back(step);
-      neurons_out.push_back(neurons_by[best][at[best]++]);
+      neurons_out.push_back(per[best].neurons[at[best]++]);
     }
   }
   out.finished[0] = std::all_of(finished.begin(), finished.end(), [](uint8_t f) { return f == 1; }) ? 1 : 0;

@@ -73,6 +73,9 @@ struct RunSpec {
   bool record_spikes = true;
   std::vector<int32_t> record_v;  // neurons whose V is sampled
   int32_t record_every = 1;       // steps between samples
+  // Splitting one instance across threads costs a barrier per step: below this many neurons per thread
+  // a step is too short for that to pay, and a single instance runs on one thread.
+  int32_t min_split_neurons = 1000;
 };
 
 struct RunOutput {
