@@ -85,6 +85,7 @@ if selected hdf5 "$@"; then section hdf5 1800 node --import tsx bench/hdf5.ts; f
 if selected soak "$@"; then section soak 3600 node --import tsx bench/soak.ts; fi
 if selected python-bridge "$@"; then section python-bridge 1800 node --import tsx bench/python-bridge.ts; fi
 if selected meta-learning "$@"; then section meta-learning 3600 node --import tsx bench/meta-learning.ts; fi
+if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
 
 {
   echo '# Benchmark results'
