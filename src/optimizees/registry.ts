@@ -6,12 +6,14 @@ import { benchmarkOptimizee } from './benchmark/index.js';
 import { linearInverseOptimizee } from './linear-inverse/index.js';
 import { pythonOptimizee } from './python/index.js';
 import { experimentOptimizee } from './experiment/index.js';
+import { snnOptimizee } from './snn/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
   linearInverseOptimizee,
   pythonOptimizee,
   experimentOptimizee,
+  snnOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

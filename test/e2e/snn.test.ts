@@ -1,0 +1,73 @@
+/**
+ * The snn optimizee through the whole stack: a network declared in YAML, tuned by CMA-ES, in one
+ * process and under mpirun (the same trajectory: a row's result depends on its parameters and seed
+ * only, not on the batch it travelled in), and a description that cannot work refused with one line
+ * and exit code 2 before any rank simulates.
+ */
+import t from 'tap';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
+import { runMain, runMainMpi } from '../helpers/run-main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'l2l-snn-'));
+const file = join(dir, 'snn.yaml');
+const body = (over = '') => `name: snn-small
+seed: 3
+optimizer: {type: cmaes, sigma0: 0.3, pop_size: 6}
+optimizee:
+  type: snn
+  duration_ms: 200
+  populations:
+    exc: {size: 160, v0: {uniform: [-70, -56]}}
+    inh: {size: 40, v0: {uniform: [-70, -56]}}
+  projections:
+    - {name: ee, from: exc, to: exc, rule: {fixed_indegree: 16, autapses: false}, weight: 40, delay_ms: 1.5}
+    - {name: ei, from: exc, to: inh, rule: {fixed_indegree: 16}, weight: 40, delay_ms: 1.5}
+    - {name: ie, from: inh, to: exc, rule: {fixed_indegree: 4}, weight: -160, delay_ms: 1.5}
+    - {name: ii, from: inh, to: inh, rule: {fixed_indegree: 4, autapses: false}, weight: -160, delay_ms: 1.5}
+  inputs:
+    - {name: drive_e, type: poisson, to: exc, rate_hz: 8000, weight: 40}
+    - {name: drive_i, type: poisson, to: inh, rate_hz: 8000, weight: 40}
+  parameters:
+    - {path: inputs.drive_e.rate_hz, lower: 2000, upper: 16000}
+    - {path: projections.ie.weight, lower: -400, upper: -40}
+  objective:
+    rates: [{population: exc, target_hz: 10}, {population: inh, target_hz: 15}]${over}
+stop: {generations: 4}
+`;
+writeFileSync(file, body());
+
+const rows = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).flatMap((g) => Array.from(g.index, (index, i) => ({
+  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], status: g.status[i], outputs: Array.from(g.outputs![i]!),
+})));
+
+t.test('in one process and under mpirun -n 3: the same trajectory, every fitness from its rates', async (t) => {
+  const alone = join(dir, 'alone');
+  const a = runMain(['run', file, '--out', alone, '--quiet'], 300_000);
+  t.equal(a.code, 0, a.stderr);
+  const mpi = join(dir, 'mpi');
+  const m = await runMainMpi(3, ['run', file, '--out', mpi, '--quiet'], 300_000);
+  t.equal(m.code, 0, m.stderr);
+  const ra = rows(alone);
+  t.equal(ra.length, 24);
+  t.same(rows(mpi), ra, 'identical rows: parameters, fitness, rates');
+  for (const r of ra) {
+    t.equal(r.status, 0);
+    t.ok(Math.abs(r.fitness - -((r.outputs[0] - 10) ** 2 + (r.outputs[1] - 15) ** 2)) < 1e-9 * Math.max(1, Math.abs(r.fitness)), `fitness ${r.fitness.toFixed(3)} from rates ${r.outputs.map((v) => v.toFixed(2)).join(', ')}`);
+  }
+  const summary = JSON.parse(readFileSync(join(mpi, 'summary.json'), 'utf8'));
+  t.equal(summary.status, 'completed');
+  const log = readFileSync(join(mpi, 'run.log'), 'utf8');
+  t.match(log, /"msg":"worker ready"/);
+  t.match(log, /"execution":"native"/, 'the workers run it as a native kernel');
+});
+
+t.test('a description that cannot work: one line, exit code 2, nothing simulated', async (t) => {
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, body().replace('{name: ie, from: inh, to: exc,', '{name: ie, from: inh, to: out,'));
+  const r = await runMainMpi(3, ['run', bad, '--out', join(dir, 'bad'), '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: .*bad\.yaml: optimizee\.projections\.2\.to: got "out", expected a population \(one of exc, inh\)$/m);
+});
