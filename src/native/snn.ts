@@ -67,6 +67,11 @@ export interface SnnRunOptions {
   /** Step currents added to I_e over [start, stop) steps (instance -1: every instance). */
   currents?: { instance: Int32Array; target: Int32Array; start: Int32Array; stop: Int32Array; amplitude: Float64Array };
   record?: { spikes?: boolean; v?: Int32Array; every?: number };
+  /**
+   * A single instance is split by neurons across the threads only with at least this many neurons per
+   * thread (default 1000): below, a step is too short to pay for the barrier it costs.
+   */
+  min_split_neurons?: number;
 }
 
 export interface SnnRunResult {

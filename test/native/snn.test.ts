@@ -135,7 +135,7 @@ t.test('the same spikes at any thread count, and an instance of a batch is the r
       target: Int32Array.from({ length: k }, (_, i) => i * 5), receptor: new Uint8Array(k), weight: new Float64Array(k).fill(600), rate_hz: Float64Array.from(rates),
     });
     const rates = Array.from({ length: k }, (_, i) => 200 + 10 * i);
-    const base = one(3000, { poisson: poisson(rates) });
+    const base = one(3000, { poisson: poisson(rates), min_split_neurons: 1 }); // split even this small network
     const runs = await Promise.all([1, 2, 3].map((threads) => net.run({ ...base, threads })));
     const spikes = runs.map((r) => ({ steps: Array.from(r.spikes[0].steps), neurons: Array.from(r.spikes[0].neurons) }));
     t.ok(spikes[0].steps.length > 500, `${model}: ${spikes[0].steps.length} spikes in 300 ms`);
