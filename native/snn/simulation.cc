@@ -246,6 +246,65 @@ struct Simulation::State {
 
 };
 
+// The external inputs of one instance into neurons [lo, hi), step by step: step currents (changes of
+// the constant drive), listed spikes and Poisson sources (their spikes drawn from the instance's seed,
+// the same whichever thread draws them).
+class InputFeed {
+ public:
+  InputFeed(const RunSpec& run, int32_t instance, int32_t lo, int32_t hi, double dt) : run_(run), seed_(run.seeds[instance]) {
+    const auto& sp = run.spikes;
+    for (size_t k = 0; k < sp.step.size(); k++) {
+      if ((sp.instance[k] == -1 || sp.instance[k] == instance) && sp.target[k] >= lo && sp.target[k] < hi) spikes_.push_back(k);
+    }
+    std::stable_sort(spikes_.begin(), spikes_.end(), [&sp](size_t a, size_t b) { return sp.step[a] < sp.step[b]; });
+    const auto& c = run.currents;
+    for (size_t k = 0; k < c.target.size(); k++) {
+      if ((c.instance[k] != -1 && c.instance[k] != instance) || c.target[k] < lo || c.target[k] >= hi) continue;
+      currents_.push_back({c.start[k], {c.target[k], c.amplitude[k]}});
+      currents_.push_back({c.stop[k], {c.target[k], -c.amplitude[k]}});
+    }
+    std::stable_sort(currents_.begin(), currents_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    const auto& ps = run.poisson;
+    for (size_t q = 0; q < ps.target.size(); q++) {
+      if (ps.target[q] < lo || ps.target[q] >= hi) continue;
+      const double lambda = std::max(0.0, ps.rate_hz.At(instance, static_cast<int64_t>(q))) * dt / 1000.0;
+      if (lambda <= 0) continue;
+      sources_.push_back(q);
+      lambda_.push_back(lambda);
+      eneg_.push_back(std::exp(-lambda));
+    }
+  }
+
+  // What step k brings: current changes into the state now, spikes into `inputs` (delivered after the update).
+  template <typename State>
+  void Step(int64_t k, State& s, Pending& inputs) {
+    while (next_current_ < currents_.size() && currents_[next_current_].first <= k) {
+      s.AddCurrent(currents_[next_current_].second.first, currents_[next_current_].second.second);
+      next_current_++;
+    }
+    const auto& sp = run_.spikes;
+    while (next_spike_ < spikes_.size() && sp.step[spikes_[next_spike_]] <= k) {
+      const size_t e = spikes_[next_spike_++];
+      if (sp.step[e] == k) inputs.Add(sp.target[e], sp.receptor[e], sp.weight[e]);
+    }
+    const auto& ps = run_.poisson;
+    for (size_t m = 0; m < sources_.size(); m++) {
+      const size_t q = sources_[m];
+      const int c = PoissonCount(Uniform(seed_, q, static_cast<uint64_t>(k)), lambda_[m], eneg_[m]);
+      if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
+    }
+  }
+
+ private:
+  const RunSpec& run_;
+  const uint64_t seed_;
+  std::vector<size_t> spikes_;  // indices into run.spikes, by step
+  std::vector<std::pair<int32_t, std::pair<int32_t, double>>> currents_;  // (step, (target, +/- amplitude)), by step
+  std::vector<size_t> sources_;
+  std::vector<double> lambda_, eneg_;
+  size_t next_spike_ = 0, next_current_ = 0;
+};
+
 Simulation::Simulation(const NetworkSpec& net, const RunSpec& run) : net_(net), run_(run) {
   if (run.instances < 1) throw std::invalid_argument("instances must be at least 1");
   if (run.threads < 1) throw std::invalid_argument("threads must be at least 1");
@@ -281,34 +340,11 @@ void Simulation::Run(l2l::CallControl& control, RunOutput& out) {
 
 namespace {
 
-// Per instance, the external inputs in the order they take effect.
-struct Schedule {
-  std::vector<size_t> spikes;  // indices into SpikeInput, by step
-  std::vector<std::pair<int32_t, std::pair<int32_t, double>>> currents;  // (step, (target, +/- amplitude)) by step
-};
-
 // A run's weights (in the order the synapses were given) in the order `syn` applies them.
 std::vector<double> Gather(const SynapsePart& syn, const double* given) {
   std::vector<double> w(syn.index.size());
   for (size_t e = 0; e < w.size(); e++) w[e] = given[syn.index[e]];
   return w;
-}
-
-Schedule ScheduleOf(const RunSpec& run, int32_t instance, int32_t lo, int32_t hi) {
-  Schedule s;
-  const auto& sp = run.spikes;
-  for (size_t k = 0; k < sp.step.size(); k++) {
-    if ((sp.instance[k] == -1 || sp.instance[k] == instance) && sp.target[k] >= lo && sp.target[k] < hi) s.spikes.push_back(k);
-  }
-  std::stable_sort(s.spikes.begin(), s.spikes.end(), [&sp](size_t a, size_t b) { return sp.step[a] < sp.step[b]; });
-  const auto& c = run.currents;
-  for (size_t k = 0; k < c.target.size(); k++) {
-    if ((c.instance[k] != -1 && c.instance[k] != instance) || c.target[k] < lo || c.target[k] >= hi) continue;
-    s.currents.push_back({c.start[k], {c.target[k], c.amplitude[k]}});
-    s.currents.push_back({c.stop[k], {c.target[k], -c.amplitude[k]}});
-  }
-  std::stable_sort(s.currents.begin(), s.currents.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  return s;
 }
 
 }  // namespace
@@ -325,16 +361,7 @@ void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOut
   std::vector<double> gathered;
   if (run.weights.data) gathered = Gather(syn, run.weights.data + run.weights.stride * instance);
   const double* w = run.weights.data ? gathered.data() : syn.weight.data();
-  const Schedule sched = ScheduleOf(run, instance, 0, n);
-  size_t next_spike = 0, next_current = 0;
-  const auto& ps = run.poisson;
-  const size_t sources = ps.target.size();
-  std::vector<double> lambda(sources), eneg(sources);
-  for (size_t q = 0; q < sources; q++) {
-    lambda[q] = std::max(0.0, ps.rate_hz.At(instance, static_cast<int64_t>(q))) * net.dt() / 1000.0;
-    eneg[q] = std::exp(-lambda[q]);
-  }
-  const uint64_t seed = run.seeds[instance];
+  InputFeed feed(run, instance, 0, n, net.dt());
   std::vector<int32_t> spiking;
   Pending inputs;
   auto& steps_out = out.spike_steps[instance];
@@ -345,20 +372,7 @@ void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOut
   int64_t unreported = 0;
   for (int64_t k = 0; k < run.steps; k++) {
     if (k % kCheckEvery == 0 && control.Cancelled()) return;
-    // external inputs of step k
-    while (next_current < sched.currents.size() && sched.currents[next_current].first <= k) {
-      s.AddCurrent(sched.currents[next_current].second.first, sched.currents[next_current].second.second);
-      next_current++;
-    }
-    while (next_spike < sched.spikes.size() && run.spikes.step[sched.spikes[next_spike]] <= k) {
-      const size_t e = sched.spikes[next_spike++];
-      if (run.spikes.step[e] == k) inputs.Add(run.spikes.target[e], run.spikes.receptor[e], run.spikes.weight[e]);
-    }
-    for (size_t q = 0; q < sources; q++) {
-      if (lambda[q] <= 0) continue;
-      const int c = PoissonCount(Uniform(seed, q, static_cast<uint64_t>(k)), lambda[q], eneg[q]);
-      if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
-    }
+    feed.Step(k, s, inputs);
     // update and threshold, then reset and propagation
     spiking.clear();
     s.Update(0, n, k, spiking, inputs);
@@ -409,8 +423,6 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
   std::vector<PerThread> per(T);
   SpinBarrier barrier(T);
   std::atomic<bool> stop{false};
-  const uint64_t seed = run.seeds[0];
-  const auto& ps = run.poisson;
   const size_t nv = run.record_v.size();
   int32_t* counts = out.counts.data();
   double* vout = out.v.data();
@@ -424,33 +436,12 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
     std::vector<double> gathered;
     if (given) gathered = Gather(syn, given);
     const double* w = given ? gathered.data() : syn.weight.data();
-    const Schedule sched = ScheduleOf(run, 0, lo, hi);
-    size_t next_spike = 0, next_current = 0;
-    std::vector<size_t> mine;  // Poisson sources whose targets are this thread's
-    for (size_t q = 0; q < ps.target.size(); q++) if (ps.target[q] >= lo && ps.target[q] < hi) mine.push_back(q);
-    std::vector<double> lambda(mine.size()), eneg(mine.size());
-    for (size_t m = 0; m < mine.size(); m++) {
-      lambda[m] = std::max(0.0, ps.rate_hz.At(0, static_cast<int64_t>(mine[m]))) * net.dt() / 1000.0;
-      eneg[m] = std::exp(-lambda[m]);
-    }
+    InputFeed feed(run, 0, lo, hi, net.dt());  // the Poisson sources, spikes and currents of this thread's targets
     int64_t unreported = 0;
     for (int64_t k = 0; k < run.steps; k++) {
       // a cancel is looked at by thread 0 and seen by all after the step's barrier, at the same step
       if (t == 0 && k % kCheckEvery == 0) stop.store(control.Cancelled(), std::memory_order_relaxed);
-      while (next_current < sched.currents.size() && sched.currents[next_current].first <= k) {
-        st.AddCurrent(sched.currents[next_current].second.first, sched.currents[next_current].second.second);
-        next_current++;
-      }
-      while (next_spike < sched.spikes.size() && run.spikes.step[sched.spikes[next_spike]] <= k) {
-        const size_t e = sched.spikes[next_spike++];
-        if (run.spikes.step[e] == k) inputs.Add(run.spikes.target[e], run.spikes.receptor[e], run.spikes.weight[e]);
-      }
-      for (size_t m = 0; m < mine.size(); m++) {
-        if (lambda[m] <= 0) continue;
-        const size_t q = mine[m];
-        const int c = PoissonCount(Uniform(seed, q, static_cast<uint64_t>(k)), lambda[m], eneg[m]);
-        if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
-      }
+      feed.Step(k, st, inputs);
       auto& list = per[t].spikes[k & 1];
       list.clear();
       st.Update(lo, hi, k, list, inputs);

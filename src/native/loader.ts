@@ -65,9 +65,9 @@ export function loadPython(): PythonAddon {
 
 const initialised = new WeakSet<object>();
 
-/** The relaxation kernel (native/relax), with the error class its calls reject with. */
-export function loadRelax(): RelaxAddon {
-  const addon = loadAddon<RelaxAddon>('l2l_relax');
+/** A kernel addon (native/common/long_call.h), handed the error class its calls reject with on first load. */
+function loadKernel<T extends { init(errorClass: new (message: string) => Error): void }>(name: string): T {
+  const addon = loadAddon<T>(name);
   if (!initialised.has(addon)) {
     addon.init(KernelError);
     initialised.add(addon);
@@ -75,12 +75,12 @@ export function loadRelax(): RelaxAddon {
   return addon;
 }
 
-/** The spiking network simulator (native/snn), with the error class its runs reject with. */
+/** The relaxation kernel (native/relax). */
+export function loadRelax(): RelaxAddon {
+  return loadKernel<RelaxAddon>('l2l_relax');
+}
+
+/** The spiking network simulator (native/snn). */
 export function loadSnn(): SnnAddon {
-  const addon = loadAddon<SnnAddon>('l2l_snn');
-  if (!initialised.has(addon)) {
-    addon.init(KernelError);
-    initialised.add(addon);
-  }
-  return addon;
+  return loadKernel<SnnAddon>('l2l_snn');
 }
