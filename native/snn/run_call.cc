@@ -14,9 +14,11 @@ RunCall::RunCall(const Napi::CallbackInfo& info, std::shared_ptr<const NetworkSp
   const std::string where = "run options";
   const int32_t n = spec_->n();
   run_.instances = static_cast<int32_t>(NumberField(o, "instances", where));
+  if (o.Has("trials") && !o.Get("trials").IsUndefined()) run_.trials = static_cast<int32_t>(NumberField(o, "trials", where));
   run_.steps = static_cast<int64_t>(NumberField(o, "steps", where));
   run_.threads = static_cast<int32_t>(NumberField(o, "threads", where));
-  if (run_.instances < 1 || run_.steps < 0 || run_.threads < 1) throw Napi::RangeError::New(env, "run: instances >= 1, steps >= 0, threads >= 1");
+  if (run_.instances < 1 || run_.trials < 1 || run_.steps < 0 || run_.threads < 1) throw Napi::RangeError::New(env, "run: instances >= 1, trials >= 1, steps >= 0, threads >= 1");
+  if (static_cast<int64_t>(run_.instances) * run_.trials > (int64_t{1} << 30)) throw Napi::RangeError::New(env, "run: instances * trials must stay below 2^30");
   auto seeds = Uint32Field(o, "seeds", where);
   if (static_cast<int64_t>(seeds.ElementLength()) != run_.instances) throw Napi::RangeError::New(env, "run: seeds needs one value per instance");
   run_.seeds.assign(seeds.Data(), seeds.Data() + seeds.ElementLength());
@@ -34,6 +36,14 @@ RunCall::RunCall(const Napi::CallbackInfo& info, std::shared_ptr<const NetworkSp
     for (int32_t t : run_.poisson.target) if (t < 0 || t >= n) throw Napi::RangeError::New(env, "run: a poisson target outside the network");
     run_.poisson.rate_hz = PerInstanceField(p, "rate_hz", static_cast<int64_t>(k), pw);
     if (!run_.poisson.rate_hz.data) throw Napi::TypeError::New(env, "run: poisson.rate_hz: expected a Float64Array");
+    if (p.Has("trial_rate_hz") && !p.Get("trial_rate_hz").IsUndefined()) {
+      auto tr = Float64Field(p, "trial_rate_hz", pw);
+      if (static_cast<int64_t>(tr.ElementLength()) != static_cast<int64_t>(k) * run_.trials) {
+        throw Napi::RangeError::New(env, "run: poisson.trial_rate_hz: expected trials * sources (" + std::to_string(static_cast<int64_t>(k) * run_.trials) + ") values");
+      }
+      run_.poisson.trial_rate_hz = tr.Data();
+      Keep(tr);
+    }
   }
   if (o.Has("spikes") && !o.Get("spikes").IsUndefined()) {
     const auto s = o.Get("spikes").As<Napi::Object>();

@@ -14,28 +14,17 @@ namespace l2l_snn {
 
 namespace {
 
-// A counter-based uniform in [0, 1) from (seed, source, step): the same draw whatever thread makes it.
-inline double Uniform(uint64_t seed, uint64_t source, uint64_t step) {
-  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (source + 1) * 0xBF58476D1CE4E5B9ULL + (step + 1) * 0x94D049BB133111EBULL;
+// A counter-based uniform in [0, 1) from (seed, trial, source, event): the same draw whatever thread
+// makes it, and in whatever order.
+inline double Uniform(uint64_t seed, uint64_t trial, uint64_t source, uint64_t event) {
+  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (source + 1) * 0xBF58476D1CE4E5B9ULL + (event + 1) * 0x94D049BB133111EBULL;
+  x ^= (trial + 1) * 0xD6E8FEB86659FD93ULL;
   x ^= x >> 30;
   x *= 0xBF58476D1CE4E5B9ULL;
   x ^= x >> 27;
   x *= 0x94D049BB133111EBULL;
   x ^= x >> 31;
   return static_cast<double>(x >> 11) * 0x1.0p-53;
-}
-
-// Poisson(lambda) by inversion of one uniform; e_neg = e^{-lambda}.
-inline int PoissonCount(double u, double lambda, double e_neg) {
-  int k = 0;
-  double p = e_neg;
-  double cdf = p;
-  while (u >= cdf && k < 1000) {
-    k++;
-    p *= lambda / k;
-    cdf += p;
-  }
-  return k;
 }
 
 // A barrier for a fixed set of threads: it spins for a while (a step of a large network takes
@@ -246,12 +235,16 @@ struct Simulation::State {
 
 };
 
-// The external inputs of one instance into neurons [lo, hi), step by step: step currents (changes of
-// the constant drive), listed spikes and Poisson sources (their spikes drawn from the instance's seed,
-// the same whichever thread draws them).
+// The external inputs of one trial of one instance into neurons [lo, hi), step by step: step currents
+// (changes of the constant drive), listed spikes and Poisson sources. A source's events are drawn in
+// windows of kWindow steps (exponential gaps, from the instance's seed, the trial and the source: the
+// same whichever thread draws them) and sorted into the window's steps, sources in order within a step.
 class InputFeed {
  public:
-  InputFeed(const RunSpec& run, int32_t instance, int32_t lo, int32_t hi, double dt) : run_(run), seed_(run.seeds[instance]) {
+  static constexpr int64_t kWindow = 256;
+
+  InputFeed(const RunSpec& run, int32_t instance, int32_t trial, int32_t lo, int32_t hi, double dt)
+      : run_(run), seed_(run.seeds[instance]), trial_(static_cast<uint64_t>(trial)) {
     const auto& sp = run.spikes;
     for (size_t k = 0; k < sp.step.size(); k++) {
       if ((sp.instance[k] == -1 || sp.instance[k] == instance) && sp.target[k] >= lo && sp.target[k] < hi) spikes_.push_back(k);
@@ -265,17 +258,20 @@ class InputFeed {
     }
     std::stable_sort(currents_.begin(), currents_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     const auto& ps = run.poisson;
-    for (size_t q = 0; q < ps.target.size(); q++) {
+    const int64_t k = static_cast<int64_t>(ps.target.size());
+    for (int64_t q = 0; q < k; q++) {
       if (ps.target[q] < lo || ps.target[q] >= hi) continue;
-      const double lambda = std::max(0.0, ps.rate_hz.At(instance, static_cast<int64_t>(q))) * dt / 1000.0;
-      if (lambda <= 0) continue;
-      sources_.push_back(q);
-      lambda_.push_back(lambda);
-      eneg_.push_back(std::exp(-lambda));
+      const double hz = ps.trial_rate_hz ? ps.trial_rate_hz[trial * k + q] : ps.rate_hz.At(instance, q);
+      const double lambda = std::max(0.0, hz) * dt / 1000.0;  // events per step
+      if (!(lambda > 0)) continue;
+      Source src{static_cast<size_t>(q), 1.0 / lambda, 0.0, 0};
+      src.next = Gap(src);
+      sources_.push_back(src);
     }
   }
 
-  // What step k brings: current changes into the state now, spikes into `inputs` (delivered after the update).
+  // What step k brings (steps in increasing order, from 0): current changes into the state now, spikes
+  // into `inputs` (delivered after the update).
   template <typename State>
   void Step(int64_t k, State& s, Pending& inputs) {
     while (next_current_ < currents_.size() && currents_[next_current_].first <= k) {
@@ -287,55 +283,68 @@ class InputFeed {
       const size_t e = spikes_[next_spike_++];
       if (sp.step[e] == k) inputs.Add(sp.target[e], sp.receptor[e], sp.weight[e]);
     }
+    if (sources_.empty()) return;
+    if (k >= window_end_) Refill(k);
     const auto& ps = run_.poisson;
-    for (size_t m = 0; m < sources_.size(); m++) {
-      const size_t q = sources_[m];
-      const int c = PoissonCount(Uniform(seed_, q, static_cast<uint64_t>(k)), lambda_[m], eneg_[m]);
-      if (c > 0) inputs.Add(ps.target[q], ps.receptor[q], c * ps.weight[q]);
+    const size_t slot = static_cast<size_t>(k - window_start_);
+    for (uint32_t e = offsets_[slot]; e < offsets_[slot + 1]; e++) {
+      const size_t q = sources_[sorted_[e]].q;
+      inputs.Add(ps.target[q], ps.receptor[q], ps.weight[q]);
     }
   }
 
  private:
+  struct Source {
+    size_t q;          // index in run.poisson
+    double mean_gap;   // steps between events, on average (1 / lambda)
+    double next;       // time of the next event, in steps
+    uint64_t events;   // drawn so far (the stream's counter)
+  };
+
+  // The next gap of a source, in steps: exponential with mean 1 / lambda.
+  double Gap(Source& src) const { return -std::log1p(-Uniform(seed_, trial_, src.q, src.events++)) * src.mean_gap; }
+
+  // The events of steps [k, k + kWindow), counting-sorted by step (sources in order within a step).
+  void Refill(int64_t k) {
+    window_start_ = k;
+    window_end_ = k + kWindow;
+    slot_.clear();
+    source_.clear();
+    for (uint32_t m = 0; m < sources_.size(); m++) {
+      Source& src = sources_[m];
+      while (src.next < static_cast<double>(window_end_)) {
+        slot_.push_back(static_cast<uint16_t>(static_cast<int64_t>(src.next) - window_start_));
+        source_.push_back(m);
+        src.next += Gap(src);
+      }
+    }
+    offsets_.assign(kWindow + 1, 0);
+    for (uint16_t sl : slot_) offsets_[sl + 1]++;
+    for (int64_t i = 0; i < kWindow; i++) offsets_[i + 1] += offsets_[i];
+    sorted_.resize(slot_.size());
+    fill_.assign(offsets_.begin(), offsets_.end() - 1);
+    for (size_t e = 0; e < slot_.size(); e++) sorted_[fill_[slot_[e]]++] = source_[e];
+  }
+
   const RunSpec& run_;
   const uint64_t seed_;
+  const uint64_t trial_;
   std::vector<size_t> spikes_;  // indices into run.spikes, by step
   std::vector<std::pair<int32_t, std::pair<int32_t, double>>> currents_;  // (step, (target, +/- amplitude)), by step
-  std::vector<size_t> sources_;
-  std::vector<double> lambda_, eneg_;
+  std::vector<Source> sources_;
+  int64_t window_start_ = 0, window_end_ = 0;
+  std::vector<uint16_t> slot_;                  // the window's events: step within the window
+  std::vector<uint32_t> source_, sorted_;       // and source (index into sources_), then sorted by step
+  std::vector<uint32_t> offsets_, fill_;        // events of slot s: sorted_[offsets_[s] .. offsets_[s + 1])
   size_t next_spike_ = 0, next_current_ = 0;
 };
 
 Simulation::Simulation(const NetworkSpec& net, const RunSpec& run) : net_(net), run_(run) {
   if (run.instances < 1) throw std::invalid_argument("instances must be at least 1");
+  if (run.trials < 1) throw std::invalid_argument("trials must be at least 1");
   if (run.threads < 1) throw std::invalid_argument("threads must be at least 1");
   if (run.record_every < 1) throw std::invalid_argument("record_every must be at least 1");
   if (static_cast<int32_t>(run.seeds.size()) != run.instances) throw std::invalid_argument("one seed per instance");
-}
-
-void Simulation::Run(l2l::CallControl& control, RunOutput& out) {
-  const int32_t n = net_.n();
-  const int32_t I = run_.instances;
-  control.SetTotal(static_cast<double>(I) * static_cast<double>(run_.steps));
-  out.spike_steps.assign(I, {});
-  out.spike_neurons.assign(I, {});
-  out.counts.assign(static_cast<size_t>(I) * n, 0);
-  out.samples = run_.steps / run_.record_every;
-  out.v.assign(static_cast<size_t>(I) * out.samples * run_.record_v.size(), 0.0);
-  out.finished.assign(I, 0);
-  if (I == 1 && run_.threads > 1 && n >= 2 * run_.min_split_neurons) {
-    RunSplit(control, out);
-    return;
-  }
-  // instances over threads, each whole on one thread
-  std::atomic<int32_t> next{0};
-  auto worker = [&]() {
-    for (int32_t k = next.fetch_add(1); k < I; k = next.fetch_add(1)) RunInstance(k, control, out);
-  };
-  const int threads = std::min<int32_t>(run_.threads, I);
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; t++) pool.emplace_back(worker);
-  worker();
-  for (auto& th : pool) th.join();
 }
 
 namespace {
@@ -349,29 +358,69 @@ std::vector<double> Gather(const SynapsePart& syn, const double* given) {
 
 }  // namespace
 
-void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOutput& out) {
+void Simulation::Run(l2l::CallControl& control, RunOutput& out) {
+  const int32_t n = net_.n();
+  const int32_t I = run_.instances;
+  const int32_t R = run_.trials;
+  const int64_t items = static_cast<int64_t>(I) * R;
+  control.SetTotal(static_cast<double>(items) * static_cast<double>(run_.steps));
+  out.spike_steps.assign(items, {});
+  out.spike_neurons.assign(items, {});
+  out.counts.assign(static_cast<size_t>(items) * n, 0);
+  out.samples = run_.steps / run_.record_every;
+  out.v.assign(static_cast<size_t>(items) * out.samples * run_.record_v.size(), 0.0);
+  out.finished.assign(I, 0);
+  if (items == 1 && run_.threads > 1 && n >= 2 * run_.min_split_neurons) {
+    RunSplit(control, out);
+    return;
+  }
+  // (instance, trial) pairs over threads, each whole on one thread, instance-major so that a thread
+  // mostly keeps the weights it gathered
+  std::atomic<int64_t> next{0};
+  std::vector<std::atomic<int32_t>> done(I);
+  auto worker = [&]() {
+    State s(net_);
+    const auto parts = net_.Parts({0, n});
+    const SynapsePart& syn = (*parts)[0];
+    std::vector<double> gathered;
+    int32_t gathered_for = -1;
+    for (int64_t item = next.fetch_add(1); item < items; item = next.fetch_add(1)) {
+      const int32_t instance = static_cast<int32_t>(item / R);
+      const int32_t trial = static_cast<int32_t>(item % R);
+      // the weights in the order the synapses are applied: this instance's gathered, or the network's own
+      if (run_.weights.data && gathered_for != instance) {
+        gathered = Gather(syn, run_.weights.data + run_.weights.stride * instance);
+        gathered_for = instance;
+      }
+      const double* w = run_.weights.data ? gathered.data() : syn.weight.data();
+      if (!RunTrial(s, syn, w, instance, trial, control, out)) return;
+      if (done[instance].fetch_add(1) + 1 == R) out.finished[instance] = 1;
+    }
+  };
+  const int threads = static_cast<int>(std::min<int64_t>(run_.threads, items));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; t++) pool.emplace_back(worker);
+  worker();
+  for (auto& th : pool) th.join();
+}
+
+bool Simulation::RunTrial(State& s, const SynapsePart& syn, const double* w, int32_t instance, int32_t trial, l2l::CallControl& control, RunOutput& out) {
   const NetworkSpec& net = net_;
   const RunSpec& run = run_;
   const int32_t n = net.n();
-  State s(net);
+  const size_t item = static_cast<size_t>(instance) * run.trials + trial;
   s.Reset(run, instance);
-  const auto parts = net.Parts({0, n});
-  const SynapsePart& syn = (*parts)[0];
-  // the weights in the order the synapses are applied: the run's (this instance's) gathered, or the network's own
-  std::vector<double> gathered;
-  if (run.weights.data) gathered = Gather(syn, run.weights.data + run.weights.stride * instance);
-  const double* w = run.weights.data ? gathered.data() : syn.weight.data();
-  InputFeed feed(run, instance, 0, n, net.dt());
+  InputFeed feed(run, instance, trial, 0, n, net.dt());
   std::vector<int32_t> spiking;
   Pending inputs;
-  auto& steps_out = out.spike_steps[instance];
-  auto& neurons_out = out.spike_neurons[instance];
-  int32_t* counts = out.counts.data() + static_cast<size_t>(instance) * n;
+  auto& steps_out = out.spike_steps[item];
+  auto& neurons_out = out.spike_neurons[item];
+  int32_t* counts = out.counts.data() + item * n;
   const size_t nv = run.record_v.size();
-  double* vout = out.v.data() + static_cast<size_t>(instance) * out.samples * nv;
+  double* vout = out.v.data() + item * out.samples * nv;
   int64_t unreported = 0;
   for (int64_t k = 0; k < run.steps; k++) {
-    if (k % kCheckEvery == 0 && control.Cancelled()) return;
+    if (k % kCheckEvery == 0 && control.Cancelled()) return false;
     feed.Step(k, s, inputs);
     // update and threshold, then reset and propagation
     spiking.clear();
@@ -398,7 +447,7 @@ void Simulation::RunInstance(int32_t instance, l2l::CallControl& control, RunOut
     }
   }
   if (unreported > 0) control.Add(static_cast<uint64_t>(unreported));
-  out.finished[instance] = 1;
+  return true;
 }
 
 void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
@@ -436,7 +485,7 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
     std::vector<double> gathered;
     if (given) gathered = Gather(syn, given);
     const double* w = given ? gathered.data() : syn.weight.data();
-    InputFeed feed(run, 0, lo, hi, net.dt());  // the Poisson sources, spikes and currents of this thread's targets
+    InputFeed feed(run, 0, 0, lo, hi, net.dt());  // the Poisson sources, spikes and currents of this thread's targets
     int64_t unreported = 0;
     for (int64_t k = 0; k < run.steps; k++) {
       // a cancel is looked at by thread 0 and seen by all after the step's barrier, at the same step

@@ -1,4 +1,6 @@
-// One run of a network: `instances` independent copies, `steps` steps, on `threads` threads.
+// One run of a network: `instances` independent copies, each running `trials` trials of `steps` steps
+// (the state back at rest at the start of every trial: an EnKF member shown a mini-batch of samples),
+// on `threads` threads.
 //
 // Each step k (from t_k to t_k + dt), for every neuron (potentials relative to E_L):
 //   1. the membrane, unless refractory (then the refractory count goes down instead), with the
@@ -16,10 +18,15 @@
 // reset). The convention (threshold >= or >, refractory steps, spike stamp t_k or t_k + dt) is the
 // caller's to choose; the kernel counts in steps.
 //
-// Instances run on threads of their own when there are at least as many as threads; a single
-// instance is split by neurons across the threads (each thread owns a range of targets and their
-// incoming synapses, and one barrier per step), so every target receives its inputs in the same
-// order at any thread count: the numbers do not depend on it.
+// Poisson sources: each is a Poisson process in continuous time (exponential gaps between events,
+// drawn from a counter-based stream keyed by (seed, trial, source, event)); an event at time t arrives
+// with the inputs of step floor(t / dt), so the count of a step is exactly Poisson(rate * dt) and the
+// cost is per event, not per source and step.
+//
+// The (instance, trial) pairs run on threads of their own when there are at least two; a single
+// trial of a single instance is split by neurons across the threads (each thread owns a range of
+// targets and their incoming synapses, and one barrier per step), so every target receives its
+// inputs in the same order at any thread count: the numbers do not depend on it.
 #pragma once
 
 #include <atomic>
@@ -44,6 +51,9 @@ struct PoissonSources {
   std::vector<uint8_t> receptor;
   std::vector<double> weight;
   PerInstance rate_hz;  // per source
+  // Optional, trials * sources: the rate of each source in each trial, for every instance (a sample's
+  // pixels as rates); replaces rate_hz.
+  const double* trial_rate_hz = nullptr;
 };
 
 // External spikes: (step, target, receptor, weight), sorted by step; for one instance, or all (-1).
@@ -61,6 +71,7 @@ struct CurrentInput {
 
 struct RunSpec {
   int32_t instances = 1;
+  int32_t trials = 1;  // per instance, each of `steps` steps from rest
   int64_t steps = 0;
   int32_t threads = 1;
   PerInstance v0;       // absolute, per neuron; null: E_L
@@ -79,12 +90,12 @@ struct RunSpec {
 };
 
 struct RunOutput {
-  // Per instance: spikes as (step, neuron), sorted by step, then neuron.
+  // Per (instance, trial), instance-major: spikes as (step of the trial, neuron), by step, then neuron.
   std::vector<std::vector<int32_t>> spike_steps, spike_neurons;
-  std::vector<int32_t> counts;  // instances * n
-  std::vector<double> v;        // instances * samples * record_v.size(), absolute mV
-  int64_t samples = 0;
-  // Per instance: 1 when it ran all its steps (0: a cancel stopped it first).
+  std::vector<int32_t> counts;  // instances * trials * n
+  std::vector<double> v;        // instances * trials * samples * record_v.size(), absolute mV
+  int64_t samples = 0;          // per trial
+  // Per instance: 1 when it ran all its trials (0: a cancel stopped it first).
   std::vector<uint8_t> finished;
 };
 
@@ -96,7 +107,8 @@ class Simulation {
 
  private:
   struct State;
-  void RunInstance(int32_t instance, l2l::CallControl& control, RunOutput& out);
+  // One trial of one instance on the calling thread; false when a cancel stopped it.
+  bool RunTrial(State& s, const SynapsePart& syn, const double* w, int32_t instance, int32_t trial, l2l::CallControl& control, RunOutput& out);
   void RunSplit(l2l::CallControl& control, RunOutput& out);
 
   const NetworkSpec& net_;

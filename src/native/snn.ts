@@ -50,9 +50,14 @@ export interface SnnNetworkSpec {
 /** Arrays given for all instances (their plain length) or for each instance (instances x that length). */
 export interface SnnRunOptions {
   instances: number;
+  /**
+   * Trials per instance (default 1), each `steps` steps from rest (v0, empty synapses and delay lines):
+   * an EnKF member shown a mini-batch of samples. Results are per (instance, trial), instance-major.
+   */
+  trials?: number;
   steps: number;
   threads: number;
-  /** One seed per instance (its Poisson sources). */
+  /** One seed per instance (its Poisson sources; a trial's stream is keyed by (seed, trial, source)). */
   seeds: Uint32Array;
   /** Initial membrane potential (absolute mV) per neuron; default E_L. */
   v0?: Float64Array;
@@ -60,9 +65,13 @@ export interface SnnRunOptions {
   weights?: Float64Array;
   /** Constant current per neuron; default the spec's I_e. */
   i_e?: Float64Array;
-  /** Independent Poisson sources, one per entry, each into one target. */
-  poisson?: { target: Int32Array; receptor: Uint8Array; weight: Float64Array; rate_hz: Float64Array };
-  /** Listed spikes: they arrive at their step like the spikes of that step (instance -1: every instance). */
+  /**
+   * Independent Poisson processes, one per entry, each into one target: exponential gaps in continuous
+   * time, an event at t arriving with the inputs of step floor(t / dt). `trial_rate_hz` (trials x
+   * sources, for every instance) replaces `rate_hz` with a rate per trial: a sample's pixels as rates.
+   */
+  poisson?: { target: Int32Array; receptor: Uint8Array; weight: Float64Array; rate_hz: Float64Array; trial_rate_hz?: Float64Array };
+  /** Listed spikes: they arrive at their step (of every trial) like the spikes of that step (instance -1: every instance). */
   spikes?: { instance: Int32Array; step: Int32Array; target: Int32Array; receptor: Uint8Array; weight: Float64Array };
   /** Step currents added to I_e over [start, stop) steps (instance -1: every instance). */
   currents?: { instance: Int32Array; target: Int32Array; start: Int32Array; stop: Int32Array; amplitude: Float64Array };
@@ -75,14 +84,15 @@ export interface SnnRunOptions {
 }
 
 export interface SnnRunResult {
-  /** Per instance: its spikes as (step, neuron), by step, then neuron. */
+  /** Per (instance, trial), instance-major: its spikes as (step of the trial, neuron), by step, then neuron. */
   spikes: Array<{ steps: Int32Array; neurons: Int32Array }>;
-  /** instances x n spike counts. */
+  /** instances x trials x n spike counts. */
   counts: Int32Array;
-  /** instances x samples x record.v.length, absolute mV, sampled at the end of every `every`-th step. */
+  /** instances x trials x samples x record.v.length, absolute mV, sampled at the end of every `every`-th step. */
   v: Float64Array;
+  /** Samples per trial. */
   samples: number;
-  /** Per instance: 1 when it ran all its steps, 0 where a cancel stopped it first. */
+  /** Per instance: 1 when it ran all its trials, 0 where a cancel stopped it first. */
   finished: Uint8Array;
 }
 

@@ -155,6 +155,69 @@ t.test('the same spikes at any thread count, and an instance of a batch is the r
   }
 });
 
+/** n neurons, each turned into a detector of its own Poisson source: one input event puts it ~10 mV over rest (a 0.01-ms synapse passes it within its step), 1 mV crosses threshold, no refractoriness: a neuron spikes in exactly the steps in which its source has an event. */
+function detectors(n: number): SnnNetworkSpec {
+  return spec(n, { C_m: 1, tau_m: 10, tau_syn_ex: 0.01, V_th: -69, V_reset: -70, ref_steps: 0 });
+}
+const sources = (n: number, rate: number) => ({
+  target: Int32Array.from({ length: n }, (_, i) => i), receptor: new Uint8Array(n), weight: new Float64Array(n).fill(1000), rate_hz: new Float64Array(n).fill(rate),
+});
+
+t.test('Poisson sources are Poisson processes: counts with the mean and variance of rate x time, steps hit with probability 1 - exp(-rate dt)', async (t) => {
+  const n = 1000;
+  const net = new snn.Network(detectors(n));
+  // 10 Hz for 1 s, 20 trials: 20000 counts of Poisson(10); half the trials at 40 Hz through trial_rate_hz
+  const trials = 20;
+  const trialRates = new Float64Array(trials * n);
+  for (let k = 0; k < trials; k++) trialRates.fill(k % 2 === 0 ? 10 : 40, k * n, (k + 1) * n);
+  const r = await net.run({ instances: 1, trials, steps: 10000, threads: 2, seeds: Uint32Array.of(3), poisson: { ...sources(n, 999), trial_rate_hz: trialRates } });
+  t.equal(r.counts.length, trials * n, 'counts per trial and neuron');
+  for (const [parity, lambda] of [[0, 10], [1, 40]] as const) {
+    const xs: number[] = [];
+    for (let k = parity; k < trials; k += 2) for (let i = 0; i < n; i++) xs.push(r.counts[k * n + i]);
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1);
+    // standard errors over N = 10000 counts: mean sqrt(lambda / N), variance sqrt((lambda + 2 lambda^2) / N); 5 of them
+    const N = xs.length;
+    t.ok(Math.abs(mean - lambda) < 5 * Math.sqrt(lambda / N), `${lambda} Hz: mean count ${mean.toFixed(3)} (want ${lambda})`);
+    t.ok(Math.abs(variance - lambda) < 5 * Math.sqrt((lambda + 2 * lambda * lambda) / N), `${lambda} Hz: variance ${variance.toFixed(3)} (Poisson: ${lambda})`);
+  }
+  t.notSame(Array.from(r.spikes[0].steps.subarray(0, 50)), Array.from(r.spikes[2].steps.subarray(0, 50)), 'each trial has a stream of its own');
+  // 5 kHz: rate dt = 0.5, so a step sees at least one event with probability 1 - e^-0.5 = 0.3935 (a per-step coin of p = rate dt would give 0.5)
+  const hi = await net.run({ instances: 1, steps: 10000, threads: 2, seeds: Uint32Array.of(4), poisson: sources(n, 5000) });
+  const frac = hi.counts.reduce((a, b) => a + b, 0) / (n * 10000);
+  const want = 1 - Math.exp(-0.5);
+  t.ok(Math.abs(frac - want) < 5 * Math.sqrt((want * (1 - want)) / (n * 10000)), `5 kHz: fraction of steps with an event ${frac.toFixed(5)} (want ${want.toFixed(5)})`);
+});
+
+t.test('trials: each starts from rest, runs the same at any thread count, and trial 0 is the run of one trial', async (t) => {
+  // listed spikes only: every trial is the same trial, so state left over from the one before would show
+  const net = new snn.Network(randomNetwork(300, 'exp'));
+  const kicks = { instance: new Int32Array(40).fill(-1), step: Int32Array.from({ length: 40 }, (_, i) => 49 * i), target: Int32Array.from({ length: 40 }, (_, i) => (7 * i) % 300), receptor: new Uint8Array(40), weight: new Float64Array(40).fill(8000) };
+  const r = await net.run({ instances: 1, trials: 3, steps: 2000, threads: 1, seeds: Uint32Array.of(1), spikes: kicks, record: { v: Int32Array.of(0, 5) } });
+  t.ok(r.spikes[0].steps.length > 20, `${r.spikes[0].steps.length} spikes in a trial`);
+  for (const k of [1, 2]) {
+    t.same(Array.from(r.spikes[k].steps), Array.from(r.spikes[0].steps), `trial ${k}: the spikes of trial 0 (steps)`);
+    t.same(Array.from(r.spikes[k].neurons), Array.from(r.spikes[0].neurons), `trial ${k}: (neurons)`);
+    t.same(Array.from(r.v.subarray(k * 2000 * 2, (k + 1) * 2000 * 2)), Array.from(r.v.subarray(0, 2000 * 2)), `trial ${k}: the membrane of trial 0`);
+  }
+  // Poisson input, 2 instances x 3 trials: the same at 1, 2 and 3 threads; trial 0 of instance i = one trial alone
+  const k = 60;
+  const poisson = { target: Int32Array.from({ length: k }, (_, i) => i * 5), receptor: new Uint8Array(k), weight: new Float64Array(k).fill(600), rate_hz: Float64Array.from({ length: k }, (_, i) => 200 + 10 * i) };
+  const base = { instances: 2, trials: 3, steps: 2000, seeds: Uint32Array.of(7, 8), poisson };
+  const runs = await Promise.all([1, 2, 3].map((threads) => net.run({ ...base, threads })));
+  const flat = (x: typeof runs[0]) => x.spikes.map((s) => [Array.from(s.steps), Array.from(s.neurons)]);
+  t.equal(runs[0].spikes.length, 6, 'one spike list per (instance, trial)');
+  t.same(flat(runs[1]), flat(runs[0]), '2 threads: the 1-thread spikes');
+  t.same(flat(runs[2]), flat(runs[0]), '3 threads: the 1-thread spikes');
+  t.same(Array.from(runs[2].counts), Array.from(runs[0].counts), '3 threads: the counts');
+  for (const i of [0, 1]) {
+    const alone = await net.run({ instances: 1, steps: 2000, threads: 1, seeds: base.seeds.subarray(i, i + 1), poisson });
+    t.same(Array.from(runs[0].spikes[i * 3].steps), Array.from(alone.spikes[0].steps), `instance ${i}, trial 0: the single-trial run`);
+  }
+  t.notSame(Array.from(runs[0].spikes[1].steps), Array.from(runs[0].spikes[0].steps), 'trials of one instance differ (streams of their own)');
+});
+
 t.test('the CUBA network against Brian2: the first spikes one for one, then rate and CV within the stated tolerance', async (t) => {
   const net = new snn.Network(cubaSpec());
   const ref = brian2Spikes();
