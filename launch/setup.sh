@@ -15,6 +15,7 @@ APT_GROUPS=(
   "python3-dev|python3-dev, for the workers' embedded Python (native/python)"
   "python3-brian python3-neuron|Brian2 and NEURON, the Python simulators the tests and examples run (docs/python.md)"
   "python3-h5py python3-msgpack python3-numpy|h5py, msgpack and numpy, so that Python reads the results (trajectory.h5, python/l2l_results.py)"
+  "python3-sklearn|scikit-learn, whose 8x8 digits file the reservoir experiments read (docs/reservoir.md)"
   "chromium fonts-dejavu-core|Chromium and DejaVu fonts, for the report's figures and the test that opens report.html"
 )
 APT_PACKAGES=()

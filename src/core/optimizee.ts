@@ -78,8 +78,24 @@ export interface Optimizee {
   evaluateBatch?(x: Float64Array, ctx: BatchContext): BatchOutput;
   /** native: the whole batch off the JS thread; resolves when the kernel is done (or cancelled). */
   evaluateAsync?(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput>;
+  /**
+   * Optional: the best individual of a finished run, assessed on what training never saw (held-out
+   * samples); rank 0 calls it once, after the run, and writes what it returns to assessment.json.
+   */
+  assess?(x: Float64Array, ctx: AssessContext): Promise<Assessment>;
   /** Frees what the model holds (a kernel's memory, a GPU context) when the worker is done with it. */
   dispose?(): void | Promise<void>;
+}
+
+export interface AssessContext {
+  threads: number;
+}
+
+/** What an assessment found: a one-line summary for the log, its figures by name, and anything the report draws (JSON). */
+export interface Assessment {
+  summary: string;
+  metrics: Record<string, number>;
+  [detail: string]: unknown;
 }
 
 /** A program that evaluates in a child process of the worker, spoken to in frames (src/experiment/execution/isolation). */

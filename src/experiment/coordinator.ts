@@ -6,6 +6,8 @@
  * evaluate and rank 0 only optimizes.
  */
 import type { Space } from '../core/space.js';
+import type { Optimizee } from '../core/optimizee.js';
+import { threadsPerRank } from './execution/evaluator.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import { getOptimizer } from '../optimizers/registry.js';
 import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
@@ -44,6 +46,7 @@ export interface CoordinatorOptions {
 }
 
 interface Parts {
+  optimizee: Optimizee;
   space: Space;
   weights: number[];
   core: OptimizerCore;
@@ -139,6 +142,7 @@ export class Coordinator {
       if (!this.workersEnded) this.log.warn('workers still busy with their evaluations: ending the job');
     } else {
       await this.endWorkers(run.self, run.workerRanks);
+      await this.assess(run);
       ended(); // after the workers' last lines: the log's last word
     }
     this.opts.logSink?.detach();
@@ -152,6 +156,19 @@ export class Coordinator {
     const final = this.summaryOf(run, out.status, out.reasons, tEnd);
     recorder.writeSummary(final);
     return final;
+  }
+
+  /** The best individual on held-out data (Optimizee.assess), logged in one line and kept in assessment.json. */
+  private async assess(run: Running): Promise<void> {
+    const best = run.actor.best;
+    if (!run.optimizee.assess || !best) return;
+    try {
+      const a = await run.optimizee.assess(run.space.fromIndividual(best.individual), { threads: threadsPerRank() });
+      run.recorder.writeAssessment(a);
+      this.log.info({ assessment: a.metrics }, `best individual (generation ${best.generation}, index ${best.index}) on held-out data: ${a.summary}`);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'the assessment of the best individual failed');
+    }
   }
 
   private evaluationSeconds = 0;
@@ -187,7 +204,7 @@ export class Coordinator {
     if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log, ...this.opts.workerOptions }).behaviour);
     const hosts = await this.setupWorkers(self, workerRanks);
     this.log.info({ workers: workerRanks.length, hosts: new Set(hosts.values()).size }, 'every worker is ready');
-    return { space, weights, core, recorder, self, workerRanks, hosts };
+    return { optimizee, space, weights, core, recorder, self, workerRanks, hosts };
   }
 
   /**

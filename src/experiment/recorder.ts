@@ -12,8 +12,9 @@ import { join } from 'node:path';
 import { encodeGeneration, encodeHeader } from '../results/journal-codec.js';
 import { encodeEventsHeader } from '../results/checkpoint.js';
 import { writeTrajectory } from '../results/trajectory-h5.js';
-import { CHECKPOINT_FILE, CONFIG_FILE, EVENTS_FILE, JOURNAL_FILE, LOG_FILE, RUN_ENTRIES, SUMMARY_FILE, type GenerationRecord, type RunMode, type Summary } from '../results/records.js';
+import { ASSESSMENT_FILE, CHECKPOINT_FILE, CONFIG_FILE, EVENTS_FILE, JOURNAL_FILE, LOG_FILE, RUN_ENTRIES, SUMMARY_FILE, type GenerationRecord, type RunMode, type Summary } from '../results/records.js';
 import type { ParamSpec } from '../core/space.js';
+import type { Assessment } from '../core/optimizee.js';
 
 export type { Best, GenerationRecord, Summary } from '../results/records.js';
 
@@ -207,6 +208,10 @@ export class Recorder {
 
   writeSummary(summary: Summary): void {
     this.writeAtomic(SUMMARY_FILE, JSON.stringify(summary, null, 2) + '\n');
+  }
+
+  writeAssessment(assessment: Assessment): void {
+    this.writeAtomic(ASSESSMENT_FILE, JSON.stringify(assessment, (_, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)) + '\n');
   }
 
   /** Waits until every write handed over so far is done. */

@@ -15,8 +15,10 @@ export const SUMMARY_FILE = 'summary.json';
 export const CONFIG_FILE = 'config.json';
 export const LOG_FILE = 'run.log';
 export const TRAJECTORY_FILE = 'trajectory.h5';
+/** The best individual assessed on held-out data, where the optimizee can (Optimizee.assess). */
+export const ASSESSMENT_FILE = 'assessment.json';
 /** Everything a run writes in its results directory (inner runs and the report included). */
-export const RUN_ENTRIES = [SUMMARY_FILE, CONFIG_FILE, JOURNAL_FILE, CHECKPOINT_FILE, EVENTS_FILE, LOG_FILE, TRAJECTORY_FILE, 'inner', 'report'];
+export const RUN_ENTRIES = [SUMMARY_FILE, CONFIG_FILE, JOURNAL_FILE, CHECKPOINT_FILE, EVENTS_FILE, LOG_FILE, TRAJECTORY_FILE, ASSESSMENT_FILE, 'inner', 'report'];
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 

@@ -71,3 +71,58 @@ t.test('a description that cannot work: one line, exit code 2, nothing simulated
   t.equal(r.code, 2);
   t.match(r.stderr, /^error: .*bad\.yaml: optimizee\.projections\.2\.to: got "out", expected a population \(one of exc, inh\)$/m);
 });
+
+const reservoirFile = join(dir, 'reservoir.yaml');
+const reservoir = (over = '') => `name: reservoir-short
+seed: 2
+optimizer: {type: enkf, pop_size: 24, n_batches: 2, worst_n: 0}
+optimizee:
+  type: snn
+  model: iaf_psc_alpha
+  duration_ms: 50
+  populations:
+    pixels: {size: 64, params: {t_ref: 1}}
+    exc: {size: 40, v0: {uniform: [-70, -55]}}
+    inh: {size: 10}
+  projections:
+    - {name: pe, from: pixels, to: exc, rule: {fixed_indegree: 8}, weight: 600}
+    - {name: ee, from: exc, to: exc, rule: {fixed_indegree: 8, autapses: false}, weight: 30, delay_ms: 1.5}
+    - {name: ei, from: exc, to: inh, rule: {fixed_indegree: 8}, weight: 30}
+    - {name: ie, from: inh, to: exc, rule: {fixed_indegree: 4}, weight: -300}
+  inputs:
+    - {name: image, type: poisson, to: pixels, rate_hz: 0, weight: 1500}
+  parameters:
+    - {path: readout.weights, lower: -0.5, upper: 0.5}
+  objective:
+    classify: {input: image, scores: {readout: [exc, inh]}, batch: 8${over}}
+dispatch: {batch: 12}
+stop: {generations: 3}
+`;
+
+t.test('a short reservoir run under mpirun -n 3: the EnKF trains a readout on digits, the best assessed on the held-out ones', async (t) => {
+  writeFileSync(reservoirFile, reservoir());
+  const out = join(dir, 'reservoir');
+  const m = await runMainMpi(3, ['run', reservoirFile, '--out', out, '--quiet'], 300_000);
+  t.equal(m.code, 0, m.stderr);
+  const rs = rows(out);
+  t.equal(rs.length, 72, '3 generations of 24 members');
+  for (const r of rs) {
+    t.equal(r.outputs.length, 80, 'outputs: 8 samples x 10 classes');
+    // each sample's outputs are softmax - one-hot: they sum to zero
+    for (let k = 0; k < 8; k++) t.ok(Math.abs(r.outputs.slice(k * 10, k * 10 + 10).reduce((a, b) => a + b, 0)) < 1e-9);
+  }
+  const a = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'));
+  t.equal(a.metrics.samples, 359, 'assessed on the 359 held-out digits');
+  t.ok(a.metrics.accuracy >= 0 && a.metrics.accuracy <= 1);
+  t.equal(a.confusion.flat().reduce((s: number, v: number) => s + v, 0) + a.ties, 359);
+  const log = readFileSync(join(out, 'run.log'), 'utf8');
+  t.match(log, /on held-out data: accuracy 0\.\d{3} on 359 held-out digits samples/);
+});
+
+t.test('a reservoir whose dataset file is not there: one line, exit code 2', async (t) => {
+  const bad = join(dir, 'reservoir-bad.yaml');
+  writeFileSync(bad, reservoir(', file: /nonexistent/digits.csv.gz'));
+  const r = await runMainMpi(3, ['run', bad, '--out', join(dir, 'reservoir-bad'), '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: .*reservoir-bad\.yaml: objective\.classify\.file: \/nonexistent\/digits\.csv\.gz: ENOENT/m);
+});

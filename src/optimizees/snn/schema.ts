@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { MAX_DIMS } from '../../core/limits.js';
+import { DATASETS } from './data.js';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const positive = z.number().positive();
@@ -88,13 +89,35 @@ const parameterSchema = z.strictObject({
   upper: finite,
 });
 
-const objectiveSchema = z.strictObject({
-  rates: z.array(z.strictObject({ population: z.string(), target_hz: z.number().min(0), weight: z.number().positive().default(1) })).min(1)
-    .describe('fitness = -sum of weight * (rate - target_hz)^2 over these populations (minimised distance to the target rates)'),
+const ratesObjective = z.array(z.strictObject({ population: z.string(), target_hz: z.number().min(0), weight: z.number().positive().default(1) })).min(1)
+  .describe('fitness = -sum of weight * (rate - target_hz)^2 over these populations (minimised distance to the target rates); the rates are the model outputs');
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an identifier');
+
+const classifyObjective = z.strictObject({
+  data: z.enum(Object.keys(DATASETS) as [keyof typeof DATASETS]).default('digits').describe("the dataset: digits (UCI's 8x8 handwritten digits, 1797 samples, 64 pixels, 10 classes, from python3-sklearn's file)"),
+  file: z.string().optional().describe("the dataset's file, where it is not in the place its Debian package puts it"),
+  input: identifier.describe("the poisson input that carries a sample: its population has one neuron per feature, each driven at low_hz + (high_hz - low_hz) * feature (features scaled to [0, 1])"),
+  low_hz: z.number().min(0).default(0).describe('the rate of a feature of 0'),
+  high_hz: z.number().positive().default(100).describe('the rate of a feature of 1'),
+  scores: z.union([
+    z.strictObject({ population: identifier.describe('split into as many equal groups as classes, in order') }),
+    z.strictObject({ readout: z.array(identifier).min(1).describe('populations whose rates a linear readout weighs (parameter readout.weights)') }),
+  ]).describe("what a class's score is: {population: out} the mean rate of its group of out's neurons (the reference's output clusters), or {readout: [exc, inh]} a linear readout of these populations' rates, its weights the parameter readout.weights"),
+  softmax_scale_hz: z.number().positive().default(1).describe('population scores: the softmax takes rate / this (1: rates in Hz, as the reference has it)'),
+  rate_unit_hz: z.number().positive().default(100).describe('readout scores: the readout weighs rate / this, plus a bias per class'),
+  batch: z.number().int().min(1).max(100_000).default(10).describe('training samples per evaluation: generation g shows the g-th window of this many of the shuffled training set (every member the same samples and the same input noise)'),
+  test_fraction: z.number().min(0).max(0.9).default(0.2).describe('the share of the samples held out for assessment, never trained on'),
+  split_seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('the permutation that splits and orders the samples'),
+  split: z.enum(['train', 'test']).default('train').describe('train: mini-batches of the training samples; test: every held-out sample in each evaluation (to assess a trained individual)'),
 });
 
-export const snnSchema = z
-  .strictObject({
+const objectiveSchema = z.strictObject({
+  rates: ratesObjective.optional(),
+  classify: classifyObjective.optional().describe('fitness [1 - MSE(one-hot label, softmax of the class scores), accuracy] over the samples of the evaluation, weights [1, 0]; model outputs the softmax minus the one-hot label per sample (an EnKF fits them to zero)'),
+});
+
+const snnSchemaBase = z.strictObject({
     model: z.enum(['iaf_psc_exp', 'iaf_psc_alpha']).default('iaf_psc_exp').describe('LIF neurons with exponential or alpha-shaped current synapses, integrated exactly'),
     dt: positive.default(0.1).describe('ms'),
     duration_ms: positive.describe('simulated time per evaluation'),
@@ -103,8 +126,10 @@ export const snnSchema = z
     projections: z.array(projectionSchema).default([]).describe('{name?, from, to, rule, weight, delay_ms}: rule all_to_all, one_to_one, {fixed_probability: p, autapses}, {fixed_indegree: k, autapses} or {pairs: [[pre, post], ...]}; weight in pA, a number or {normal: [mean, sd]} / {uniform: [low, high]} per synapse (negative: inhibitory); delay_ms at least one step (docs/snn.md)'),
     inputs: z.array(inputSchema).default([]).describe('{type: poisson, to, rate_hz, weight} (an independent source per target neuron), {type: current, to, amplitude, start_ms, stop_ms} or {type: spikes, to, times_ms, weight}; each with an optional name'),
     parameters: z.array(parameterSchema).min(1).describe('what an individual sets: {path, lower, upper}'),
-    objective: objectiveSchema.describe('{rates: [{population, target_hz, weight}]}: fitness = -sum of weight * (rate - target_hz)^2; the rates are the model outputs'),
-  })
+    objective: objectiveSchema.describe('{rates: [{population, target_hz, weight}]} (fitness = -sum of weight * (rate - target_hz)^2; the rates are the model outputs) or {classify: {data, input, scores, batch, ...}} (docs/snn.md)'),
+});
+
+export const snnSchema = snnSchemaBase
   .superRefine((cfg, ctx) => {
     const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
     const pops = Object.keys(cfg.populations);
@@ -138,9 +163,13 @@ export const snnSchema = z
       inputs.add(name);
       if (inp.type === 'current' && inp.stop_ms !== undefined && inp.stop_ms <= inp.start_ms) issue(['inputs', i, 'stop_ms'], inp.stop_ms, `after start_ms (${inp.start_ms})`);
     });
-    cfg.objective.rates.forEach((r, i) => pop(r.population, ['objective', 'rates', i, 'population']));
+    const { rates, classify } = cfg.objective;
+    if ((rates === undefined) === (classify === undefined)) issue(['objective'], Object.keys(cfg.objective), 'one of rates or classify');
+    rates?.forEach((r, i) => pop(r.population, ['objective', 'rates', i, 'population']));
+    if (classify) classifyProblems(cfg, classify, issue);
     const seen = new Set<string>();
     cfg.parameters.forEach((p, i) => {
+      if (classify && p.path.startsWith('inputs.')) issue(['parameters', i, 'path'], p.path, 'no input rates with objective.classify: each trial\'s rates are its sample\'s (and the inputs\' own)');
       if (seen.has(p.path)) issue(['parameters', i, 'path'], p.path, 'a path no other parameter sets');
       seen.add(p.path);
       if (!(p.lower <= p.upper)) issue(['parameters', i, 'upper'], p.upper, `a number >= lower (${p.lower})`);
@@ -148,6 +177,32 @@ export const snnSchema = z
       if (why) issue(['parameters', i, 'path'], p.path, why);
     });
   });
+
+type Issue = (path: (string | number)[], input: unknown, message: string) => void;
+
+/** A classification must name a poisson input of one neuron per feature, and scores that can be read. */
+function classifyProblems(cfg: z.output<typeof snnSchemaBase>, c: z.output<typeof classifyObjective>, issue: Issue): void {
+  const at = (...k: string[]) => ['objective', 'classify', ...k];
+  const info = DATASETS[c.data];
+  const input = cfg.inputs.find((i) => (i.name ?? `${i.type}_${i.to}`) === c.input);
+  if (!input || input.type !== 'poisson') {
+    issue(at('input'), c.input, `a poisson input's name (${cfg.inputs.filter((i) => i.type === 'poisson').map((i) => i.name ?? `${i.type}_${i.to}`).join(', ') || 'none'})`);
+  } else {
+    const p = cfg.populations[input.to];
+    if (p && p.size !== info.features) issue(at('input'), c.input, `an input into a population of ${info.features} neurons, one per feature of ${c.data} (${input.to} has ${p.size})`);
+  }
+  if (!(c.low_hz <= c.high_hz)) issue(at('high_hz'), c.high_hz, `a rate >= low_hz (${c.low_hz})`);
+  if ('population' in c.scores) {
+    const p = cfg.populations[c.scores.population];
+    if (!p) issue(at('scores', 'population'), c.scores.population, `a population (${Object.keys(cfg.populations).join(', ')})`);
+    else if (p.size % info.classes !== 0) issue(at('scores', 'population'), c.scores.population, `a population whose size is a multiple of the ${info.classes} classes of ${c.data} (${c.scores.population} has ${p.size})`);
+  } else {
+    c.scores.readout.forEach((name, i) => {
+      if (!cfg.populations[name]) issue(at('scores', 'readout', String(i)), name, `a population (${Object.keys(cfg.populations).join(', ')})`);
+    });
+    if (!cfg.parameters.some((p) => p.path === 'readout.weights')) issue(['parameters'], cfg.parameters.map((p) => p.path), 'a parameter readout.weights: the readout\'s weights are what training sets');
+  }
+}
 
 export type SnnConfig = z.output<typeof snnSchema>;
 export type Projection = SnnConfig['projections'][number];
@@ -164,7 +219,11 @@ export function inputName(i: Input): string {
 /** What is wrong with a parameter path (as "expected ..."), or null when it names something that can be set. */
 function pathProblem(cfg: SnnConfig, path: string, projections: Set<string>, inputs: Set<string>): string | null {
   const parts = path.split('.');
-  const kinds = 'projections.<name>.weight, projections.<name>.weights, inputs.<name>.rate_hz or populations.<name>.I_e';
+  const kinds = 'projections.<name>.weight, projections.<name>.weights, inputs.<name>.rate_hz, populations.<name>.I_e or readout.weights';
+  if (path === 'readout.weights') {
+    const scores = cfg.objective.classify?.scores;
+    return scores && 'readout' in scores ? null : 'readout.weights only with objective.classify.scores.readout';
+  }
   if (parts.length !== 3) return `a path of the form ${kinds}`;
   const [kind, name, what] = parts;
   if (kind === 'projections') {
