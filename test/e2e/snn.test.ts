@@ -40,7 +40,7 @@ stop: {generations: 4}
 writeFileSync(file, body());
 
 const rows = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).flatMap((g) => Array.from(g.index, (index, i) => ({
-  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], status: g.status[i], outputs: Array.from(g.outputs![i]!),
+  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], status: g.status[i], outputs: g.outputs?.[i] ? Array.from(g.outputs[i]!) : [],
 })));
 
 t.test('in one process and under mpirun -n 3: the same trajectory, every fitness from its rates', async (t) => {
@@ -125,4 +125,40 @@ t.test('a reservoir whose dataset file is not there: one line, exit code 2', asy
   const r = await runMainMpi(3, ['run', bad, '--out', join(dir, 'reservoir-bad'), '--quiet']);
   t.equal(r.code, 2);
   t.match(r.stderr, /^error: .*reservoir-bad\.yaml: objective\.classify\.file: \/nonexistent\/digits\.csv\.gz: ENOENT/m);
+});
+
+t.test('the two loops on 5 ranks: a GA over the EnKF that trains the reservoir, each inner run assessed on held-out digits', async (t) => {
+  const inner = reservoir().split('\n').slice(2, -2).map((l) => `    ${l}`).join('\n');
+  const file2 = join(dir, 'two-loop.yaml');
+  writeFileSync(file2, `name: reservoir-two-loop-short
+seed: 4
+optimizer: {type: ga, pop_size: 4, tourn_size: 2}
+optimizee:
+  type: experiment
+  ranks: 2
+  metric: best
+  inner:
+${inner}
+    stop: {generations: 2}
+  parameters:
+    - {path: optimizer.gamma, lower: 0.05, upper: 1}
+    - {path: optimizer.pop_size, lower: 12, upper: 30, integer: true}
+stop: {generations: 1}
+`);
+  const out = join(dir, 'two-loop');
+  const m = await runMainMpi(5, ['run', file2, '--out', out, '--quiet'], 600_000);
+  t.equal(m.code, 0, m.stderr);
+  const outer = rows(out);
+  t.equal(outer.length, 4, 'one generation of 4 GA individuals');
+  for (const r of outer) {
+    const innerDir = join(out, 'inner', `g${r.generation}-i${r.index}`);
+    const cfg = JSON.parse(readFileSync(join(innerDir, 'config.json'), 'utf8'));
+    t.ok(Math.abs(cfg.experiment.optimizer.gamma - r.x[0]) < 1e-12, `inner run ${r.index}: gamma ${r.x[0].toFixed(3)} as the GA set it`);
+    t.equal(cfg.experiment.optimizer.pop_size, Math.round(r.x[1]), `inner run ${r.index}: ensemble of ${Math.round(r.x[1])}`);
+    const summary = JSON.parse(readFileSync(join(innerDir, 'summary.json'), 'utf8'));
+    t.equal(summary.status, 'completed');
+    t.equal(r.fitness, summary.best.weightedFitness, 'the outer fitness is the inner run\'s best');
+    const a = JSON.parse(readFileSync(join(innerDir, 'assessment.json'), 'utf8'));
+    t.equal(a.metrics.samples, 359, 'the inner run assessed its best on the held-out digits');
+  }
 });
