@@ -86,6 +86,7 @@ if selected soak "$@"; then section soak 3600 node --import tsx bench/soak.ts; f
 if selected python-bridge "$@"; then section python-bridge 1800 node --import tsx bench/python-bridge.ts; fi
 if selected meta-learning "$@"; then section meta-learning 3600 node --import tsx bench/meta-learning.ts; fi
 if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
+if selected reservoir "$@"; then section reservoir 3600 node --import tsx bench/reservoir.ts; fi
 
 {
   echo '# Benchmark results'

@@ -68,6 +68,8 @@ export interface Optimizee {
   readonly space: Space;
   /** Default fitness weights (maximise dot(fitness, weights)). */
   readonly weights: readonly number[];
+  /** Optional: a name per fitness value, for the report ('1 - MSE', 'accuracy'); config.json keeps them. */
+  readonly objectives?: readonly string[];
   /** inline: one individual on the JS thread. */
   evaluate?(x: Float64Array, ctx: EvalContext): EvalOutput;
   /**

@@ -15,7 +15,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { innerRuns, type InnerRunRow } from './inner-runs.js';
 import { join } from 'node:path';
 import { Journal } from '../results/journal.js';
-import { JOURNAL_FILE, type GenerationRecord, type RunMode } from '../results/records.js';
+import { ASSESSMENT_FILE, JOURNAL_FILE, type GenerationRecord, type RunMode } from '../results/records.js';
 import type { ParamSpec } from '../core/space.js';
 import { STATUS_NAMES } from '../core/fitness.js';
 
@@ -199,7 +199,7 @@ export interface ReportData {
   /** The inner runs of a nested experiment, in generation and index order (empty otherwise). */
   inner: InnerRunRow[];
   summary: RunSummary;
-  config: { experiment?: Record<string, unknown>; space: ParamSpec[]; version?: string; ranks?: number };
+  config: { experiment?: Record<string, unknown>; space: ParamSpec[]; version?: string; ranks?: number; objectives?: string[] };
   /** Flattened coordinate names: `name` for a scalar, `name[j]` for an array element. */
   coordNames: string[];
   dim: number;
@@ -220,6 +220,10 @@ export interface ReportData {
   utilization: { cells: UtilCell[]; ranks: number[]; span: number; binSeconds: number; meanBusy: number };
   throughput: Throughput;
   failures: { total: number; messages: FailureMessage[]; rows: FailureRow[]; rowsShown: number };
+  /** With several fitness values per evaluation: each one's best and median per point of the series. */
+  objectives: Array<{ objective: string; x: number; best: number; median: number }>;
+  /** assessment.json, where the run has one (the best individual on held-out data). */
+  assessment: { summary: string; metrics: Record<string, number>; [k: string]: unknown } | null;
 }
 
 /**
@@ -540,7 +544,31 @@ export function loadReportData(dir: string): ReportData {
     windows,
   };
 
+  // ---- each objective apart, when there are several ----
+  const objectives: ReportData['objectives'] = [];
+  if (obj.nObj > 1) {
+    const names = Array.from({ length: obj.nObj }, (_, j) => config.objectives?.[j] ?? `objective ${j + 1}`);
+    for (let b = 0; b < starts.length; b++) {
+      const end = b + 1 < starts.length ? starts[b + 1] : records.length;
+      for (let j = 0; j < obj.nObj; j++) {
+        const vals: number[] = [];
+        for (let i = starts[b]; i < end; i++) {
+          const r = records[i];
+          for (let k = 0; k < r.index.length; k++) {
+            const v = r.fitness[k * r.nObj + j];
+            if (r.status[k] === 0 && Number.isFinite(v)) vals.push(v);
+          }
+        }
+        if (vals.length === 0) continue;
+        const sorted = Float64Array.from(vals).sort();
+        objectives.push({ objective: names[j], x: series[b].x, best: sorted[sorted.length - 1], median: quantile(sorted, 0.5) });
+      }
+    }
+  }
+  const assessment = existsSync(join(dir, ASSESSMENT_FILE)) ? (readJson(dir, ASSESSMENT_FILE) as ReportData['assessment']) : null;
+
   return {
+    objectives, assessment: assessment && typeof assessment === 'object' && typeof assessment.summary === 'string' ? assessment : null,
     dir, inner: innerRuns(dir), summary, config, coordNames, dim, mode,
     xLabel: steady ? 'evaluations' : 'generation',
     binned, binWidth, records: records.length, evaluations, truncated, objective, series, bestSoFar: bestSoFarBounded, samples,

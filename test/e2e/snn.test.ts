@@ -117,6 +117,14 @@ t.test('a short reservoir run under mpirun -n 3: the EnKF trains a readout on di
   t.equal(a.confusion.flat().reduce((s: number, v: number) => s + v, 0) + a.ties, 359);
   const log = readFileSync(join(out, 'run.log'), 'utf8');
   t.match(log, /on held-out data: accuracy 0\.\d{3} on 359 held-out digits samples/);
+  // the report: accuracy per generation, the confusion matrix and a raster of one held-out sample
+  const rep = runMain(['report', out], 300_000);
+  t.equal(rep.code, 0, rep.stderr);
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  for (const id of ['objectives', 'confusion', 'raster']) t.match(html, new RegExp(`data-figure="${id}"`), `the report has the ${id} figure`);
+  const objectives = readFileSync(join(out, 'report', 'objectives.svg'), 'utf8');
+  t.match(objectives, /accuracy/, 'the objectives figure names accuracy');
+  t.match(readFileSync(join(out, 'report', 'confusion.svg'), 'utf8'), /predicted class/);
 });
 
 t.test('a reservoir whose dataset file is not there: one line, exit code 2', async (t) => {

@@ -68,6 +68,7 @@ export interface ClassifyDetail {
 export class SnnModel implements Optimizee {
   readonly space: Space;
   readonly weights: number[];
+  readonly objectives: string[];
   readonly built: BuiltNetwork;
   private readonly setters: Setter[];
   private readonly classify: Classify | null;
@@ -79,6 +80,7 @@ export class SnnModel implements Optimizee {
     this.built = buildNetwork(cfg);
     this.classify = cfg.objective.classify ? this.classifyOf(cfg.objective.classify) : null;
     this.weights = this.classify ? [1, 0] : [1];
+    this.objectives = this.classify ? ['1 - MSE', 'accuracy'] : ['-sum of weighted squared rate errors'];
     if (this.classify) this.assess = (x, ctx) => this.assessHeldOut(x, ctx);
     const specs: ParamSpec[] = cfg.parameters.map((p) => {
       const [kind, name, what] = p.path.split('.');
