@@ -441,6 +441,12 @@ def _hide_launcher():
             launcher_env[name] = os.environ.pop(name)
 
 
+def invoke(module, function, args):
+    """module.function(*args), for a model in TypeScript that calls a Python simulator (BatchContext.python):
+    the module by name (python/ is on sys.path) or path, imported once per process."""
+    return getattr(import_module(module), function)(*args)
+
+
 def load(config):
     """Builds the optimizee once for this process (MPI is up); returns {handle} or {error, detail}."""
     os.environ.setdefault("NEURON_MODULE_OPTIONS", "-nogui")

@@ -42,6 +42,17 @@ export interface BatchContext {
   /** Threads the call may use (the cores this worker rank may use); 1 unless the model asked for threads. */
   threads: number;
   print?: (text: string) => void;
+  /** A native execution with `python`: calls into the worker's embedded Python. */
+  python?: PythonService;
+}
+
+/**
+ * module.function(*args) in the embedded interpreter, off the JS thread (python/l2l_bridge.py
+ * invoke()); arguments as the addon passes them (typed arrays arrive as memoryviews), bytes come back
+ * as Uint8Array.
+ */
+export interface PythonService {
+  invoke(module: string, fn: string, args: unknown[]): Promise<unknown>;
 }
 
 export interface BatchOutput {
@@ -91,6 +102,8 @@ export interface Optimizee {
 
 export interface AssessContext {
   threads: number;
+  /** Where the model calls Python (a native execution with `python`): rank 0's embedded interpreter. */
+  python?: PythonService;
 }
 
 /** What an assessment found: a one-line summary for the log, its figures by name, and anything the report draws (JSON). */
@@ -165,6 +178,12 @@ export type Execution =
       threads: boolean;
       /** A GPU it uses when there is one ('optional'), or cannot run without ('required'). */
       gpu?: 'optional' | 'required';
+      /**
+       * The model calls functions of Python modules in the worker's embedded interpreter
+       * (BatchContext.python): a simulator with a Python interface behind a model that stays in
+       * TypeScript (the snn optimizee's Brian2 and NEST back ends).
+       */
+      python?: true;
     }
   | {
       kind: 'python';

@@ -5,7 +5,8 @@
  * and exit code 2 before any rank simulates.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeGenerations } from '../../src/results/journal-codec.js';
@@ -169,4 +170,28 @@ stop: {generations: 1}
     const a = JSON.parse(readFileSync(join(innerDir, 'assessment.json'), 'utf8'));
     t.equal(a.metrics.samples, 359, 'the inner run assessed its best on the held-out digits');
   }
+});
+
+t.test('a short reservoir run on the Brian2 back end under mpirun -n 3: the same description, Brian2 in the workers\' embedded Python', async (t) => {
+  const file3 = join(dir, 'reservoir-brian2.yaml');
+  writeFileSync(file3, reservoir(', test_fraction: 0.01').replace('  type: snn\n', '  type: snn\n  backend: brian2\n').replace('pop_size: 24', 'pop_size: 12').replace('dispatch: {batch: 12}', 'dispatch: {batch: 6}').replace('stop: {generations: 3}', 'stop: {generations: 2}'));
+  const out = join(dir, 'reservoir-brian2');
+  const m = await runMainMpi(3, ['run', file3, '--out', out, '--quiet'], 600_000);
+  t.equal(m.code, 0, m.stderr);
+  const rs = rows(out);
+  t.equal(rs.length, 24, '2 generations of 12 members');
+  t.ok(rs.every((r) => r.status === 0 && r.outputs.length === 80), 'every member evaluated: 8 samples x 10 classes');
+  const log = readFileSync(join(out, 'run.log'), 'utf8');
+  t.match(log, /"execution":"native".*"python":"embedded"|"python":"embedded".*"execution":"native"/, 'the workers call Brian2 in their embedded Python');
+  const a = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'));
+  t.equal(a.metrics.samples, 18, 'the best assessed on the held-out digits (1%) on rank 0, in Brian2 too');
+});
+
+t.test('NEST requested where `import nest` fails: one line, exit code 2, before any rank simulates', { skip: spawnSync('/usr/bin/python3', ['-c', 'import nest']).status === 0 ? 'NEST is importable here' : false }, async (t) => {
+  const bad = join(dir, 'reservoir-nest.yaml');
+  writeFileSync(bad, reservoir().replace('  type: snn\n', '  type: snn\n  backend: nest\n'));
+  const r = await runMainMpi(3, ['run', bad, '--out', join(dir, 'reservoir-nest'), '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: .*reservoir-nest\.yaml: backend: got "nest", but `import nest` fails in \/usr\/bin\/python3 \(ModuleNotFoundError: No module named 'nest'\): build NEST 3 from its source and put its site-packages on PYTHONPATH, or use backend: native$/m);
+  t.notOk(existsSync(join(dir, 'reservoir-nest', 'generations.msgpack')), 'nothing was run');
 });

@@ -6,7 +6,8 @@
  * asked to stop between steps once it has run for timeout_seconds per row it holds, so no row is cut
  * short of its own share; rows it did not finish then time out, rows it finished keep their results.
  */
-import type { Execution, Optimizee } from '../../core/optimizee.js';
+import type { BatchContext, Execution, Optimizee, PythonService } from '../../core/optimizee.js';
+import { startPython } from '../../runtime/python.js';
 import { STATUS_CODES } from '../../core/fitness.js';
 import { silentLogger, type Logger } from '../../runtime/log.js';
 import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../eval-results.js';
@@ -22,6 +23,14 @@ export interface NativeOptions {
   log?: Logger;
 }
 
+/** The worker's embedded interpreter (started at the first call), for a native model that calls Python. */
+export const embeddedPython: PythonService = {
+  async invoke(module, fn, args) {
+    const { addon } = await startPython();
+    return addon.call('invoke', [module, fn, args]);
+  },
+};
+
 export class NativeEvaluator implements Evaluator {
   readonly describe: Record<string, unknown>;
   private readonly log: Logger;
@@ -31,7 +40,7 @@ export class NativeEvaluator implements Evaluator {
     if (!model.evaluateAsync) throw new Error('a native optimizee needs evaluateAsync()');
     this.log = opts.log ?? silentLogger;
     this.timeoutSeconds = execution.cancellable ? opts.timeoutSeconds : undefined;
-    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1 };
+    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1, ...(execution.python ? { python: 'embedded' } : {}) };
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {
@@ -45,7 +54,10 @@ export class NativeEvaluator implements Evaluator {
     const progress = setInterval(() => this.log.debug({ generation: b.generation, rows: n, done: control.progress[0], of: control.progress[1] }, 'native kernel progress'), PROGRESS_LOG_MS);
     progress.unref();
     try {
-      const ctx = { generation: b.generation, index: b.index, seed: b.seed, threads: this.execution.threads ? this.opts.threads : 1, print: (text: string) => void process.stderr.write(text) };
+      const ctx: BatchContext = {
+        generation: b.generation, index: b.index, seed: b.seed, threads: this.execution.threads ? this.opts.threads : 1, print: (text: string) => void process.stderr.write(text),
+        ...(this.execution.python ? { python: embeddedPython } : {}),
+      };
       const r = await this.model.evaluateAsync!(b.x, ctx, control);
       acceptBatch(r, out, n);
       if (r.unfinished) {

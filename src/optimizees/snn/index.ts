@@ -13,7 +13,9 @@ export const snnOptimizee: OptimizeeFactory<typeof snnSchema> = {
   description: 'A spiking network (LIF neurons, exponential or alpha current synapses, exact integration) declared in the experiment file, on the native simulator: populations, projections, inputs; an individual sets weights, rates or currents',
   schema: snnSchema,
   create: (cfg) => new SnnModel(cfg),
-  execution: (): Execution => ({ kind: 'native', cancellable: true, threads: true }),
+  // the Python back ends run in the embedded interpreter: not cancellable between steps (a timeout
+  // needs isolation: process there), and called through BatchContext.python
+  execution: (cfg): Execution => (cfg.backend === 'native' ? { kind: 'native', cancellable: true, threads: true } : { kind: 'native', cancellable: false, threads: true, python: true }),
 };
 
 export { snnSchema, type SnnConfig } from './schema.js';

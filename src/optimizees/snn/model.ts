@@ -19,11 +19,12 @@
  * the parameters are readout weights alone (the network's dynamics are the same for every row) the
  * batch simulates the samples once and reads them out per row.
  */
+import { spawnSync } from 'node:child_process';
 import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
 import { Space, type ParamSpec } from '../../core/space.js';
 import { hashSeed, Rng } from '../../math/rng.js';
 import { loadSnn } from '../../native/loader.js';
-import type { SnnNetwork, SnnRunOptions } from '../../native/snn.js';
+import type { SnnNetwork, SnnRunOptions, SnnRunResult } from '../../native/snn.js';
 import { buildNetwork, type BuiltNetwork } from './build.js';
 import { NEURON_DEFAULTS, type SnnConfig } from './schema.js';
 import { loadDataset, split, type Dataset } from './data.js';
@@ -73,10 +74,14 @@ export class SnnModel implements Optimizee {
   private readonly setters: Setter[];
   private readonly classify: Classify | null;
   private network: SnnNetwork | null = null;
+  /** This model's network in the Python back end's cache, and whether it was sent there. */
+  private readonly key = `snn-${++models}`;
+  private sent = false;
   /** A classification's best individual on the held-out samples (confusion matrix, a raster of one sample). */
   readonly assess?: (x: Float64Array, ctx: AssessContext) => Promise<Assessment>;
 
   constructor(private readonly cfg: SnnConfig) {
+    if (cfg.backend !== 'native') checkBackend(cfg.backend);
     this.built = buildNetwork(cfg);
     this.classify = cfg.objective.classify ? this.classifyOf(cfg.objective.classify) : null;
     this.weights = this.classify ? [1, 0] : [1];
@@ -124,7 +129,6 @@ export class SnnModel implements Optimizee {
     }
     const rows = ctx.index.length;
     const b = this.built;
-    this.network ??= new (loadSnn().Network)(b.spec);
     const options: SnnRunOptions = {
       instances: rows, steps: b.steps, threads: ctx.threads, seeds: Uint32Array.from(ctx.seed),
       v0: this.initialPotentials(ctx.seed),
@@ -134,14 +138,35 @@ export class SnnModel implements Optimizee {
       record: { spikes: false },
     };
     this.applyParameters(x, rows, options);
-    const r = await this.network.run(options, control);
+    const r = await this.simulate(options, ctx, control);
     return this.score(r.counts, r.finished, rows);
+  }
+
+  /**
+   * One run of the network: the native simulator, or the Brian2 / NEST back end in the embedded Python
+   * (python/l2l_snn.py, given the same arrays; the network itself sent once per process).
+   */
+  private async simulate(options: SnnRunOptions, ctx: Pick<BatchContext, 'python'>, control: EvalControl): Promise<SnnRunResult> {
+    const backend = this.cfg.backend;
+    if (backend === 'native') {
+      this.network ??= new (loadSnn().Network)(this.built.spec);
+      return this.network.run(options, control);
+    }
+    if (!ctx.python) throw new Error(`backend ${backend}: this process has no embedded Python to run it in`);
+    const r = (await ctx.python.invoke('l2l_snn', 'run', [backend, this.key, this.sent ? null : this.built.spec, options])) as { counts: Uint8Array; spikes?: Array<[Uint8Array, Uint8Array]> };
+    this.sent = true;
+    const ints = (u: Uint8Array) => new Int32Array(u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength));
+    return {
+      counts: ints(r.counts),
+      spikes: (r.spikes ?? []).map(([steps, neurons]) => ({ steps: ints(steps), neurons: ints(neurons) })),
+      v: new Float64Array(0), samples: 0, finished: new Uint8Array(options.instances).fill(1),
+    };
   }
 
   private async assessHeldOut(x: Float64Array, ctx: AssessContext): Promise<Assessment> {
     const c = this.classify!;
     const control = { cancel: new Int32Array(new SharedArrayBuffer(4)), progress: new Float64Array(new SharedArrayBuffer(16)) };
-    const r = await this.classifyRun(x, { generation: 0, index: Int32Array.of(0), seed: Uint32Array.of(0), threads: ctx.threads }, control, 'test');
+    const r = await this.classifyRun(x, { generation: 0, index: Int32Array.of(0), seed: Uint32Array.of(0), threads: ctx.threads, ...(ctx.python ? { python: ctx.python } : {}) }, control, 'test');
     const d = r.detail!;
     const classes = c.data.classes;
     const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
@@ -178,7 +203,6 @@ export class SnnModel implements Optimizee {
     const split = which ?? c.cfg.split;
     const samples = this.samplesOf(ctx.generation, split);
     const trials = samples.length;
-    this.network ??= new (loadSnn().Network)(b.spec);
     // every row of a generation: the same samples, input noise and initial potentials
     const seed = hashSeed(this.cfg.network_seed, 'snn', 'input', split === 'test' ? 'test' : ctx.generation);
     const shared = this.setters.every((s) => s.kind === 'readout');
@@ -201,7 +225,7 @@ export class SnnModel implements Optimizee {
       record: { spikes: detail },
     };
     if (!shared) this.applyParameters(x, rows, options);
-    const r = await this.network.run(options, control);
+    const r = await this.simulate(options, ctx, control);
     const n = b.spec.n;
     const classes = c.data.classes;
     const seconds = (b.steps * this.cfg.dt) / 1000;
@@ -340,6 +364,22 @@ export class SnnModel implements Optimizee {
     }
     return { fitness, outputs, unfinished: Array.from(finished, (f) => f === 0) };
   }
+}
+
+let models = 0;
+const checked = new Map<string, string>();
+
+/** The back end's simulator importable in this machine's Python (a one-line Error that says how to get it, else). */
+function checkBackend(backend: 'brian2' | 'nest'): void {
+  if (checked.has(backend)) return;
+  const module = backend === 'brian2' ? 'brian2' : 'nest';
+  const r = spawnSync('/usr/bin/python3', ['-c', `import ${module}, sys; sys.stdout.write("\\n" + ${module}.__version__)`], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').at(-1);
+    const how = backend === 'brian2' ? "install Debian's python3-brian" : 'build NEST 3 from its source and put its site-packages on PYTHONPATH';
+    throw new Error(`backend: got "${backend}", but \`import ${module}\` fails in /usr/bin/python3 (${why}): ${how}, or use backend: native`);
+  }
+  checked.set(backend, r.stdout.trim().split('\n').at(-1) ?? '');
 }
 
 /** exp(z - max z), normalised. */

@@ -119,6 +119,7 @@ const objectiveSchema = z.strictObject({
 
 const snnSchemaBase = z.strictObject({
     model: z.enum(['iaf_psc_exp', 'iaf_psc_alpha']).default('iaf_psc_exp').describe('LIF neurons with exponential or alpha-shaped current synapses, integrated exactly'),
+    backend: z.enum(['native', 'brian2', 'nest']).default('native').describe("the simulator: native (native/snn, in the worker), brian2 or nest (Debian's python3-brian, or a NEST 3 that `import nest` finds, in the worker's embedded Python; Poisson inputs and constant currents only); the same network from the same arrays"),
     dt: positive.default(0.1).describe('ms'),
     duration_ms: positive.describe('simulated time per evaluation'),
     network_seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('the connectivity and weight draws: the same network for every individual'),
@@ -162,6 +163,7 @@ export const snnSchema = snnSchemaBase
       if (inputs.has(name)) issue(['inputs', i, 'name'], name, 'a name no other input has (give each a name)');
       inputs.add(name);
       if (inp.type === 'current' && inp.stop_ms !== undefined && inp.stop_ms <= inp.start_ms) issue(['inputs', i, 'stop_ms'], inp.stop_ms, `after start_ms (${inp.start_ms})`);
+      if (cfg.backend !== 'native' && inp.type !== 'poisson') issue(['inputs', i, 'type'], inp.type, `a poisson input with backend ${cfg.backend} (its runs take Poisson inputs and constant currents, I_e, only)`);
     });
     const { rates, classify } = cfg.objective;
     if ((rates === undefined) === (classify === undefined)) issue(['objective'], Object.keys(cfg.objective), 'one of rates or classify');

@@ -15,8 +15,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { getOptimizee } from '../../../optimizees/registry.js';
-import type { EvalOutput, Optimizee } from '../../../core/optimizee.js';
+import { executionOf, type EvalOutput, type Optimizee } from '../../../core/optimizee.js';
 import { frame, FrameReader } from './frames.js';
+import { embeddedPython } from '../native.js';
 
 type Write = typeof process.stdout.write;
 
@@ -38,6 +39,8 @@ process.on('SIGINT', () => {});
 
 let optimizee: Optimizee | null = null;
 let nObj = 1;
+/** Whether the model calls into Python (a native execution with `python`): this process's own interpreter. */
+let withPython = false;
 
 function send(value: unknown): void {
   protocolWrite(frame(value));
@@ -49,7 +52,7 @@ async function evaluateRow(model: Optimizee, x: Float64Array, generation: number
   if (model.evaluate) return model.evaluate(x, { generation, index, seed, print });
   if (model.evaluateAsync) {
     const control = { cancel: new Int32Array(1), progress: new Float64Array(2) };
-    const r = await model.evaluateAsync(x, { generation, index: Int32Array.of(index), seed: Uint32Array.of(seed), threads: availableParallelism(), print }, control);
+    const r = await model.evaluateAsync(x, { generation, index: Int32Array.of(index), seed: Uint32Array.of(seed), threads: availableParallelism(), print, ...(withPython ? { python: embeddedPython } : {}) }, control);
     if (r.errors?.[0]) throw new Error(r.errors[0]);
     return { fitness: r.fitness, ...(r.outputs?.[0] ? { outputs: r.outputs[0] } : {}) };
   }
@@ -61,7 +64,10 @@ async function handle(msg: Record<string, unknown>): Promise<void> {
     case 'init': {
       try {
         const config = msg.config as { type: string; weights?: number[] } & Record<string, unknown>;
-        optimizee = getOptimizee(String(msg.type)).create(config);
+        const factory = getOptimizee(String(msg.type));
+        optimizee = factory.create(config);
+        const execution = executionOf(factory, config);
+        withPython = execution.kind === 'native' && execution.python === true;
         nObj = (config.weights ?? optimizee.weights).length;
         send({ op: 'ready', nObj, dim: optimizee.space.dim, pid: process.pid });
       } catch (err) {
