@@ -444,6 +444,7 @@ def _hide_launcher():
 def invoke(module, function, args):
     """module.function(*args), for a model in TypeScript that calls a Python simulator (BatchContext.python):
     the module by name (python/ is on sys.path) or path, imported once per process."""
+    _hide_launcher()
     return getattr(import_module(module), function)(*args)
 
 
