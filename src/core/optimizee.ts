@@ -233,6 +233,11 @@ export function isolable(e: Execution): boolean {
   return e.kind !== 'group';
 }
 
+/** Whether the model calls into the embedded Python (BatchContext.python, AssessContext.python). */
+export function callsPython(e: Execution): boolean {
+  return e.kind === 'native' && e.python === true;
+}
+
 /** Whether evaluation.timeout_seconds can stop an evaluation of this execution without a child process. */
 export function cancellableInProcess(e: Execution): boolean {
   return e.kind === 'python' || (e.kind === 'native' && e.cancellable);

@@ -9,7 +9,7 @@ import type { Space } from '../core/space.js';
 import type { Optimizee } from '../core/optimizee.js';
 import { threadsPerRank } from './execution/evaluator.js';
 import { embeddedPython } from './execution/native.js';
-import { executionOf } from '../core/optimizee.js';
+import { callsPython, executionOf } from '../core/optimizee.js';
 import { getOptimizee } from '../optimizees/registry.js';
 import { getOptimizer } from '../optimizers/registry.js';
 import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
@@ -167,7 +167,7 @@ export class Coordinator {
     try {
       const exp = this.opts.experiment;
       const execution = executionOf(getOptimizee(exp.optimizee.type), exp.optimizee);
-      const python = execution.kind === 'native' && execution.python ? { python: embeddedPython } : {};
+      const python = callsPython(execution) ? { python: embeddedPython } : {};
       const a = await run.optimizee.assess(run.space.fromIndividual(best.individual), { threads: threadsPerRank(), ...python });
       run.recorder.writeAssessment(a);
       this.log.info({ assessment: a.metrics }, `best individual (generation ${best.generation}, index ${best.index}) on held-out data: ${a.summary}`);

@@ -6,7 +6,7 @@
  * asked to stop between steps once it has run for timeout_seconds per row it holds, so no row is cut
  * short of its own share; rows it did not finish then time out, rows it finished keep their results.
  */
-import type { BatchContext, Execution, Optimizee, PythonService } from '../../core/optimizee.js';
+import { callsPython, type BatchContext, type Execution, type Optimizee, type PythonService } from '../../core/optimizee.js';
 import { startPython } from '../../runtime/python.js';
 import { STATUS_CODES } from '../../core/fitness.js';
 import { silentLogger, type Logger } from '../../runtime/log.js';
@@ -40,7 +40,7 @@ export class NativeEvaluator implements Evaluator {
     if (!model.evaluateAsync) throw new Error('a native optimizee needs evaluateAsync()');
     this.log = opts.log ?? silentLogger;
     this.timeoutSeconds = execution.cancellable ? opts.timeoutSeconds : undefined;
-    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1, ...(execution.python ? { python: 'embedded' } : {}) };
+    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1, ...(callsPython(execution) ? { python: 'embedded' } : {}) };
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {
@@ -56,7 +56,7 @@ export class NativeEvaluator implements Evaluator {
     try {
       const ctx: BatchContext = {
         generation: b.generation, index: b.index, seed: b.seed, threads: this.execution.threads ? this.opts.threads : 1, print: (text: string) => void process.stderr.write(text),
-        ...(this.execution.python ? { python: embeddedPython } : {}),
+        ...(callsPython(this.execution) ? { python: embeddedPython } : {}),
       };
       const r = await this.model.evaluateAsync!(b.x, ctx, control);
       acceptBatch(r, out, n);

@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { getOptimizee } from '../../../optimizees/registry.js';
-import { executionOf, type EvalOutput, type Optimizee } from '../../../core/optimizee.js';
+import { callsPython, executionOf, type EvalOutput, type Optimizee } from '../../../core/optimizee.js';
 import { frame, FrameReader } from './frames.js';
 import { embeddedPython } from '../native.js';
 
@@ -67,7 +67,7 @@ async function handle(msg: Record<string, unknown>): Promise<void> {
         const factory = getOptimizee(String(msg.type));
         optimizee = factory.create(config);
         const execution = executionOf(factory, config);
-        withPython = execution.kind === 'native' && execution.python === true;
+        withPython = callsPython(execution);
         nObj = (config.weights ?? optimizee.weights).length;
         send({ op: 'ready', nObj, dim: optimizee.space.dim, pid: process.pid });
       } catch (err) {
