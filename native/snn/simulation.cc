@@ -93,21 +93,24 @@ struct Pending {
 };
 
 // The state of one instance. The constants of the update come from the network's groups
-// (consecutive neurons with identical parameters), so the neuron loop streams only the state.
+// (consecutive neurons with identical parameters), so the neuron loop streams only the state. The
+// arrays run past the last neuron to a whole chunk of the update's lanes and one more (update_kernels.h).
 struct Simulation::State {
   const NetworkSpec& net;
   int32_t n;
-  int32_t ring;  // slots of the ring buffers: max delay + 1 (1: no delayed synapse, no ring)
+  int32_t stride;  // the arrays' length, and the ring buffers' slot size
+  int32_t ring;    // slots of the ring buffers: max delay + 1 (1: no delayed synapse, no ring)
   bool alpha;
   bool has_drive = false;  // some neuron has a constant or step current
   std::vector<double> v, iex, iin, jex, jin, drive;
   // Updates still to skip (a whole number, held as a double so the neuron loop is all doubles and vectorizes).
   std::vector<double> ref;
-  std::vector<double> ring_ex, ring_in;  // (ring - 1 used) slots * n, slot-major; empty without delays
+  std::vector<double> ring_ex, ring_in;  // ring slots * stride, slot-major; empty without delays
   std::vector<double> jumpx, jumpi;      // per neuron: what a spike of weight 1 adds (alpha: e / tau_s)
 
-  explicit State(const NetworkSpec& network) : net(network), n(network.n()), ring(network.max_delay() + 1), alpha(network.alpha()) {
-    const size_t N = static_cast<size_t>(n);
+  explicit State(const NetworkSpec& network)
+      : net(network), n(network.n()), stride((network.n() + 7) / 8 * 8 + 8), ring(network.max_delay() + 1), alpha(network.alpha()) {
+    const size_t N = static_cast<size_t>(stride);
     v.assign(N, 0);
     iex.assign(N, 0);
     iin.assign(N, 0);
@@ -121,9 +124,9 @@ struct Simulation::State {
       ring_ex.assign(N * ring, 0);
       ring_in.assign(N * ring, 0);
     }
-    jumpx.resize(N);
-    jumpi.resize(N);
-    for (size_t i = 0; i < N; i++) {
+    jumpx.resize(n);
+    jumpi.resize(n);
+    for (int32_t i = 0; i < n; i++) {
       jumpx[i] = net.ex()[i].jump;
       jumpi[i] = net.in()[i].jump;
     }
@@ -155,41 +158,26 @@ struct Simulation::State {
 
   // Steps 1 and 2 for neurons [lo, hi) (the membrane, then the currents with the delayed arrivals of
   // step k), and step 3's threshold: the neurons that spike, in order, are appended to `spiking`.
-  void Update(int32_t lo, int32_t hi, int64_t k, std::vector<int32_t>& spiking, Pending& inputs) {
-    const bool delayed = ring > 1;
-    const size_t slot = static_cast<size_t>(k % ring);
+  // The update may rewrite (unchanged) the neurons up to `writable`, which no other thread touches.
+  void Update(int32_t lo, int32_t hi, int32_t writable, int64_t k, std::vector<int32_t>& spiking, Pending& inputs) {
+    const size_t slot = static_cast<size_t>(k % ring) * stride;
     const bool strict = net.strict_threshold();
-    const double* d = has_drive ? drive.data() : nullptr;
+    StateArrays a{v.data(), iex.data(), iin.data(), jex.data(), jin.data(), ref.data(), has_drive ? drive.data() : nullptr,
+                  ring > 1 ? ring_ex.data() + slot : nullptr, ring > 1 ? ring_in.data() + slot : nullptr};
     for (const Group& g : net.groups()) {
-      const int32_t a = std::max(lo, g.lo), b = std::min(hi, g.hi);
-      if (a >= b) continue;
+      const int32_t a0 = std::max(lo, g.lo), b0 = std::min(hi, g.hi);
+      if (a0 >= b0) continue;
       if (alpha) {
-        const AlphaConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.jm, g.in.jm, g.ex.js, g.in.js, g.ex.ss, g.in.ss, g.th};
-        UpdateAlphaRange(c, v.data(), iex.data(), iin.data(), jex.data(), jin.data(), ref.data(), d, a, b, strict, spiking);
+        const AlphaConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.jm, g.in.jm, g.ex.js, g.in.js, g.ex.ss, g.in.ss, g.th, g.ex.jump, g.in.jump};
+        UpdateAlphaRange(c, a, a0, b0, writable, strict, spiking);
       } else {
-        const ExpConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.ss, g.in.ss, g.th};
-        UpdateExpRange(c, v.data(), iex.data(), iin.data(), ref.data(), d, a, b, strict, spiking);
+        const ExpConstants c{g.ex.mm, g.ex.ie, g.ex.sm, g.in.sm, g.ex.ss, g.in.ss, g.th, g.ex.jump, g.in.jump};
+        UpdateExpRange(c, a, a0, b0, writable, strict, spiking);
       }
-      if (delayed) Arrivals(g, a, b, slot);
     }
     // the external inputs of this step arrive with the step's spikes
-    for (size_t e = 0; e < inputs.target.size(); e++) Deliver(inputs.target[e], inputs.receptor[e], 0, inputs.weight[e], k);
+    for (size_t e = 0; e < inputs.target.size(); e++) DeliverNow(inputs.target[e], inputs.receptor[e], inputs.weight[e]);
     inputs.Clear();
-  }
-
-  // The delayed spikes that reach neurons [a, b) at this step (after the decay, as NEST adds them).
-  void Arrivals(const Group& g, int32_t a, int32_t b, size_t slot) {
-    double* __restrict rx = ring_ex.data() + slot * n;
-    double* __restrict ri = ring_in.data() + slot * n;
-    double* __restrict X = alpha ? jex.data() : iex.data();
-    double* __restrict Y = alpha ? jin.data() : iin.data();
-    const double jx = g.ex.jump, jy = g.in.jump;
-    for (int32_t i = a; i < b; i++) {
-      X[i] += jx * rx[i];
-      Y[i] += jy * ri[i];
-      rx[i] = 0;
-      ri[i] = 0;
-    }
   }
 
   // A spiking neuron's own step 3: reset and the refractory count.
@@ -206,31 +194,42 @@ struct Simulation::State {
     return *(it - 1);
   }
 
-  // Neuron i's spike of step k through the synapses of `syn` (weights `w`, in syn's order).
+  // Neuron i's spike of step k through the synapses of `syn` (weights `w`, in syn's order): a synapse
+  // of delay 0 adds to its target's current now (seen by the next update), one of delay d to the
+  // ring slot of step k + d.
   void Propagate(const SynapsePart& syn, const double* w, int32_t i, int64_t k) {
     const int64_t e0 = syn.start[i], e1 = syn.start[i + 1];
     const int32_t* post = syn.post.data();
-    const int32_t* delay = syn.delay.data();
     const uint8_t* receptor = syn.receptor.data();
-    if (!alpha && ring == 1) {
-      // the common case, no delays and exponential synapses: straight into the currents
-      double* targets[2] = {iex.data(), iin.data()};
-      for (int64_t e = e0; e < e1; e++) targets[receptor[e]][post[e]] += w[e];
+    if (ring == 1) {
+      if (!alpha) {
+        // the common case, no delays and exponential synapses: straight into the currents
+        double* targets[2] = {iex.data(), iin.data()};
+        for (int64_t e = e0; e < e1; e++) targets[receptor[e]][post[e]] += w[e];
+      } else {
+        for (int64_t e = e0; e < e1; e++) DeliverNow(post[e], receptor[e], w[e]);
+      }
       return;
     }
-    for (int64_t e = e0; e < e1; e++) Deliver(post[e], receptor[e], delay[e], w[e], k);
+    const int32_t* delay = syn.delay.data();
+    const int32_t now = static_cast<int32_t>(k % ring);
+    double* rings[2] = {ring_ex.data(), ring_in.data()};
+    for (int64_t e = e0; e < e1; e++) {
+      const int32_t d = delay[e];
+      if (d == 0) {
+        DeliverNow(post[e], receptor[e], w[e]);
+        continue;
+      }
+      int32_t slot = now + d;  // d < ring
+      if (slot >= ring) slot -= ring;
+      rings[receptor[e]][static_cast<size_t>(slot) * stride + post[e]] += w[e];
+    }
   }
 
-  // What a spike of weight w does to target `post` through receptor `r`, `d` steps after step k:
-  // with d = 0 it joins the target's current now (seen by the next update), else the ring buffer.
-  void Deliver(int32_t post, uint8_t r, int32_t d, double w, int64_t k) {
-    if (d == 0) {
-      if (alpha) (r == 0 ? jex : jin)[post] += (r == 0 ? jumpx : jumpi)[post] * w;
-      else (r == 0 ? iex : iin)[post] += w;
-      return;
-    }
-    const size_t slot = static_cast<size_t>((k + d) % ring);
-    (r == 0 ? ring_ex : ring_in)[slot * n + post] += w;
+  // What a spike of weight w does to target `post` through receptor `r` at once.
+  void DeliverNow(int32_t post, uint8_t r, double w) {
+    if (alpha) (r == 0 ? jex : jin)[post] += (r == 0 ? jumpx : jumpi)[post] * w;
+    else (r == 0 ? iex : iin)[post] += w;
   }
 
 };
@@ -424,7 +423,7 @@ bool Simulation::RunTrial(State& s, const SynapsePart& syn, const double* w, int
     feed.Step(k, s, inputs);
     // update and threshold, then reset and propagation
     spiking.clear();
-    s.Update(0, n, k, spiking, inputs);
+    s.Update(0, n, s.stride, k, spiking, inputs);
     for (int32_t i : spiking) {
       s.Fire(i);
       counts[i]++;
@@ -456,7 +455,8 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
   const int32_t n = net.n();
   const int T = std::max(1, std::min<int>(run.threads, n / std::max(1, run.min_split_neurons)));
   std::vector<int32_t> bounds(T + 1);
-  for (int t = 0; t <= T; t++) bounds[t] = static_cast<int32_t>(static_cast<int64_t>(n) * t / T);
+  // each thread's neurons start at a whole chunk of the update's lanes, so no chunk straddles two threads
+  for (int t = 0; t <= T; t++) bounds[t] = t == T ? n : static_cast<int32_t>(static_cast<int64_t>(n) * t / T / 8 * 8);
   const auto parts = net.Parts(bounds);
   State s(net);
   s.Reset(run, 0);
@@ -493,7 +493,7 @@ void Simulation::RunSplit(l2l::CallControl& control, RunOutput& out) {
       feed.Step(k, st, inputs);
       auto& list = per[t].spikes[k & 1];
       list.clear();
-      st.Update(lo, hi, k, list, inputs);
+      st.Update(lo, hi, t == T - 1 ? st.stride : hi, k, list, inputs);
       for (int32_t i : list) {
         st.Fire(i);
         counts[i]++;
