@@ -1,9 +1,22 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_mpi.node, l2l_python.node, l2l_relax.node and l2l_snn.node; l2l_python needs
+# -> build/Release/l2l_linalg.node, l2l_mpi.node, l2l_python.node, l2l_relax.node and l2l_snn.node; l2l_python needs
 # Debian's python3-dev).
 # cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
+    {
+      "target_name": "l2l_linalg",
+      "sources": [
+        "native/linalg/addon.cc",
+        "native/linalg/kernels.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wno-psabi", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O2"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"]
+    },
     {
       "target_name": "l2l_mpi",
       "sources": [

@@ -51,6 +51,8 @@ export const RULES: Rule[] = [
     why: 'an optimizer may import only its own folder, src/optimizers/shared, src/core and src/math: optimizers never import each other' },
   { unit: 'src/core/', layer: 2, mayImport: ['src/math/', 'src/core/'],
     why: 'core may import only src/math and src/core: dependencies point downward' },
+  { unit: 'src/math/dense.ts', layer: 1, mayImport: ['src/math/', 'src/native/'],
+    why: 'src/math/dense.ts may import only src/math and src/native: its products run on the native/linalg kernels' },
   { unit: 'src/math/', layer: 1, mayImport: ['src/math/'],
     why: 'math may import only src/math: it is the bottom layer' },
 ];

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonNotBuiltError, KernelError } from './errors.js';
+import type { LinalgAddon } from './linalg.js';
 import type { MpiAddon } from './mpi.js';
 import type { PythonAddon } from './python.js';
 import type { RelaxAddon } from './relax.js';
@@ -41,6 +42,11 @@ export function loadAddon<T>(name: string): T {
   const addon = require(path) as T;
   loaded.set(name, addon);
   return addon;
+}
+
+/** The dense kernels (native/linalg). */
+export function loadLinalg(): LinalgAddon {
+  return loadAddon<LinalgAddon>('l2l_linalg');
 }
 
 /** The MPI binding (native/mpi). */
