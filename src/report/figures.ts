@@ -4,36 +4,16 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { BATCH_GAP_SECONDS, LOW_UTILIZATION, SHORT_EVALUATION_SECONDS, type ReportData, type Sample } from './data.js';
+import { confusionFigure, objectivesFigure, rasterFigure } from './assessment-figures.js';
+import { CONFIG, FACET_WIDTH, MAX_MARKS, WIDTH, type Figure } from './figure-style.js';
 
-export interface Figure {
-  /** File stem: fitness, best-so-far, ... (fitness.svg, fitness.png). */
-  id: string;
-  title: string;
-  caption: string;
-  spec: TopLevelSpec;
-}
+export type { Figure } from './figure-style.js';
+export { FONT } from './figure-style.js';
 
-export const FONT = 'DejaVu Sans';
-const WIDTH = 640;
-/** Circles drawn in one scatter figure (the SVG grows with them). */
-const MAX_MARKS = 8000;
-/** Width of a figure of several panels (facets, matrices). */
-const FACET_WIDTH = 860;
 const TRAJECTORY_COORDS = 12;
 const MATRIX_COORDS = 6;
 const TOP_MESSAGES = 10;
 const MESSAGE_CHARS = 80;
-
-const CONFIG = {
-  font: FONT,
-  background: 'white',
-  padding: 8,
-  view: { stroke: '#ccc' },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#222', labelColor: '#333', gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 11, titleFontWeight: 'normal', labelLimit: 240, titleLimit: 240 },
-  header: { labelFontSize: 12, titleFontSize: 12 },
-  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: '#555', anchor: 'start', offset: 10 },
-} as const;
 
 function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -552,86 +532,6 @@ export function failuresFigure(d: ReportData): Figure {
       'messages that differ only in their numbers count as one, with their number of variants); the table below lists them with a full example.',
     spec,
   };
-}
-
-/** Each fitness value apart (1 - MSE and accuracy of a classification): best and median per point, one panel each. */
-export function objectivesFigure(d: ReportData): Figure {
-  const names = [...new Set(d.objectives.map((o) => o.objective))];
-  const rows = d.objectives.flatMap((o) => [{ ...o, which: 'best', value: o.best }, { ...o, which: 'median', value: o.median }]);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    title: { text: `Each objective ${d.xLabel === 'evaluations' ? 'against evaluations' : 'per generation'}`, subtitle: `${names.join(', ')}: the best and the median of the successful evaluations` },
-    data: { values: rows },
-    facet: { column: { field: 'objective', type: 'nominal', title: null, sort: names } },
-    spec: {
-      width: Math.floor((FACET_WIDTH - 40 * names.length) / names.length),
-      height: 240,
-      mark: { type: 'line', strokeWidth: 2, point: rows.length <= 160 },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: d.xLabel, axis: { tickMinStep: 1 } },
-        y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
-        color: { field: 'which', type: 'nominal', scale: { domain: ['best', 'median'], range: ['#c0392b', '#1f5fa8'] }, legend: { title: null } },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
-  return {
-    id: 'objectives', title: 'Each objective',
-    caption: `Every fitness value of the evaluations on its own (${names.join(', ')}), the best (red) and the median (dark blue) ${d.xLabel === 'evaluations' ? 'against evaluations' : 'per generation'}; the weighted fitness the optimizer maximises is in the first figure.`,
-    spec,
-  };
-}
-
-/** The assessment's confusion matrix (true class by predicted class), where it has one. */
-export function confusionFigure(d: ReportData): Figure | null {
-  const a = d.assessment;
-  const m = a?.confusion as number[][] | undefined;
-  if (!a || !Array.isArray(m)) return null;
-  const cells = m.flatMap((row, t) => row.map((count, p) => ({ true: t, predicted: p, count })));
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    title: { text: 'Confusion matrix of the best individual on held-out data', subtitle: a.summary },
-    width: 360,
-    height: 360,
-    data: { values: cells },
-    encoding: {
-      x: { field: 'predicted', type: 'ordinal', title: 'predicted class' },
-      y: { field: 'true', type: 'ordinal', title: 'true class' },
-    },
-    layer: [
-      { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' }, legend: { title: 'samples' } } } },
-      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'count', type: 'quantitative' }, color: { condition: { test: `datum.count > ${Math.max(...cells.map((c) => c.count)) / 2}`, value: 'white' }, value: '#222' } } },
-    ],
-  };
-  const ties = typeof a.ties === 'number' && a.ties > 0 ? ` ${a.ties} samples whose top scores tied are left out.` : '';
-  return { id: 'confusion', title: 'Confusion matrix', caption: `The run's best individual on the held-out samples (assessment.json): how many of each true class (rows) it put in each class (columns); ${a.summary}.${ties}`, spec };
-}
-
-/** The assessment's raster: the spikes of one held-out sample, by neuron and population, where it has one. */
-export function rasterFigure(d: ReportData): Figure | null {
-  const r = d.assessment?.raster as { steps: number[]; neurons: number[]; dt: number; populations: Array<{ name: string; lo: number; hi: number }>; label?: number; predicted?: number; duration_ms?: number } | undefined;
-  if (!r || !Array.isArray(r.steps)) return null;
-  const popOf = (i: number) => r.populations.find((p) => i >= p.lo && i < p.hi)?.name ?? '';
-  const limit = Math.min(r.steps.length, MAX_MARKS);
-  const points = Array.from({ length: limit }, (_, k) => ({ t: (r.steps[k] + 1) * r.dt, neuron: r.neurons[k], population: popOf(r.neurons[k]) }));
-  const n = r.populations.reduce((m, p) => Math.max(m, p.hi), 0);
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    config: CONFIG,
-    title: { text: 'Raster of one held-out sample', subtitle: `${r.steps.length} spikes${limit < r.steps.length ? ` (the first ${limit} drawn)` : ''}; class ${r.label ?? '?'}, predicted ${r.predicted === undefined ? '?' : r.predicted < 0 ? 'none (a tie)' : r.predicted}` },
-    width: WIDTH,
-    height: 320,
-    data: { values: points },
-    mark: { type: 'tick', orient: 'vertical', thickness: 1, size: Math.max(2, Math.min(8, 320 / Math.max(1, n))) },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'time (ms)', scale: { domain: [0, r.duration_ms ?? Math.max(1, ...points.map((p) => p.t))] } },
-      y: { field: 'neuron', type: 'quantitative', title: 'neuron', scale: { domain: [0, n], nice: false, reverse: true } },
-      color: { field: 'population', type: 'nominal', sort: r.populations.map((p) => p.name), legend: { title: 'population' } },
-    },
-  };
-  return { id: 'raster', title: 'Raster', caption: 'The spikes of every neuron of the network during one held-out sample, shown to the best individual at the assessment (assessment.json), coloured by population.', spec };
 }
 
 export function allFigures(d: ReportData): Figure[] {
