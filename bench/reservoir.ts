@@ -1,18 +1,21 @@
 /**
  * The reservoir of examples/reservoir-digits.yaml (64 input, 100 excitatory and 25 inhibitory
  * iaf_psc_alpha neurons; 100-ms digit samples as Poisson rates), side by side in one run:
- *   - time per sample, ours (native/snn) against Brian2's cython target on the same network (every
- *     synapse, weight and delay the same arrays: bench/snn/reservoir_brian2.py), shown one sample per
- *     run (sequential) and as 200 copies per run (batched; ours: 200 trials per call);
+ *   - time per sample, ours (native/snn) against the snn optimizee's Brian2 back end (python/l2l_snn.py,
+ *     Brian2's cython target, driven by bench/snn/reservoir_brian2.py) on the same network (every
+ *     synapse, weight and delay the same arrays), shown one sample per run (sequential) and as 200
+ *     copies per run (batched; ours: 200 trials per call);
  *   - the mean rates of each population on the same samples, ours and Brian2's (the same network);
  *   - the untrained reservoir's held-out accuracy with a ridge readout of its spike counts (the
- *     baseline an EnKF-trained readout is held to), next to a ridge readout of the raw pixels;
- *   - the held-out accuracy of the EnKF-trained readout (examples/reservoir-digits.yaml on 3 ranks),
- *     and of the two loops (examples/reservoir-two-loop.yaml on 5 ranks: the GA's best inner run)
- *     against that inner experiment with the filter's defaults (gamma 0.5, its ensemble of 100).
+ *     baseline an EnKF-trained readout is held to), on ours and on Brian2, next to a ridge readout of
+ *     the raw pixels;
+ *   - per back end (--trained; default native and brian2): the held-out accuracy of the EnKF-trained
+ *     readout (examples/reservoir-digits.yaml on 3 ranks), and of the two loops
+ *     (examples/reservoir-two-loop.yaml on 5 ranks: the GA's best inner run) against that inner
+ *     experiment with the filter's defaults (gamma 0.5, its ensemble of 100).
  * Reports figures, asserts nothing. Needs Debian's python3-brian and python3-sklearn, and dist/ built.
  *
- *   node --import tsx bench/reservoir.ts [--samples 400]
+ *   node --import tsx bench/reservoir.ts [--samples 400] [--trained native,brian2 | none]
  *
  * Writes bench/out/reservoir.md (the section of bench/RESULTS.md) and bench/out/reservoir.json.
  */
@@ -31,7 +34,7 @@ import { hashSeed, Rng } from '../src/math/rng.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
-const { values } = parseArgs({ options: { samples: { type: 'string', default: '400' } } });
+const { values } = parseArgs({ options: { samples: { type: 'string', default: '400' }, trained: { type: 'string', default: 'native,brian2' } } });
 const nSamples = Number(values.samples);
 
 const example = parse(readFileSync(join(ROOT, 'examples', 'reservoir-digits.yaml'), 'utf8'));
@@ -83,14 +86,24 @@ async function ours(samples: Int32Array, perCall: number, threads: number): Prom
   return { perSample: (performance.now() - t0) / samples.length, counts };
 }
 
-function brian2(samples: Int32Array, copies: number): { perSample: number; counts: number[] } | { error: string } {
-  const input = JSON.stringify({
-    n: b.spec.n, dt: b.spec.dt, steps: b.steps, copies, v0: Array.from(V0),
-    params: Object.fromEntries(Object.entries(b.spec.params).map(([key, a]) => [key, Array.from(a as ArrayLike<number>)])),
-    synapses: Object.fromEntries(Object.entries(b.spec.synapses).map(([key, a]) => [key, Array.from(a as ArrayLike<number>)])),
-    poisson: { target: Array.from(b.poisson.target), weight: Array.from(b.poisson.weight), receptor: Array.from(b.poisson.receptor) },
-    trial_rates: Array.from({ length: samples.length }, (_, t) => Array.from(rates(samples.subarray(t, t + 1)))),
-  });
+/** A value for JSON: typed arrays as lists, objects walked. */
+function plain(x: unknown): unknown {
+  if (ArrayBuffer.isView(x)) return Array.from(x as unknown as ArrayLike<number>);
+  if (Array.isArray(x)) return x.map(plain);
+  if (x && typeof x === 'object') return Object.fromEntries(Object.entries(x).map(([key, v]) => [key, plain(v)]));
+  return x;
+}
+
+/**
+ * These samples on the Brian2 back end (python/l2l_snn.py), `copies` per call, given the network and
+ * the run exactly as the native simulator gets them; counts summed over the samples, or per sample.
+ */
+function brian2(samples: Int32Array, copies: number, perSample = false): { perSample: number; counts: number[] | number[][] } | { error: string } {
+  const input = JSON.stringify(plain({
+    spec: b.spec, copies, per_sample: perSample,
+    options: { instances: 1, steps: b.steps, seeds: [seed], v0: V0, poisson },
+    trial_rates: Array.from({ length: samples.length }, (_, t) => rates(samples.subarray(t, t + 1))),
+  }));
   const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench', 'snn', 'reservoir_brian2.py')], { input, encoding: 'utf8', env: { ...process.env, PYTHONWARNINGS: 'ignore' }, maxBuffer: 1 << 28, timeout: 1_800_000 });
   try {
     const j = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '');
@@ -144,14 +157,26 @@ function runJob(ranks: number, file: string, out: string): { seconds: number; ok
 
 const accuracyOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'assessment.json'), 'utf8')).metrics.accuracy as number;
 
-/** The EnKF-trained readout, and the two loops against the inner experiment's defaults: lines of the section. */
-function trained(): string[] {
-  const tmp = mkdtempSync(join(tmpdir(), 'l2l-bench-reservoir-'));
+/** An example file with the snn optimizee (or the inner experiment's) on this back end, written to dir. */
+function onBackend(example: string, backend: string, dir: string): string {
+  const doc = parse(readFileSync(join(ROOT, 'examples', example), 'utf8'));
+  const snn = doc.optimizee.type === 'snn' ? doc.optimizee : doc.optimizee.inner.optimizee;
+  snn.backend = backend;
+  const file = join(dir, `${backend}-${example}`);
+  writeFileSync(file, stringify(doc));
+  return file;
+}
+
+/** The EnKF-trained readout, and the two loops against the inner experiment's defaults, on one back end: lines of the section. */
+function trained(backend: string): string[] {
+  const tmp = mkdtempSync(join(tmpdir(), `l2l-bench-reservoir-${backend}-`));
   const out: string[] = [];
   const enkf = join(tmp, 'enkf');
-  const e = runJob(3, join(ROOT, 'examples', 'reservoir-digits.yaml'), enkf);
-  out.push(e.ok ? `EnKF-trained readout (examples/reservoir-digits.yaml, 3 ranks, ${e.seconds.toFixed(0)} s): held-out accuracy of the best member ${accuracyOf(enkf).toFixed(3)}.` : `EnKF run failed: ${e.tail}`);
-  const twoFile = join(ROOT, 'examples', 'reservoir-two-loop.yaml');
+  const enkfFile = onBackend('reservoir-digits.yaml', backend, tmp);
+  const pop = parse(readFileSync(enkfFile, 'utf8')).optimizer.pop_size;
+  const e = runJob(3, enkfFile, enkf);
+  out.push(e.ok ? `${backend}: EnKF-trained readout (examples/reservoir-digits.yaml, ${pop} members, 3 ranks, ${e.seconds.toFixed(0)} s): held-out accuracy of the best member ${accuracyOf(enkf).toFixed(3)}.` : `${backend}: EnKF run failed: ${e.tail}`);
+  const twoFile = onBackend('reservoir-two-loop.yaml', backend, tmp);
   const two = join(tmp, 'two-loop');
   const tl = runJob(5, twoFile, two);
   // the inner experiment as the template has it (gamma 0.5, an ensemble of 100), with the seed of the outer run
@@ -160,12 +185,13 @@ function trained(): string[] {
   writeFileSync(defaultsFile, stringify({ name: 'reservoir-two-loop-defaults', seed: outer.seed, ...outer.optimizee.inner }));
   const def = join(tmp, 'defaults');
   const d = runJob(3, defaultsFile, def);
-  if (!tl.ok || !d.ok) return [...out, '', `two-loop run failed: ${tl.ok ? d.tail : tl.tail}`];
+  if (!tl.ok || !d.ok) return [...out, '', `${backend}: two-loop run failed: ${tl.ok ? d.tail : tl.tail}`];
   const summary = JSON.parse(readFileSync(join(two, 'summary.json'), 'utf8'));
   const bestDir = join(two, 'inner', `g${summary.best.generation}-i${summary.best.index}`);
   const bestCfg = JSON.parse(readFileSync(join(bestDir, 'config.json'), 'utf8')).experiment.optimizer;
   const inner = readdirSync(join(two, 'inner')).map((k) => accuracyOf(join(two, 'inner', k)));
-  out.push('', `Two loops (examples/reservoir-two-loop.yaml, 5 ranks, ${tl.seconds.toFixed(0)} s, ${inner.length} inner EnKF runs of 40 generations): the GA's best inner run (gamma ${bestCfg.gamma.toFixed(3)}, ensemble ${bestCfg.pop_size}) reaches held-out accuracy ${accuracyOf(bestDir).toFixed(3)}, against ${accuracyOf(def).toFixed(3)} for the same inner experiment with the filter's defaults (gamma 0.5, ensemble 100, ${d.seconds.toFixed(0)} s); inner runs ranged ${Math.min(...inner).toFixed(3)}-${Math.max(...inner).toFixed(3)}.`);
+  const innerGens = outer.optimizee.inner.stop.generations;
+  out.push('', `${backend}: two loops (examples/reservoir-two-loop.yaml, 5 ranks, ${tl.seconds.toFixed(0)} s, ${inner.length} inner EnKF runs of ${innerGens} generations): the GA's best inner run (gamma ${bestCfg.gamma.toFixed(3)}, ensemble ${bestCfg.pop_size}) reaches held-out accuracy ${accuracyOf(bestDir).toFixed(3)}, against ${accuracyOf(def).toFixed(3)} for the same inner experiment with the filter's defaults (gamma ${outer.optimizee.inner.optimizer.gamma}, ensemble ${outer.optimizee.inner.optimizer.pop_size}, ${d.seconds.toFixed(0)} s); inner runs ranged ${Math.min(...inner).toFixed(3)}-${Math.max(...inner).toFixed(3)}.`);
   return out;
 }
 
@@ -190,15 +216,18 @@ async function main(): Promise<void> {
   const pixelFeatures = (s: number) => Array.from(data.x.subarray(s * data.features, (s + 1) * data.features));
   const ridgeReservoir = ridge(reservoirFeatures, train, test);
   const ridgePixels = ridge(pixelFeatures, train, test);
+  // and through the same reservoir on Brian2 (python/l2l_snn.py), for its own ridge baseline
+  const b2all = brian2(order, 200, true);
+  const ridgeBrian2 = 'error' in b2all ? null : ridge((s: number) => read.flatMap((r) => (b2all.counts as number[][])[s].slice(r.lo, r.hi)), train, test);
   const fmt = (x: number) => x.toFixed(3);
   const ratio = (theirs: { perSample: number } | { error: string }, mine: number) => ('error' in theirs ? 'n/a' : `${(theirs.perSample / mine).toFixed(1)}x`);
   const t2 = (x: { perSample: number } | { error: string }) => ('error' in x ? `failed: ${x.error}` : `${fmt(x.perSample)} ms`);
   const oursRates = popRates(sumRows(bat1.counts, nSamples), nSamples);
-  const b2Rates = 'error' in b2bat ? null : popRates(b2bat.counts, nSamples);
+  const b2Rates = 'error' in b2bat ? null : popRates(b2bat.counts as number[], nSamples);
   const lines = [
     `## reservoir (examples/reservoir-digits.yaml: ${b.spec.n} neurons, ${b.spec.synapses.pre.length} synapses, ${k} Poisson sources; 100-ms digit samples)`,
     '',
-    '| per 100-ms sample | ours | Brian2 cython | Brian2 / ours |',
+    '| per 100-ms sample | ours | Brian2 back end (cython) | Brian2 / ours |',
     '|---|---:|---:|---:|',
     `| sequential (one sample per run; Brian2 ${seqSamples} samples) | ${fmt(seq.perSample)} ms | ${t2(b2seq)} | ${ratio(b2seq, seq.perSample)} |`,
     `| batched (200 per run: ours 200 trials per call, Brian2 200 copies), 1 thread | ${fmt(bat1.perSample)} ms | ${t2(b2bat)} | ${ratio(b2bat, bat1.perSample)} |`,
@@ -206,12 +235,12 @@ async function main(): Promise<void> {
     '',
     `Mean rates over the same ${nSamples} samples (Hz), ours / Brian2: ${Object.entries(oursRates).map(([p, r]) => `${p} ${r.toFixed(2)} / ${b2Rates ? b2Rates[p].toFixed(2) : 'n/a'}`).join(', ')}.`,
     '',
-    `Ridge readout (lambda 1) of the untrained reservoir's spike counts (exc + inh, ${read.reduce((a, r) => a + r.hi - r.lo, 0)} features), ${train.length} training / ${test.length} held-out digits (split_seed ${classify.split_seed}): held-out accuracy ${fmt(ridgeReservoir.test)} (training ${fmt(ridgeReservoir.train)}); of the raw pixels: ${fmt(ridgePixels.test)}.`,
+    `Ridge readout (lambda 1) of the untrained reservoir's spike counts (exc + inh, ${read.reduce((a, r) => a + r.hi - r.lo, 0)} features), ${train.length} training / ${test.length} held-out digits (split_seed ${classify.split_seed}): held-out accuracy ${fmt(ridgeReservoir.test)} (training ${fmt(ridgeReservoir.train)}); the same reservoir on Brian2: ${ridgeBrian2 ? `${fmt(ridgeBrian2.test)} (training ${fmt(ridgeBrian2.train)})` : `failed: ${'error' in b2all ? b2all.error : ''}`}; of the raw pixels: ${fmt(ridgePixels.test)}.`,
     '',
   ];
-  lines.push(...trained());
+  for (const backend of values.trained === 'none' ? [] : values.trained.split(',')) lines.push(...trained(backend), '');
   writeFileSync(join(OUT, 'reservoir.md'), lines.join('\n'));
-  writeFileSync(join(OUT, 'reservoir.json'), JSON.stringify({ seq: seq.perSample, bat1: bat1.perSample, bat2: bat2.perSample, b2seq, b2bat: 'error' in b2bat ? b2bat : { perSample: b2bat.perSample }, oursRates, b2Rates, ridgeReservoir, ridgePixels }, null, 2));
+  writeFileSync(join(OUT, 'reservoir.json'), JSON.stringify({ seq: seq.perSample, bat1: bat1.perSample, bat2: bat2.perSample, b2seq, b2bat: 'error' in b2bat ? b2bat : { perSample: b2bat.perSample }, oursRates, b2Rates, ridgeReservoir, ridgeBrian2, ridgePixels }, null, 2));
   process.stdout.write(lines.join('\n'));
 }
 
