@@ -155,6 +155,39 @@ t.test('the same spikes at any thread count, and an instance of a batch is the r
   }
 });
 
+t.test('neurons in groups of odd sizes (per-neuron parameters), split across threads at any count: the same spikes', async (t) => {
+  // the neuron loop runs groups of identical parameters eight at a time; groups of 1 to 13 neurons put
+  // every kind of partial chunk at group ends and thread boundaries (a masked chunk, or one neuron at a
+  // time where a chunk would reach another thread's neurons)
+  for (const model of ['exp', 'alpha'] as const) {
+    const n = 301;
+    const s = randomNetwork(n, model);
+    let x = 777;
+    const rnd = () => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const sizes: number[] = [];
+    for (let i = 0; i < n; ) {
+      const size = Math.min(n - i, 1 + Math.floor(rnd() * 13));
+      const vth = -55 + (rnd() - 0.5), taum = 8 + 4 * rnd(), ie = rnd() < 0.3 ? 200 * rnd() : 0;
+      for (let j = i; j < i + size; j++) {
+        s.params.V_th[j] = vth;
+        s.params.tau_m[j] = taum;
+        s.params.I_e[j] = ie;
+      }
+      sizes.push(size);
+      i += size;
+    }
+    const net = new snn.Network(s);
+    const k = 60;
+    const poisson = { target: Int32Array.from({ length: k }, (_, i) => i * 5), receptor: new Uint8Array(k), weight: new Float64Array(k).fill(600), rate_hz: Float64Array.from({ length: k }, (_, i) => 200 + 10 * i) };
+    const base = one(3000, { poisson, min_split_neurons: 1, record: { v: Int32Array.of(0, 7, 150, 299, 300) } });
+    const runs = await Promise.all([1, 2, 3, 5].map((threads) => net.run({ ...base, threads })));
+    const flat = (r: (typeof runs)[0]) => ({ steps: Array.from(r.spikes[0].steps), neurons: Array.from(r.spikes[0].neurons), v: Array.from(r.v ?? []) });
+    const one1 = flat(runs[0]);
+    t.ok(sizes.length > 30 && one1.steps.length > 500, `${model}: ${sizes.length} groups; ${one1.steps.length} spikes`);
+    for (const [i, threads] of [[1, 2], [2, 3], [3, 5]]) t.same(flat(runs[i]), one1, `${model}: ${threads} threads give the 1-thread spikes and potentials`);
+  }
+});
+
 /** n neurons, each turned into a detector of its own Poisson source: one input event puts it ~10 mV over rest (a 0.01-ms synapse passes it within its step), 1 mV crosses threshold, no refractoriness: a neuron spikes in exactly the steps in which its source has an event. */
 function detectors(n: number): SnnNetworkSpec {
   return spec(n, { C_m: 1, tau_m: 10, tau_syn_ex: 0.01, V_th: -69, V_reset: -70, ref_steps: 0 });
