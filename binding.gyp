@@ -76,7 +76,6 @@
       "target_name": "l2l_snn",
       "sources": [
         "native/snn/addon.cc",
-        "native/snn/arrays.cc",
         "native/snn/network.cc",
         "native/snn/network_spec.cc",
         "native/snn/propagators.cc",

@@ -3,10 +3,17 @@
 #include <stdexcept>
 #include <string>
 
-#include "arrays.h"
+#include "../common/typed_fields.h"
 #include "run_call.h"
 
 namespace l2l_snn {
+
+using l2l::Copy;
+using l2l::Float64Field;
+using l2l::Int32Field;
+using l2l::NumberField;
+using l2l::Uint32Field;
+using l2l::Uint8Field;
 
 Napi::FunctionReference Network::error_class;
 

@@ -2,9 +2,16 @@
 
 #include <stdexcept>
 
-#include "arrays.h"
+#include "../common/typed_fields.h"
 
 namespace l2l_snn {
+
+using l2l::Copy;
+using l2l::Float64Field;
+using l2l::Int32Field;
+using l2l::NumberField;
+using l2l::Uint32Field;
+using l2l::Uint8Field;
 
 RunCall::RunCall(const Napi::CallbackInfo& info, std::shared_ptr<const NetworkSpec> spec, Napi::Function error_class)
     : l2l::LongCall(info.Env(), info[1], error_class), spec_(std::move(spec)) {

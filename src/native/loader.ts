@@ -13,6 +13,7 @@ import type { MpiAddon } from './mpi.js';
 import type { PythonAddon } from './python.js';
 import type { RelaxAddon } from './relax.js';
 import type { SnnAddon } from './snn.js';
+import type { TvbAddon } from './tvb.js';
 
 const require = createRequire(import.meta.url);
 const loaded = new Map<string, unknown>();
@@ -89,4 +90,9 @@ export function loadRelax(): RelaxAddon {
 /** The spiking network simulator (native/snn). */
 export function loadSnn(): SnnAddon {
   return loadKernel<SnnAddon>('l2l_snn');
+}
+
+/** The neural-mass network kernel (native/tvb). */
+export function loadTvb(): TvbAddon {
+  return loadKernel<TvbAddon>('l2l_tvb');
 }

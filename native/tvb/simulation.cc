@@ -1,0 +1,244 @@
+#include "simulation.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <stdexcept>
+#include <thread>
+
+#include "tvb_models.h"
+
+namespace l2l_tvb {
+
+namespace {
+
+// numpy's pairwise summation of float32 values (numpy/core/src/umath/loops_utils.h.src, ufunc add's
+// reduce inner loop), element k at a[k * stride]: below 8 terms in turn from 0; up to 128 in eight
+// interleaved partial sums combined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest in turn; above,
+// the two halves (the first a multiple of 8) summed apart.
+float PairwiseSum(const float* a, int64_t n, int64_t stride) {
+  if (n < 8) {
+    float res = 0.0f;
+    for (int64_t i = 0; i < n; i++) res += a[i * stride];
+    return res;
+  }
+  if (n <= 128) {
+    float r[8];
+    for (int j = 0; j < 8; j++) r[j] = a[j * stride];
+    int64_t i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (int j = 0; j < 8; j++) r[j] += a[(i + j) * stride];
+    }
+    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; i++) res += a[i * stride];
+    return res;
+  }
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  return PairwiseSum(a, n2, stride) + PairwiseSum(a + n2 * stride, n - n2, stride);
+}
+
+// How often a cancel is looked at and progress published, in steps.
+constexpr int64_t kCheckEvery = 64;
+
+template <class M>
+class Block {
+ public:
+  // Instances [p0, p1) of the run.
+  Block(const RunSpec& run, int32_t p0, int32_t p1) : run_(run), p0_(p0), P_(p1 - p0), N_(run.nodes) {
+    const int64_t E = static_cast<int64_t>(run.source.size());
+    // delays per edge and instance, and the horizon over every pair (zero weights included)
+    delay_.resize(E * P_);
+    int32_t max_delay = 0;
+    for (int32_t p = 0; p < P_; p++) {
+      const double speed = run.speed.At(p0_ + p)[0];
+      if (!(speed > 0)) throw std::invalid_argument("instance " + std::to_string(p0_ + p) + ": the conduction speed must be positive");
+      for (int64_t e = 0; e < E; e++) delay_[e * P_ + p] = static_cast<int32_t>(std::nearbyint((run.length[e] / speed) / run.dt));
+      max_delay = std::max(max_delay, static_cast<int32_t>(std::nearbyint((run.max_length / speed) / run.dt)));
+    }
+    H_ = max_delay + 1;
+    if (static_cast<double>(H_) * M::kCvar * N_ * P_ > 4e9) throw std::invalid_argument("the delay history would take more than 16 GB: fewer instances per call, or faster conduction");
+    ring_.assign(static_cast<size_t>(H_) * M::kCvar * N_ * P_, 0.0f);
+    x_.resize(static_cast<size_t>(M::kState) * N_ * P_);
+    // state x[s][i][p] from x0, and every history slot at float32(x0)
+    for (int32_t p = 0; p < P_; p++) {
+      const double* x0 = run.x0.At(p0_ + p);
+      for (int s = 0; s < M::kState; s++) {
+        for (int32_t i = 0; i < N_; i++) X(s, i, p) = x0[s * N_ + i];
+      }
+    }
+    for (int32_t h = 0; h < H_; h++) WriteRing(h);
+    c_.resize(static_cast<size_t>(M::kCvar) * N_ * P_);
+    terms_.resize(std::max<int64_t>(1, MaxRow()) * P_);
+  }
+
+  // Steps [0, steps); false if cancelled.
+  bool Run(l2l::CallControl& control, RunOutput& out) {
+    const RunSpec& run = run_;
+    const size_t nobs = run.record_state.size();
+    const int64_t samples = out.samples;
+    int64_t unreported = 0;
+    double k1[M::kState], k2[M::kState], xs[M::kState], xt[M::kState], cs[M::kCvar], ps[M::kParams > 0 ? M::kParams : 1];
+    for (int64_t n = 0; n < run.steps; n++) {
+      if (n % kCheckEvery == 0 && control.Cancelled()) return false;
+      Couple(n);
+      for (int32_t p = 0; p < P_; p++) {
+        const double* params = run.params.At(p0_ + p);
+        for (int k = 0; k < M::kParams; k++) ps[k] = params[k];
+        for (int32_t i = 0; i < N_; i++) {
+          for (int s = 0; s < M::kState; s++) xs[s] = X(s, i, p);
+          for (int v = 0; v < M::kCvar; v++) cs[v] = C(v, i, p);
+          M::Dfun(xs, cs, ps, k1);
+          for (int s = 0; s < M::kState; s++) xt[s] = Clip(s, xs[s] + run.dt * k1[s]);
+          M::Dfun(xt, cs, ps, k2);
+          for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0);
+        }
+      }
+      WriteRing((n + 1) % H_);
+      if ((n + 1) % run.record_every == 0 && (n + 1) / run.record_every <= samples) {
+        const int64_t sample = (n + 1) / run.record_every - 1;
+        for (int32_t p = 0; p < P_; p++) {
+          double* o = out.observed.data() + ((static_cast<size_t>(p0_ + p) * samples + sample) * nobs) * N_;
+          for (size_t r = 0; r < nobs; r++) {
+            for (int32_t i = 0; i < N_; i++) o[r * N_ + i] = X(run.record_state[r], i, p);
+          }
+        }
+      }
+      unreported += P_;
+      if (n % kCheckEvery == kCheckEvery - 1) {
+        control.Add(static_cast<uint64_t>(unreported));
+        unreported = 0;
+      }
+    }
+    if (unreported > 0) control.Add(static_cast<uint64_t>(unreported));
+    return true;
+  }
+
+ private:
+  double& X(int s, int32_t i, int32_t p) { return x_[(static_cast<size_t>(s) * N_ + i) * P_ + p]; }
+  double& C(int v, int32_t i, int32_t p) { return c_[(static_cast<size_t>(v) * N_ + i) * P_ + p]; }
+  float* Ring(int32_t h, int v, int32_t i) { return ring_.data() + ((static_cast<size_t>(h) * M::kCvar + v) * N_ + i) * P_; }
+
+  double Clip(int s, double x) const {
+    if (!M::kBounded) return x;
+    // numpy.clip's order: below the low bound, then above the high one
+    if (x < M::kLow[s]) x = M::kLow[s];
+    if (x > M::kHigh[s]) x = M::kHigh[s];
+    return x;
+  }
+
+  int64_t MaxRow() const {
+    int64_t m = 0;
+    for (int32_t i = 0; i < N_; i++) m = std::max<int64_t>(m, run_.row_start[i + 1] - run_.row_start[i]);
+    return m;
+  }
+
+  // The coupling variables of the state into history slot h, as float32.
+  void WriteRing(int32_t h) {
+    for (int v = 0; v < M::kCvar; v++) {
+      for (int32_t i = 0; i < N_; i++) {
+        float* r = Ring(h, v, i);
+        for (int32_t p = 0; p < P_; p++) r[p] = static_cast<float>(X(M::kCvarState[v], i, p));
+      }
+    }
+  }
+
+  // The coupling terms of step n.
+  void Couple(int64_t n) {
+    const RunSpec& run = run_;
+    const int32_t now = static_cast<int32_t>(n % H_);
+    for (int v = 0; v < M::kCvar; v++) {
+      for (int32_t i = 0; i < N_; i++) {
+        const int32_t e0 = run.row_start[i], e1 = run.row_start[i + 1];
+        const int64_t K = e1 - e0;
+        // terms_[k][p] = w * pre, float32
+        for (int64_t k = 0; k < K; k++) {
+          const int64_t e = e0 + k;
+          const int32_t j = run.source[e];
+          const float w = run.weight[e];
+          const int32_t* d = delay_.data() + e * P_;
+          float* t = terms_.data() + k * P_;
+          for (int32_t p = 0; p < P_; p++) {
+            int32_t slot = now - d[p];
+            if (slot < 0) slot += H_;
+            const float xj = Ring(slot, v, j)[p];
+            const float pre = run.coupling == Coupling::kKuramoto ? std::sin(xj - Ring(now, v, i)[p]) : xj;
+            t[p] = w * pre;
+          }
+        }
+        for (int32_t p = 0; p < P_; p++) {
+          // numpy's add.reduceat: the first term, plus the pairwise sum of the others
+          const float s = K == 0 ? 0.0f : terms_[p] + PairwiseSum(terms_.data() + P_ + p, K - 1, P_);
+          const double a = run.coupling_a.At(p0_ + p)[0];
+          C(v, i, p) = run.coupling == Coupling::kKuramoto ? a * static_cast<double>(s) : a * static_cast<double>(s) + run.coupling_b.At(p0_ + p)[0];
+        }
+      }
+    }
+  }
+
+  const RunSpec& run_;
+  const int32_t p0_, P_, N_;
+  int32_t H_ = 1;
+  std::vector<int32_t> delay_;   // edge x instance
+  std::vector<float> ring_;      // slot x cvar x node x instance
+  std::vector<double> x_;        // state x node x instance
+  std::vector<double> c_;        // cvar x node x instance
+  std::vector<float> terms_;     // edge of a row x instance
+};
+
+template <class M>
+void SimulateModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  const int32_t threads = std::max(1, std::min(run.threads, run.instances));
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](int32_t t) {
+    const int32_t p0 = static_cast<int32_t>(static_cast<int64_t>(run.instances) * t / threads);
+    const int32_t p1 = static_cast<int32_t>(static_cast<int64_t>(run.instances) * (t + 1) / threads);
+    try {
+      Block<M> block(run, p0, p1);
+      if (block.Run(control, out)) std::fill(out.finished.begin() + p0, out.finished.begin() + p1, 1);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int32_t t = 1; t < threads; t++) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) if (e) std::rethrow_exception(e);
+}
+
+struct Entry {
+  ModelInfo info;
+  void (*simulate)(const RunSpec&, l2l::CallControl&, RunOutput&);
+};
+
+const std::vector<Entry>& Table() {
+#define L2L_TVB_ENTRY(S) Entry{ModelInfo{S::kName, S::kState, S::kCvar, S::kParams}, &SimulateModel<S>},
+  static const std::vector<Entry> table = {L2L_TVB_MODELS(L2L_TVB_ENTRY)};
+#undef L2L_TVB_ENTRY
+  return table;
+}
+
+}  // namespace
+
+std::vector<ModelInfo> Models() {
+  std::vector<ModelInfo> out;
+  for (const auto& e : Table()) out.push_back(e.info);
+  return out;
+}
+
+void Simulate(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  for (const auto& e : Table()) {
+    if (run.model != e.info.name) continue;
+    if (run.instances < 1 || run.nodes < 1 || run.steps < 0 || run.record_every < 1) throw std::invalid_argument("instances and nodes must be at least 1, steps at least 0, record_every at least 1");
+    out.samples = run.steps / run.record_every;
+    out.observed.assign(static_cast<size_t>(run.instances) * out.samples * run.record_state.size() * run.nodes, 0.0);
+    out.finished.assign(run.instances, 0);
+    control.SetTotal(static_cast<double>(run.steps) * run.instances);
+    e.simulate(run, control, out);
+    return;
+  }
+  throw std::invalid_argument("unknown model '" + run.model + "'");
+}
+
+}  // namespace l2l_tvb

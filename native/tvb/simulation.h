@@ -1,0 +1,76 @@
+// One call of the neural-mass network kernel: `instances` parameter sets of one model (a struct
+// generated from native/tvb/models/<name>.yaml) on one connectome, each integrated on its own, as TVB
+// integrates one (docs/tvb.md has the conventions and why):
+//
+//   delays     d_ij = rint((L_ij / speed) / dt) steps (per instance: the speed is a parameter);
+//   history    a ring of float32 coupling variables, x(t <= 0) = x0; after the step that makes x(t_{n+1})
+//              its slot (n + 1) mod H holds float32(x_cvar(t_{n+1}));
+//   coupling   once per step, at t_n, for target i and coupling variable v:
+//                s_i = sum over the non-zero sources j of row i, ascending, of float32 w_ij * pre,
+//                pre = x_j(t_n - d_ij) (linear) or sin(x_j(t_n - d_ij) - x_i(t_n)) (Kuramoto), all in
+//                float32, summed as numpy's add.reduceat sums (the first term, then numpy's pairwise sum
+//                of the rest);  c_i = a s_i + b (linear) or a s_i (Kuramoto), in float64;
+//   Heun       k1 = f(x_n, c); x~ = clip(x_n + dt k1); k2 = f(x~, c); x_{n+1} = clip(x_n + (k1 + k2) dt / 2),
+//              the same c in both stages; clip to the model's bounds.
+//
+// Instances are independent, so threads take blocks of them (the numbers do not depend on the count).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../common/long_call.h"
+
+namespace l2l_tvb {
+
+enum class Coupling { kLinear = 0, kKuramoto = 1 };
+
+// A per-run array given once for all instances (stride 0) or per instance (stride = its length).
+struct PerInstance {
+  const double* data = nullptr;
+  int64_t stride = 0;
+  const double* At(int64_t instance) const { return data + instance * stride; }
+};
+
+struct RunSpec {
+  std::string model;
+  int32_t nodes = 0;
+  int32_t instances = 1;
+  int64_t steps = 0;
+  int32_t threads = 1;
+  double dt = 0.1;
+  // the connectome, by target row: sources ascending, non-zero weights only (float32, as TVB holds them)
+  std::vector<int32_t> row_start;  // nodes + 1
+  std::vector<int32_t> source;
+  std::vector<float> weight;
+  std::vector<double> length;      // tract length of each of those edges (mm)
+  double max_length = 0;           // over every pair, zero weights included (TVB's horizon)
+  PerInstance speed;               // mm/ms, 1 value
+  Coupling coupling = Coupling::kLinear;
+  PerInstance coupling_a, coupling_b;  // 1 value each
+  PerInstance params;              // the model's parameters, in the model file's order
+  PerInstance x0;                  // state x nodes, state-major: the state at t <= 0
+  int32_t record_every = 1;        // steps between samples of the observables
+  std::vector<int32_t> record_state;  // the state variables recorded
+};
+
+struct RunOutput {
+  int64_t samples = 0;
+  // instances x samples x record_state.size() x nodes: x at the end of every record_every-th step
+  std::vector<double> observed;
+  // per instance: 1 when integrated to the end (0: a cancel stopped it first)
+  std::vector<uint8_t> finished;
+};
+
+// The models this build knows (generated from native/tvb/models).
+struct ModelInfo {
+  const char* name;
+  int state, cvar, params;
+};
+std::vector<ModelInfo> Models();
+
+// Runs the call; throws std::exception with a one-line reason.
+void Simulate(const RunSpec& run, l2l::CallControl& control, RunOutput& out);
+
+}  // namespace l2l_tvb

@@ -1,0 +1,93 @@
+#include "tvb_call.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "../common/typed_fields.h"
+
+namespace l2l_tvb {
+
+using l2l::Copy;
+using l2l::Float32Field;
+using l2l::Float64Field;
+using l2l::Int32Field;
+using l2l::NumberField;
+using l2l::StringField;
+
+PerInstance TvbCall::PerInstanceField(const Napi::Object& o, const char* key, int64_t per, const std::string& where) {
+  auto a = Float64Field(o, key, where);
+  const int64_t len = static_cast<int64_t>(a.ElementLength());
+  if (len != per && len != per * run_.instances) {
+    throw Napi::RangeError::New(o.Env(), where + "." + key + ": expected " + std::to_string(per) + " values, or " + std::to_string(per) + " per instance (" + std::to_string(per * run_.instances) + "), got " + std::to_string(len));
+  }
+  Keep(a);
+  return PerInstance{a.Data(), len == per && run_.instances > 1 ? 0 : per};
+}
+
+TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l2l::LongCall(info.Env(), info[1], error_class) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "simulate(options, control?): expected an options object");
+  const auto o = info[0].As<Napi::Object>();
+  const std::string where = "simulate options";
+  run_.model = StringField(o, "model", where);
+  const auto models = Models();
+  const auto model = std::find_if(models.begin(), models.end(), [&](const ModelInfo& m) { return run_.model == m.name; });
+  if (model == models.end()) throw Napi::RangeError::New(env, "simulate: unknown model '" + run_.model + "'");
+  run_.nodes = static_cast<int32_t>(NumberField(o, "nodes", where));
+  run_.instances = static_cast<int32_t>(NumberField(o, "instances", where));
+  run_.steps = static_cast<int64_t>(NumberField(o, "steps", where));
+  run_.threads = static_cast<int32_t>(NumberField(o, "threads", where));
+  run_.dt = NumberField(o, "dt", where);
+  if (run_.nodes < 1 || run_.instances < 1 || run_.steps < 0 || run_.threads < 1 || !(run_.dt > 0)) throw Napi::RangeError::New(env, "simulate: nodes, instances, threads >= 1, steps >= 0, dt > 0");
+  const int32_t n = run_.nodes;
+  if (!o.Get("connectome").IsObject()) throw Napi::TypeError::New(env, "simulate options.connectome: expected an object");
+  const auto c = o.Get("connectome").As<Napi::Object>();
+  const std::string cw = where + ".connectome";
+  run_.row_start = Copy<int32_t>(Int32Field(c, "row_start", cw));
+  run_.source = Copy<int32_t>(Int32Field(c, "source", cw));
+  run_.weight = Copy<float>(Float32Field(c, "weight", cw));
+  run_.length = Copy<double>(Float64Field(c, "length", cw));
+  run_.max_length = NumberField(c, "max_length", cw);
+  const size_t e = run_.source.size();
+  if (run_.row_start.size() != static_cast<size_t>(n) + 1 || run_.row_start[0] != 0 || static_cast<size_t>(run_.row_start[n]) != e || run_.weight.size() != e || run_.length.size() != e) {
+    throw Napi::RangeError::New(env, "simulate: connectome.row_start needs nodes + 1 offsets from 0 to the number of edges, and source, weight and length one value per edge");
+  }
+  for (int32_t i = 0; i < n; i++) {
+    if (run_.row_start[i + 1] < run_.row_start[i]) throw Napi::RangeError::New(env, "simulate: connectome.row_start must not decrease");
+    for (int32_t k = run_.row_start[i]; k < run_.row_start[i + 1]; k++) {
+      if (run_.source[k] < 0 || run_.source[k] >= n || (k > run_.row_start[i] && run_.source[k] <= run_.source[k - 1])) throw Napi::RangeError::New(env, "simulate: connectome sources must be nodes, ascending within a row");
+      if (!(run_.length[k] >= 0) || run_.length[k] > run_.max_length) throw Napi::RangeError::New(env, "simulate: tract lengths must be >= 0 and at most max_length");
+    }
+  }
+  const std::string coupling = StringField(o, "coupling", where);
+  if (coupling == "linear") run_.coupling = Coupling::kLinear;
+  else if (coupling == "kuramoto") run_.coupling = Coupling::kKuramoto;
+  else throw Napi::RangeError::New(env, "simulate: coupling must be linear or kuramoto, got " + coupling);
+  run_.speed = PerInstanceField(o, "speed", 1, where);
+  run_.coupling_a = PerInstanceField(o, "coupling_a", 1, where);
+  run_.coupling_b = PerInstanceField(o, "coupling_b", 1, where);
+  run_.params = PerInstanceField(o, "params", model->params, where);
+  run_.x0 = PerInstanceField(o, "x0", static_cast<int64_t>(model->state) * n, where);
+  if (!o.Get("record").IsObject()) throw Napi::TypeError::New(env, "simulate options.record: expected {every, state}");
+  const auto r = o.Get("record").As<Napi::Object>();
+  run_.record_every = static_cast<int32_t>(NumberField(r, "every", where + ".record"));
+  run_.record_state = Copy<int32_t>(Int32Field(r, "state", where + ".record"));
+  if (run_.record_every < 1) throw Napi::RangeError::New(env, "simulate: record.every must be at least 1");
+  for (int32_t s : run_.record_state) if (s < 0 || s >= model->state) throw Napi::RangeError::New(env, "simulate: record.state names a state variable the model does not have");
+}
+
+void TvbCall::Compute(l2l::CallControl& control) { Simulate(run_, control, out_); }
+
+Napi::Value TvbCall::Result(Napi::Env env) {
+  auto result = Napi::Object::New(env);
+  auto observed = Napi::Float64Array::New(env, out_.observed.size());
+  std::copy(out_.observed.begin(), out_.observed.end(), observed.Data());
+  auto finished = Napi::Uint8Array::New(env, out_.finished.size());
+  std::copy(out_.finished.begin(), out_.finished.end(), finished.Data());
+  result.Set("observed", observed);
+  result.Set("samples", Napi::Number::New(env, static_cast<double>(out_.samples)));
+  result.Set("finished", finished);
+  return result;
+}
+
+}  // namespace l2l_tvb

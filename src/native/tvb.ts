@@ -1,0 +1,62 @@
+/**
+ * Typed facade of the l2l_tvb addon (native/tvb): declarations only. Networks of neural-mass models on
+ * a connectome, many parameter sets (instances) per call, off the JS thread; the models are generated
+ * at build time from native/tvb/models/*.yaml (docs/tvb.md has the equations and TVB's conventions).
+ */
+import type { CallControl } from './relax.js';
+
+export interface TvbModelInfo {
+  name: string;
+  /** State variables, coupling variables, parameters (in the model file's order). */
+  state: number;
+  cvar: number;
+  params: number;
+}
+
+export interface TvbConnectome {
+  /** nodes + 1 offsets into source/weight/length: the non-zero sources of each target row, ascending. */
+  row_start: Int32Array;
+  source: Int32Array;
+  /** Float32, as TVB holds its weights: weights[i, j] is from source j to target i. */
+  weight: Float32Array;
+  /** Tract lengths of those edges (mm). */
+  length: Float64Array;
+  /** The longest tract over every pair, zero weights included (TVB's history horizon). */
+  max_length: number;
+}
+
+export interface TvbSimulateOptions {
+  model: string;
+  nodes: number;
+  instances: number;
+  steps: number;
+  dt: number;
+  threads: number;
+  connectome: TvbConnectome;
+  coupling: 'linear' | 'kuramoto';
+  /** Each: one value for all instances, or one per instance. */
+  speed: Float64Array;
+  coupling_a: Float64Array;
+  coupling_b: Float64Array;
+  /** The model's parameters (model-file order), for all instances or per instance. */
+  params: Float64Array;
+  /** state x nodes (state-major), for all instances or per instance: x(t <= 0). */
+  x0: Float64Array;
+  record: { every: number; state: Int32Array };
+}
+
+export interface TvbSimulateResult {
+  /** instances x samples x record.state.length x nodes: the state after every record.every-th step. */
+  observed: Float64Array;
+  samples: number;
+  /** 1 for each instance integrated to the end; 0 where a cancel stopped it first. */
+  finished: Uint8Array;
+}
+
+export interface TvbAddon {
+  /** The error class a failed call rejects with (KernelError); once per process. */
+  init(errorClass: new (message: string) => Error): void;
+  models(): TvbModelInfo[];
+  /** Arguments are checked at once (TypeError, RangeError); the run rejects with KernelError. */
+  simulate(options: TvbSimulateOptions, control?: CallControl): Promise<TvbSimulateResult>;
+}
