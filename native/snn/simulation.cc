@@ -1,6 +1,7 @@
 #include "simulation.h"
 
 #include "update_kernels.h"
+#include "../common/counter_rng.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,16 +17,7 @@ namespace {
 
 // A counter-based uniform in [0, 1) from (seed, trial, source, event): the same draw whatever thread
 // makes it, and in whatever order.
-inline double Uniform(uint64_t seed, uint64_t trial, uint64_t source, uint64_t event) {
-  uint64_t x = seed * 0x9E3779B97F4A7C15ULL + (source + 1) * 0xBF58476D1CE4E5B9ULL + (event + 1) * 0x94D049BB133111EBULL;
-  x ^= (trial + 1) * 0xD6E8FEB86659FD93ULL;
-  x ^= x >> 30;
-  x *= 0xBF58476D1CE4E5B9ULL;
-  x ^= x >> 27;
-  x *= 0x94D049BB133111EBULL;
-  x ^= x >> 31;
-  return static_cast<double>(x >> 11) * 0x1.0p-53;
-}
+inline double Uniform(uint64_t seed, uint64_t trial, uint64_t source, uint64_t event) { return l2l::CounterUniform(seed, trial, source, event); }
 
 // A barrier for a fixed set of threads: it spins for a while (a step of a large network takes
 // microseconds, and the other threads are usually almost there), then sleeps on a condition variable,

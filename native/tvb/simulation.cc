@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "../common/counter_rng.h"
 #include "tvb_models.h"
 
 namespace l2l_tvb {
@@ -36,6 +37,14 @@ float PairwiseSum(const float* a, int64_t n, int64_t stride) {
   int64_t n2 = n / 2;
   n2 -= n2 % 8;
   return PairwiseSum(a, n2, stride) + PairwiseSum(a + n2 * stride, n - n2, stride);
+}
+
+// A standard normal from the counter-based stream (seed, step, state variable, node): Box-Muller on two
+// uniforms (1 - u keeps the logarithm finite).
+double Normal(uint64_t seed, int64_t step, int s, int32_t node) {
+  const double u1 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2, static_cast<uint64_t>(node));
+  const double u2 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2 + 1, static_cast<uint64_t>(node));
+  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
 }
 
 // How often a cancel is looked at and progress published, in steps.
@@ -79,19 +88,36 @@ class Block {
     const int64_t samples = out.samples;
     int64_t unreported = 0;
     double k1[M::kState], k2[M::kState], xs[M::kState], xt[M::kState], cs[M::kCvar], ps[M::kParams > 0 ? M::kParams : 1];
+    double g[M::kState] = {}, gz[M::kState] = {};
+    const bool noisy = run.nsig.data != nullptr;
+    const double sqrt_dt = std::sqrt(run.dt);
     for (int64_t n = 0; n < run.steps; n++) {
       if (n % kCheckEvery == 0 && control.Cancelled()) return false;
       Couple(n);
       for (int32_t p = 0; p < P_; p++) {
         const double* params = run.params.At(p0_ + p);
         for (int k = 0; k < M::kParams; k++) ps[k] = params[k];
+        if (noisy) {
+          const double* nsig = run.nsig.At(p0_ + p);
+          for (int s = 0; s < M::kState; s++) g[s] = std::sqrt(2.0 * nsig[s]);
+        }
         for (int32_t i = 0; i < N_; i++) {
           for (int s = 0; s < M::kState; s++) xs[s] = X(s, i, p);
           for (int v = 0; v < M::kCvar; v++) cs[v] = C(v, i, p);
           M::Dfun(xs, cs, ps, k1);
-          for (int s = 0; s < M::kState; s++) xt[s] = Clip(s, xs[s] + run.dt * k1[s]);
+          if (!noisy) {
+            for (int s = 0; s < M::kState; s++) xt[s] = Clip(s, xs[s] + run.dt * k1[s]);
+            M::Dfun(xt, cs, ps, k2);
+            for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0);
+            continue;
+          }
+          const uint64_t seed = run.seeds[p0_ + p];
+          for (int s = 0; s < M::kState; s++) {
+            gz[s] = g[s] == 0.0 ? 0.0 : g[s] * (sqrt_dt * Normal(seed, n, s, i));
+            xt[s] = Clip(s, xs[s] + run.dt * k1[s] + gz[s]);
+          }
           M::Dfun(xt, cs, ps, k2);
-          for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0);
+          for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0 + gz[s]);
         }
       }
       WriteRing((n + 1) % H_);

@@ -11,7 +11,13 @@
 //                float32, summed as numpy's add.reduceat sums (the first term, then numpy's pairwise sum
 //                of the rest);  c_i = a s_i + b (linear) or a s_i (Kuramoto), in float64;
 //   Heun       k1 = f(x_n, c); x~ = clip(x_n + dt k1); k2 = f(x~, c); x_{n+1} = clip(x_n + (k1 + k2) dt / 2),
-//              the same c in both stages; clip to the model's bounds.
+//              the same c in both stages; clip to the model's bounds;
+//   noise      (stochastic Heun, TVB's HeunStochastic with additive noise) one draw per step and state
+//              variable and node, g z with g = sqrt(2 nsig) and z = sqrt(dt) N(0, 1), added to both
+//              stages: x~ = clip(x_n + dt k1 + g z), x_{n+1} = clip(x_n + (k1 + k2) dt / 2 + g z).
+//              N(0, 1) by Box-Muller from a counter-based stream keyed by (seed, step, state variable,
+//              node), so a draw does not depend on the thread or the instance layout (TVB draws from
+//              numpy's RandomState: the statistics agree, the samples cannot).
 //
 // Instances are independent, so threads take blocks of them (the numbers do not depend on the count).
 #pragma once
@@ -51,6 +57,8 @@ struct RunSpec {
   PerInstance coupling_a, coupling_b;  // 1 value each
   PerInstance params;              // the model's parameters, in the model file's order
   PerInstance x0;                  // state x nodes, state-major: the state at t <= 0
+  PerInstance nsig;                // per state variable (null: deterministic Heun)
+  std::vector<uint64_t> seeds;     // per instance, with nsig
   int32_t record_every = 1;        // steps between samples of the observables
   std::vector<int32_t> record_state;  // the state variables recorded
 };

@@ -68,6 +68,17 @@ TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l
   run_.coupling_b = PerInstanceField(o, "coupling_b", 1, where);
   run_.params = PerInstanceField(o, "params", model->params, where);
   run_.x0 = PerInstanceField(o, "x0", static_cast<int64_t>(model->state) * n, where);
+  if (o.Has("noise") && !o.Get("noise").IsUndefined()) {
+    if (!o.Get("noise").IsObject()) throw Napi::TypeError::New(env, "simulate options.noise: expected {nsig, seeds}");
+    const auto z = o.Get("noise").As<Napi::Object>();
+    run_.nsig = PerInstanceField(z, "nsig", model->state, where + ".noise");
+    auto seeds = l2l::Uint32Field(z, "seeds", where + ".noise");
+    if (static_cast<int64_t>(seeds.ElementLength()) != run_.instances) throw Napi::RangeError::New(env, "simulate: noise.seeds needs one value per instance");
+    run_.seeds.assign(seeds.Data(), seeds.Data() + seeds.ElementLength());
+    for (int32_t p = 0; p < run_.instances; p++) {
+      for (int s = 0; s < model->state; s++) if (!(run_.nsig.At(p)[s] >= 0)) throw Napi::RangeError::New(env, "simulate: noise.nsig must be >= 0");
+    }
+  }
   if (!o.Get("record").IsObject()) throw Napi::TypeError::New(env, "simulate options.record: expected {every, state}");
   const auto r = o.Get("record").As<Napi::Object>();
   run_.record_every = static_cast<int32_t>(NumberField(r, "every", where + ".record"));

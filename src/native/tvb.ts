@@ -43,6 +43,11 @@ export interface TvbSimulateOptions {
   /** state x nodes (state-major), for all instances or per instance: x(t <= 0). */
   x0: Float64Array;
   record: { every: number; state: Int32Array };
+  /**
+   * Stochastic Heun with additive noise: nsig per state variable (for all instances, or per instance;
+   * g = sqrt(2 nsig)), one seed per instance. Absent: deterministic Heun.
+   */
+  noise?: { nsig: Float64Array; seeds: Uint32Array };
 }
 
 export interface TvbSimulateResult {

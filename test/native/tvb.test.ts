@@ -125,6 +125,37 @@ t.test('instances: each its own parameters, coupling and speed; the same numbers
   t.same(Array.from(runs[0].finished), [1, 1, 1, 1, 1]);
 });
 
+t.test('stochastic Heun: uncoupled phases are Brownian motions of variance 2 nsig t, and the draws depend on the seed only', async (t) => {
+  // Kuramoto with a = 0: dtheta = omega dt + sqrt(2 nsig) dW exactly under Heun (the drift is constant),
+  // so theta(T) - theta0 - omega T ~ N(0, 2 nsig T) for each of 76 nodes x 20 instances
+  const c = CASES.find((x) => x.model === 'kuramoto')!;
+  const P = 20, nsig = 0.01, steps = 1000, T = steps * 0.1;
+  const x0 = initialState(c.cols);
+  const seeds = Uint32Array.from({ length: P }, (_, p) => 100 + p);
+  const base = options(c, steps, steps, { instances: P, coupling_a: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds } });
+  const r = await tvb.simulate(base);
+  const d = Array.from(r.observed, (x, k) => x - x0[k % N] - T);
+  const mean = d.reduce((a, b) => a + b) / d.length;
+  const variance = d.reduce((a, b) => a + (b - mean) ** 2, 0) / (d.length - 1);
+  const want = 2 * nsig * T;
+  t.ok(Math.abs(mean) < 4 * Math.sqrt(want / d.length), `mean displacement ${mean.toFixed(4)} (0 within 4 standard errors, ${(4 * Math.sqrt(want / d.length)).toFixed(4)})`);
+  t.ok(Math.abs(variance - want) < 4 * want * Math.sqrt(2 / (d.length - 1)), `variance ${variance.toFixed(4)} against 2 nsig T = ${want} (within 4 standard errors)`);
+  // increments of consecutive steps uncorrelated
+  const path = await tvb.simulate(options(c, 2000, 1, { coupling_a: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds: seeds.subarray(0, 1) } }));
+  const inc: number[] = [];
+  for (let k = 1; k < 2000; k++) for (let i = 0; i < N; i++) inc.push(path.observed[k * N + i] - path.observed[(k - 1) * N + i] - 0.1);
+  let num = 0, den = 0;
+  for (let k = N; k < inc.length; k++) num += inc[k] * inc[k - N];
+  for (const x of inc) den += x * x;
+  t.ok(Math.abs(num / den) < 4 / Math.sqrt(inc.length), `lag-1 correlation of the increments ${(num / den).toExponential(2)}`);
+  // the same draws at any thread count and instance layout; another seed, other draws
+  const threads3 = await tvb.simulate({ ...base, threads: 3 });
+  t.ok(threads3.observed.every((x, k) => Object.is(x, r.observed[k])), 'the same on 3 threads');
+  const alone = await tvb.simulate({ ...base, instances: 1, noise: { nsig: Float64Array.of(nsig), seeds: seeds.subarray(7, 8) } });
+  t.ok(alone.observed.every((x, k) => Object.is(x, r.observed[7 * N + k])), 'instance 7 = its run alone with its seed');
+  t.notOk(r.observed.subarray(0, N).every((x, k) => x === r.observed[N + k]), 'instances with other seeds differ');
+});
+
 t.test('a run that cannot work is refused at once, naming what is wrong', async (t) => {
   const c = CASES[0];
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), model: 'nope' }), /unknown model 'nope'/);
@@ -133,4 +164,6 @@ t.test('a run that cannot work is refused at once, naming what is wrong', async 
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), connectome: { ...k76, source: k76.source.slice(1) } }), /connectome/);
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), record: { every: 1, state: Int32Array.of(2) } }), /record.state/);
   await t.rejects(tvb.simulate({ ...options(c, 10, 1), speed: Float64Array.of(0) }), /conduction speed must be positive/);
+  t.throws(() => tvb.simulate({ ...options(c, 10, 1), noise: { nsig: Float64Array.of(-1, 0), seeds: Uint32Array.of(1) } }), /nsig must be >= 0/);
+  t.throws(() => tvb.simulate({ ...options(c, 10, 1), noise: { nsig: Float64Array.of(1, 0), seeds: Uint32Array.of(1, 2) } }), /one value per instance/);
 });
