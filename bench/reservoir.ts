@@ -20,7 +20,7 @@
  * Writes bench/out/reservoir.md (the section of bench/RESULTS.md) and bench/out/reservoir.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -185,14 +185,19 @@ function trained(backend: string): string[] {
   writeFileSync(defaultsFile, stringify({ name: 'reservoir-two-loop-defaults', seed: outer.seed, ...outer.optimizee.inner }));
   const def = join(tmp, 'defaults');
   const d = runJob(3, defaultsFile, def);
-  if (!tl.ok || !d.ok) return [...out, '', `${backend}: two-loop run failed: ${tl.ok ? d.tail : tl.tail}`];
+  const done = (lines: string[]) => {
+    // the runs record every member of every generation: gigabytes, gone once read
+    rmSync(tmp, { recursive: true, force: true });
+    return lines;
+  };
+  if (!tl.ok || !d.ok) return done([...out, '', `${backend}: two-loop run failed: ${tl.ok ? d.tail : tl.tail}`]);
   const summary = JSON.parse(readFileSync(join(two, 'summary.json'), 'utf8'));
   const bestDir = join(two, 'inner', `g${summary.best.generation}-i${summary.best.index}`);
   const bestCfg = JSON.parse(readFileSync(join(bestDir, 'config.json'), 'utf8')).experiment.optimizer;
   const inner = readdirSync(join(two, 'inner')).map((k) => accuracyOf(join(two, 'inner', k)));
   const innerGens = outer.optimizee.inner.stop.generations;
   out.push('', `${backend}: two loops (examples/reservoir-two-loop.yaml, 5 ranks, ${tl.seconds.toFixed(0)} s, ${inner.length} inner EnKF runs of ${innerGens} generations): the GA's best inner run (gamma ${bestCfg.gamma.toFixed(3)}, ensemble ${bestCfg.pop_size}) reaches held-out accuracy ${accuracyOf(bestDir).toFixed(3)}, against ${accuracyOf(def).toFixed(3)} for the same inner experiment with the filter's defaults (gamma ${outer.optimizee.inner.optimizer.gamma}, ensemble ${outer.optimizee.inner.optimizer.pop_size}, ${d.seconds.toFixed(0)} s); inner runs ranged ${Math.min(...inner).toFixed(3)}-${Math.max(...inner).toFixed(3)}.`);
-  return out;
+  return done(out);
 }
 
 async function main(): Promise<void> {
