@@ -7,20 +7,13 @@
  *
  *   node --import tsx tools/tvb-codegen.ts <models dir> <output header>
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { ModelFileError, parseModelFile, type ModelDecl } from '../src/optimizees/tvb/model-file.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import { ModelFileError, readModelDir, type ModelDecl } from '../src/optimizees/tvb/model-file.js';
 import { toCpp } from '../src/optimizees/tvb/expression.js';
 
 /** Every model file of a folder, parsed, by name. */
-export function readModels(dir: string): ModelDecl[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-  const models = files.map((f) => parseModelFile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
-  for (const m of models) {
-    if (basename(m.file, '.yaml') !== m.name) throw new ModelFileError(m.file, 1, 1, `model '${m.name}' must be in a file named ${m.name}.yaml`);
-  }
-  return models;
-}
+export const readModels = readModelDir;
 
 const num = (x: number | null, inf: string) => (x === null ? inf : Number.isInteger(x) ? `${x}.0` : String(x));
 

@@ -7,6 +7,7 @@ import { linearInverseOptimizee } from './linear-inverse/index.js';
 import { pythonOptimizee } from './python/index.js';
 import { experimentOptimizee } from './experiment/index.js';
 import { snnOptimizee } from './snn/index.js';
+import { tvbOptimizee } from './tvb/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
@@ -14,6 +15,7 @@ const FACTORIES: readonly OptimizeeFactory[] = [
   pythonOptimizee,
   experimentOptimizee,
   snnOptimizee,
+  tvbOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

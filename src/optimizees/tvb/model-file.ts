@@ -6,6 +6,8 @@
  * C++ and CUDA kernels) and by the tvb optimizee at run time, through this one parser, so the two never
  * disagree. Every error names the file, the line and the column.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
 import { CONSTANTS, ExpressionError, FUNCTIONS, namesOf, parseExpression, type Expr } from './expression.js';
 
@@ -208,4 +210,14 @@ export function parseModelFile(text: string, file: string): ModelDecl {
     reference: top.has('reference') ? str(top.get('reference')![0], 'reference') : '',
     state, parameters, cvars, coupling: coupling as CouplingKind, definitions, derivatives, derivativeText, observables,
   };
+}
+
+/** Every model file of a folder (sorted by name), parsed; a file must be named after its model. */
+export function readModelDir(dir: string): ModelDecl[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const models = files.map((f) => parseModelFile(readFileSync(join(dir, f), 'utf8'), join(dir, f)));
+  for (const m of models) {
+    if (basename(m.file, '.yaml') !== m.name) throw new ModelFileError(m.file, 1, 1, `model '${m.name}' must be in a file named ${m.name}.yaml`);
+  }
+  return models;
 }

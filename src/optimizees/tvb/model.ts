@@ -1,0 +1,156 @@
+/**
+ * The tvb model: the parameter space the experiment's `parameters` make, and the evaluation of a batch
+ * of individuals as instances of one kernel call (native/tvb: each its own coupling, speed, noise and
+ * model parameters), then each instance's FC against the target's (fc.ts).
+ */
+import { readFileSync } from 'node:fs';
+import type { BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
+import { Space } from '../../core/space.js';
+import { Rng } from '../../math/rng.js';
+import { loadTvb } from '../../native/loader.js';
+import type { TvbConnectome, TvbSimulateOptions } from '../../native/tvb.js';
+import { connectomeDir } from './models.js';
+import { kernelConnectome, readConnectome, type Connectome } from './connectome.js';
+import { fcFitness, functionalConnectivity } from './fc.js';
+import type { ModelDecl } from './model-file.js';
+import { shippedModel } from './models.js';
+import type { TvbConfig } from './schema.js';
+
+/** A target FC from a file: nodes x nodes numbers as text, or a little-endian float64 .npy. */
+export function readMatrixFile(file: string, nodes: number): Float64Array {
+  const bytes = readFileSync(file);
+  let values: Float64Array;
+  if (bytes.subarray(0, 6).toString('latin1') === '\x93NUMPY') {
+    // version 1: a 2-byte header length at 8, the header from 10; versions 2 and 3: 4 bytes, from 12
+    const v1 = bytes[6] === 1;
+    const start = v1 ? 10 : 12;
+    const header = bytes.subarray(start, start + (v1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8))).toString('latin1');
+    if (!/'descr':\s*'<f8'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new RangeError(`${file}: a .npy of little-endian float64 in C order is expected (header ${header.trim()})`);
+    const data = bytes.subarray(start + header.length);
+    values = new Float64Array(data.buffer.slice(data.byteOffset, data.byteOffset + Math.floor(data.byteLength / 8) * 8));
+  } else {
+    values = Float64Array.from(bytes.toString('utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '').flatMap((l) => l.split(/[\s,]+/).map(Number)));
+  }
+  if (values.length !== nodes * nodes || values.some((x) => !Number.isFinite(x))) throw new RangeError(`${file}: expected ${nodes} x ${nodes} finite numbers (the connectome's regions), got ${values.length} values`);
+  return values;
+}
+
+type Setter = { offset: number; apply: (v: number, run: RunValues) => void };
+
+/** What one instance runs with. */
+interface RunValues {
+  a: number;
+  b: number;
+  speed: number;
+  nsig: Float64Array;
+  params: Float64Array;
+}
+
+export class TvbModel implements Optimizee {
+  readonly space: Space;
+  readonly weights = [1];
+  readonly objectives = ['FC correlation'];
+  private readonly model: ModelDecl;
+  private readonly connectome: Connectome;
+  private readonly kernel: TvbConnectome;
+  private readonly setters: Setter[];
+  private readonly x0: Float64Array;
+  private readonly observable: number;
+  private readonly steps: number;
+  private readonly every: number;
+  private readonly from: number;
+  private target: Float64Array | null = null;
+
+  constructor(private readonly cfg: TvbConfig) {
+    this.model = shippedModel(cfg.model)!;
+    this.connectome = readConnectome(connectomeDir(cfg.connectome));
+    this.kernel = kernelConnectome(this.connectome);
+    const m = this.model;
+    this.space = new Space(cfg.parameters.map((p) => ({ name: p.path, length: null, lower: p.lower, upper: p.upper })));
+    this.setters = this.space.params.map((p, offset) => ({ offset, apply: this.setterOf(p.name) }));
+    // the initial state: uniform in the model's state ranges, one draw for every individual
+    const n = this.connectome.nodes;
+    const rng = Rng.derive(cfg.initial_seed, 'tvb', 'x0');
+    this.x0 = new Float64Array(m.state.length * n);
+    m.state.forEach((s, k) => {
+      for (let i = 0; i < n; i++) this.x0[k * n + i] = rng.between(s.range[0], s.range[1]);
+    });
+    this.observable = m.state.findIndex((s) => s.name === (cfg.observable ?? m.observables[0]));
+    this.steps = Math.round(cfg.duration_ms / cfg.dt);
+    this.every = Math.round(cfg.sample_ms / cfg.dt);
+    this.from = Math.ceil(cfg.transient_ms / cfg.sample_ms);
+  }
+
+  /** How a parameter path sets a run's values. */
+  private setterOf(path: string): (v: number, run: RunValues) => void {
+    const [kind, name] = path.split('.');
+    if (path === 'coupling.a') return (v, r) => (r.a = v);
+    if (path === 'coupling.b') return (v, r) => (r.b = v);
+    if (path === 'speed') return (v, r) => (r.speed = v);
+    const index = kind === 'noise' ? this.model.state.findIndex((s) => s.name === name) : this.model.parameters.findIndex((p) => p.name === name);
+    return kind === 'noise' ? (v, r) => (r.nsig[index] = v) : (v, r) => (r.params[index] = v);
+  }
+
+  /** The run's values as configured (model defaults, then params:, coupling, speed, noise). */
+  private baseValues(): RunValues {
+    const m = this.model, c = this.cfg;
+    const nsig = new Float64Array(m.state.length);
+    if (typeof c.noise === 'number') nsig.fill(c.noise);
+    else if (c.noise) m.state.forEach((s, k) => (nsig[k] = c.noise && typeof c.noise === 'object' ? c.noise[s.name] ?? 0 : 0));
+    return { a: c.coupling.a, b: c.coupling.b, speed: c.speed, nsig, params: Float64Array.from(m.parameters, (p) => c.params[p.name] ?? p.default) };
+  }
+
+  /** One kernel call for these runs; the observable's series per run. */
+  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
+    const n = this.connectome.nodes, P = runs.length, m = this.model;
+    const options: TvbSimulateOptions = {
+      model: m.name, nodes: n, instances: P, steps: this.steps, dt: this.cfg.dt, threads, connectome: this.kernel,
+      coupling: this.cfg.coupling.kind ?? (m.coupling === 'kuramoto' ? 'kuramoto' : 'linear'),
+      speed: Float64Array.from(runs, (r) => r.speed), coupling_a: Float64Array.from(runs, (r) => r.a), coupling_b: Float64Array.from(runs, (r) => r.b),
+      params: Float64Array.from(runs.flatMap((r) => Array.from(r.params))), x0: this.x0,
+      record: { every: this.every, state: Int32Array.of(this.observable) },
+      ...(this.cfg.noise !== undefined ? { noise: { nsig: Float64Array.from(runs.flatMap((r) => Array.from(r.nsig))), seeds } } : {}),
+    };
+    const r = await loadTvb().simulate(options, control);
+    const per = r.samples * n;
+    return { series: runs.map((_, p) => r.observed.subarray(p * per, (p + 1) * per)), finished: r.finished, samples: r.samples };
+  }
+
+  /** The target matrix: a file, the structural weights, or the FC of this configuration with the given values. */
+  private async targetMatrix(threads: number): Promise<Float64Array> {
+    if (this.target) return this.target;
+    const t = this.cfg.target, n = this.connectome.nodes;
+    if ('fc' in t) this.target = readMatrixFile(t.fc, n);
+    else if ('sc' in t) this.target = this.connectome.weights;
+    else {
+      const run = this.baseValues();
+      for (const [path, v] of Object.entries(t.generate)) this.setterOf(path)(v, run);
+      const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), threads);
+      const { fc, flat } = functionalConnectivity(sim.series[0], sim.samples, n, this.from);
+      if (flat.length > 0) throw new RangeError(`target.generate: the target's own FC is undefined (${flat.length} regions settle on a fixed point): choose other values, add noise, or a shorter transient`);
+      this.target = fc;
+    }
+    return this.target;
+  }
+
+  async evaluateAsync(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput> {
+    const rows = ctx.index.length, dim = this.space.dim, n = this.connectome.nodes;
+    const target = await this.targetMatrix(ctx.threads);
+    const runs = Array.from({ length: rows }, (_, k) => {
+      const run = this.baseValues();
+      for (const s of this.setters) s.apply(x[k * dim + s.offset], run);
+      return run;
+    });
+    const seeds = this.cfg.noise_seed === 'individual' ? Uint32Array.from(ctx.seed) : new Uint32Array(rows).fill(this.cfg.noise_seed);
+    const sim = await this.simulate(runs, seeds, ctx.threads, control);
+    const fitness = new Float64Array(rows);
+    const errors: Array<string | null> = [];
+    for (let k = 0; k < rows; k++) {
+      const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty);
+      fitness[k] = f.fitness;
+      errors.push(null);
+      if (f.reason) ctx.print?.(`individual ${ctx.index[k]}: fitness ${this.cfg.penalty} (${f.reason})\n`);
+    }
+    return { fitness, unfinished: Array.from(sim.finished, (f) => f === 0) };
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The `tvb` optimizee in the experiment file: a network of one neural-mass model (a model file of
+ * native/tvb/models) on a connectome, and what an individual sets in it (global coupling, conduction
+ * speed, noise, the model's parameters); fitness the correlation of its FC with a target's. Every name
+ * (the model, a parameter path, a state variable) is checked against the model file here, so a wrong
+ * one is a one-line error before any rank simulates.
+ */
+import { z } from 'zod';
+import { MAX_DIMS } from '../../core/limits.js';
+import { shippedModel, shippedModels } from './models.js';
+
+const finite = z.number().refine(Number.isFinite, 'a finite number');
+const positive = z.number().positive();
+
+const parameterSchema = z.strictObject({
+  path: z.string().describe("what it sets: coupling.a, coupling.b, speed, noise.<state variable>, or model.<parameter of the model file>"),
+  lower: finite,
+  upper: finite,
+});
+
+const targetSchema = z.union([
+  z.strictObject({ fc: z.string().min(1).describe('a file: nodes x nodes numbers (text) or a float64 .npy') }),
+  z.strictObject({ generate: z.record(z.string(), finite).describe('parameter path -> value; the rest as configured') }),
+  z.strictObject({ sc: z.literal(true).describe('the structural weights themselves') }),
+]);
+
+export const tvbSchema = z.strictObject({
+  model: z.string().describe(`a model file of native/tvb/models (shipped: ${(() => { try { return shippedModels().map((m) => m.name).join(', '); } catch { return 'see docs/tvb.md'; } })()})`),
+  connectome: z.string().default('synthetic76').describe('a connectome shipped in native/tvb/connectomes (synthetic76: the 76 regions of the TVB references), or a folder in TVB\'s text format (weights.txt, tract_lengths.txt, centres.txt)'),
+  dt: positive.default(0.1).describe('ms'),
+  duration_ms: positive.describe('simulated time per evaluation'),
+  transient_ms: z.number().min(0).default(0).describe('left out of the FC'),
+  sample_ms: positive.default(1).describe('the observable is sampled every this many ms (a whole number of steps)'),
+  observable: z.string().optional().describe("the state variable whose FC is fitted (default the model file's first observable)"),
+  speed: positive.default(4).describe('conduction speed, mm/ms'),
+  coupling: z.strictObject({
+    kind: z.enum(['linear', 'kuramoto']).optional().describe("the model file's default when absent"),
+    a: finite.default(0.00390625).describe("global coupling (TVB's Linear a, or Kuramoto's a)"),
+    b: finite.default(0).describe('linear offset'),
+  }).default({ a: 0.00390625, b: 0 }),
+  noise: z.union([z.number().min(0), z.record(z.string(), z.number().min(0))]).optional().describe('nsig of additive noise (stochastic Heun): one number for every state variable, or per state variable; absent: deterministic'),
+  noise_seed: z.union([z.number().int().min(0).max(2 ** 32 - 1), z.literal('individual')]).default(1).describe("the noise's stream: one seed for every individual (the same noise, so individuals differ by their parameters only: common random numbers), or 'individual' (each its own seed)"),
+  params: z.record(z.string(), finite).default({}).describe("the model's parameters that differ from the model file's defaults"),
+  initial_seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('the initial state, drawn uniformly in the model file\'s state ranges: the same for every individual'),
+  target: targetSchema.describe('{fc: file}, {generate: {path: value, ...}} (the FC of this configuration with those values) or {sc: true}'),
+  penalty: finite.default(-1).describe('the fitness of a run whose FC is undefined (a fixed point, a divergence); the record says why'),
+  parameters: z.array(parameterSchema).min(1).max(MAX_DIMS),
+}).superRefine((c, ctx) => {
+  // each issue reads "got <input>, expected <message>"
+  const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
+  const m = shippedModel(c.model);
+  if (!m) {
+    issue(['model'], c.model, `a model of native/tvb/models (one of ${shippedModels().map((x) => x.name).join(', ')})`);
+    return;
+  }
+  const states = m.state.map((s) => s.name);
+  const params = m.parameters.map((p) => p.name);
+  const paths = ['coupling.a', 'coupling.b', 'speed', ...states.map((s) => `noise.${s}`), ...params.map((p) => `model.${p}`)];
+  c.parameters.forEach((p, k) => {
+    if (!paths.includes(p.path)) issue(['parameters', k, 'path'], p.path, `what ${m.name} has (one of ${paths.join(', ')})`);
+    if (!(p.lower < p.upper)) issue(['parameters', k, 'upper'], p.upper, `above lower (${p.lower})`);
+    if (p.path.startsWith('noise.') && c.noise === undefined) issue(['parameters', k, 'path'], p.path, 'a noise level of a stochastic run (this one has no noise: set noise:)');
+  });
+  for (const key of Object.keys(c.params)) if (!params.includes(key)) issue(['params', key], key, `a parameter of ${m.name} (one of ${params.join(', ')})`);
+  if (typeof c.noise === 'object') for (const key of Object.keys(c.noise)) if (!states.includes(key)) issue(['noise', key], key, `a state variable of ${m.name} (one of ${states.join(', ')})`);
+  if (c.observable !== undefined && !states.includes(c.observable)) issue(['observable'], c.observable, `a state variable of ${m.name} (one of ${states.join(', ')})`);
+  if ('generate' in c.target) for (const key of Object.keys(c.target.generate)) if (!paths.includes(key)) issue(['target', 'generate', key], key, `what ${m.name} has (one of ${paths.join(', ')})`);
+  const every = c.sample_ms / c.dt;
+  if (Math.abs(every - Math.round(every)) > 1e-9) issue(['sample_ms'], c.sample_ms, `a whole number of steps of ${c.dt} ms`);
+  if (c.transient_ms + 3 * c.sample_ms > c.duration_ms) issue(['transient_ms'], c.transient_ms, `at most duration_ms - 3 samples (${c.duration_ms - 3 * c.sample_ms} ms), so that the FC has 3 samples`);
+});
+
+export type TvbConfig = z.output<typeof tvbSchema>;

@@ -1,0 +1,90 @@
+/**
+ * The tvb optimizee: FC and its fitness against exact cases (identical, opposite and flat series, a
+ * divergence); the configuration checked against the model file (one line naming the key); a batch as
+ * one multi-instance kernel call, where the individual that carries the target's own values scores
+ * exactly 1 and a fixed point scores the penalty, never NaN; target FC files as text and .npy.
+ */
+import t from 'tap';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fcFitness, functionalConnectivity, matrixCorrelation } from '../../src/optimizees/tvb/fc.js';
+import { readMatrixFile, tvbOptimizee, tvbSchema } from '../../src/optimizees/tvb/index.js';
+import type { BatchContext, EvalControl } from '../../src/core/optimizee.js';
+
+t.test('FC: identical series correlate 1, opposite -1; a flat region or a divergence is the penalty with a reason', async (t) => {
+  const samples = 200, nodes = 4;
+  const s = new Float64Array(samples * nodes);
+  for (let k = 0; k < samples; k++) {
+    const a = Math.sin(k / 7), b = Math.cos(k / 3);
+    s.set([a, a, -a, b], k * nodes);
+  }
+  const { fc, flat } = functionalConnectivity(s, samples, nodes);
+  t.same(flat, []);
+  t.ok(Math.abs(fc[0 * 4 + 1] - 1) < 1e-12 && Math.abs(fc[0 * 4 + 2] + 1) < 1e-12, `r(0,1) ${fc[1]}, r(0,2) ${fc[2]}`);
+  t.equal(fc[3 * 4 + 0], fc[0 * 4 + 3], 'symmetric');
+  t.ok(Math.abs(matrixCorrelation(fc, fc, nodes) - 1) < 1e-12, 'a matrix correlates 1 with itself');
+  const flatSeries = s.map((x, k) => (k % nodes === 3 && k >= 100 * nodes ? 0.5 : x));
+  const f = fcFitness(flatSeries, samples, nodes, 100, fc, -1);
+  t.equal(f.fitness, -1);
+  t.match(f.reason, /FC undefined: 1 region \(3\) settled on a fixed point/);
+  const nan = s.slice();
+  nan[150 * nodes + 2] = NaN;
+  t.match(fcFitness(nan, samples, nodes, 100, fc, -2), { fitness: -2, reason: /diverged \(a non-finite value at sample 150, region 2\)/ });
+  t.match(fcFitness(s, samples, nodes, 199, fc, -1), { fitness: -1, reason: /1 samples after the transient/ });
+});
+
+const base = {
+  model: 'generic_2d_oscillator', duration_ms: 400, transient_ms: 100, sample_ms: 1,
+  noise: { V: 0.0001, W: 0 }, params: { I: 0 }, target: { generate: { 'coupling.a': 0.02, speed: 4 } },
+  parameters: [{ path: 'coupling.a', lower: 0, upper: 0.05 }, { path: 'speed', lower: 1, upper: 10 }],
+};
+
+t.test('the configuration is checked against the model file', async (t) => {
+  const err = (over: Record<string, unknown>) => {
+    const r = tvbSchema.safeParse({ ...base, ...over });
+    return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  };
+  t.equal(err({}), 'ok');
+  t.match(err({ model: 'hopf' }), /model: a model of native\/tvb\/models \(one of generic_2d_oscillator, kuramoto/);
+  t.match(err({ parameters: [{ path: 'model.zeta', lower: 0, upper: 1 }] }), /parameters\.0\.path: what generic_2d_oscillator has \(one of coupling\.a/);
+  t.match(err({ params: { zeta: 1 } }), /params\.zeta: a parameter of generic_2d_oscillator/);
+  t.match(err({ noise: undefined, parameters: [{ path: 'noise.V', lower: 0, upper: 1 }] }), /parameters\.0\.path: a noise level of a stochastic run/);
+  t.match(err({ observable: 'Q' }), /observable: a state variable of generic_2d_oscillator/);
+  t.match(err({ sample_ms: 0.25 }), /sample_ms: a whole number of steps of 0\.1 ms/);
+  t.match(err({ transient_ms: 399 }), /transient_ms: at most duration_ms - 3 samples/);
+});
+
+const ctxOf = (rows: number): BatchContext => ({ generation: 0, index: Int32Array.from({ length: rows }, (_, i) => i), seed: Uint32Array.from({ length: rows }, (_, i) => 7 + i), threads: 2 });
+const control = (): EvalControl => ({ cancel: new Int32Array(1), progress: new Float64Array(2) });
+
+t.test("a batch is one multi-instance call: the target's own values score exactly 1, the others less; a fixed point scores the penalty", async (t) => {
+  const cfg = tvbSchema.parse(base);
+  const model = tvbOptimizee.create(cfg);
+  t.same(model.space.params.map((p) => p.name), ['coupling.a', 'speed']);
+  // rows: the target's values, two others, and no noise at all... (noise is on: the last row sets a = 0)
+  const x = Float64Array.of(0.02, 4, 0.005, 4, 0.02, 1.5, 0, 4);
+  const r = await model.evaluateAsync!(x, ctxOf(4), control());
+  t.equal(r.fitness[0], 1, "the target's own coupling and speed: FC identical, correlation 1");
+  t.ok(r.fitness[1] < 1 && r.fitness[2] < 1, `other coupling ${r.fitness[1].toFixed(6)}, other speed ${r.fitness[2].toFixed(6)}`);
+  t.ok(Number.isFinite(r.fitness[3]), `uncoupled: ${r.fitness[3].toFixed(4)} (noise keeps FC defined)`);
+  // without noise the default oscillator settles on its fixed point: FC undefined, the penalty, the reason printed
+  const still = tvbOptimizee.create(tvbSchema.parse({ ...base, duration_ms: 3000, transient_ms: 2500, noise: undefined, target: { sc: true }, penalty: -3 }));
+  const printed: string[] = [];
+  const s = await still.evaluateAsync!(Float64Array.of(0.02, 4), { ...ctxOf(1), print: (x) => printed.push(x) }, control());
+  t.equal(s.fitness[0], -3);
+  t.match(printed.join(''), /fitness -3 \(FC undefined: every region settled on a fixed point after the transient\)/);
+});
+
+t.test('a target FC from a file: text or float64 .npy, of the connectome\'s size', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'l2l-tvb-fc-'));
+  const m = Float64Array.from({ length: 9 }, (_, k) => k / 10);
+  writeFileSync(join(dir, 'fc.txt'), '# a comment\n0 0.1 0.2\n0.3 0.4 0.5\n0.6 0.7 0.8\n');
+  t.same(Array.from(readMatrixFile(join(dir, 'fc.txt'), 3)), Array.from(m));
+  const header = "{'descr': '<f8', 'fortran_order': False, 'shape': (3, 3), }";
+  const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const npy = Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0]), Buffer.from(Uint16Array.of(padded.length).buffer), Buffer.from(padded, 'latin1'), Buffer.from(m.buffer)]);
+  writeFileSync(join(dir, 'fc.npy'), npy);
+  t.same(Array.from(readMatrixFile(join(dir, 'fc.npy'), 3)), Array.from(m));
+  t.throws(() => readMatrixFile(join(dir, 'fc.txt'), 4), /expected 4 x 4 finite numbers/);
+});
