@@ -14,29 +14,46 @@ namespace l2l_tvb {
 namespace {
 
 // numpy's pairwise summation of float32 values (numpy/core/src/umath/loops_utils.h.src, ufunc add's
-// reduce inner loop), element k at a[k * stride]: below 8 terms in turn from 0; up to 128 in eight
+// reduce inner loop), for P lanes at once: below 8 terms in turn from 0; up to 128 in eight
 // interleaved partial sums combined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest in turn; above,
 // the two halves (the first a multiple of 8) summed apart.
-float PairwiseSum(const float* a, int64_t n, int64_t stride) {
+// a[k * P + p]: term k of lane p; `r` is scratch of 9 * P floats per level of the recursion.
+void PairwiseLanes(const float* a, int64_t n, int32_t P, float* out, float* r) {
   if (n < 8) {
-    float res = 0.0f;
-    for (int64_t i = 0; i < n; i++) res += a[i * stride];
-    return res;
+    for (int32_t p = 0; p < P; p++) out[p] = 0.0f;
+    for (int64_t i = 0; i < n; i++) {
+      const float* ai = a + i * P;
+      for (int32_t p = 0; p < P; p++) out[p] += ai[p];
+    }
+    return;
   }
   if (n <= 128) {
-    float r[8];
-    for (int j = 0; j < 8; j++) r[j] = a[j * stride];
+    for (int j = 0; j < 8; j++) {
+      for (int32_t p = 0; p < P; p++) r[j * P + p] = a[j * P + p];
+    }
     int64_t i = 8;
     for (; i < n - (n % 8); i += 8) {
-      for (int j = 0; j < 8; j++) r[j] += a[(i + j) * stride];
+      for (int j = 0; j < 8; j++) {
+        const float* ai = a + (i + j) * P;
+        float* rj = r + j * P;
+        for (int32_t p = 0; p < P; p++) rj[p] += ai[p];
+      }
     }
-    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; i < n; i++) res += a[i * stride];
-    return res;
+    for (int32_t p = 0; p < P; p++) {
+      out[p] = ((r[0 * P + p] + r[1 * P + p]) + (r[2 * P + p] + r[3 * P + p])) + ((r[4 * P + p] + r[5 * P + p]) + (r[6 * P + p] + r[7 * P + p]));
+    }
+    for (; i < n; i++) {
+      const float* ai = a + i * P;
+      for (int32_t p = 0; p < P; p++) out[p] += ai[p];
+    }
+    return;
   }
   int64_t n2 = n / 2;
   n2 -= n2 % 8;
-  return PairwiseSum(a, n2, stride) + PairwiseSum(a + n2 * stride, n - n2, stride);
+  float* second = r + 8 * P;  // the next level's scratch holds the second half's sum first
+  PairwiseLanes(a, n2, P, out, r + 9 * P);
+  PairwiseLanes(a + n2 * P, n - n2, P, second, r + 9 * P);
+  for (int32_t p = 0; p < P; p++) out[p] += second[p];
 }
 
 // A standard normal from the counter-based stream (seed, step, state variable, node): Box-Muller on two
@@ -53,7 +70,9 @@ constexpr int64_t kCheckEvery = 64;
 template <class M>
 class Block {
  public:
-  // Instances [p0, p1) of the run.
+  // Instances [p0, p1) of the run. Every array is lane-major (the instance index innermost), so the
+  // loops over instances are contiguous and vectorize; every lane still does its own arithmetic in
+  // the order simulation.h states.
   Block(const RunSpec& run, int32_t p0, int32_t p1) : run_(run), p0_(p0), P_(p1 - p0), N_(run.nodes) {
     const int64_t E = static_cast<int64_t>(run.source.size());
     // delays per edge and instance, and the horizon over every pair (zero weights included)
@@ -65,11 +84,15 @@ class Block {
       for (int64_t e = 0; e < E; e++) delay_[e * P_ + p] = static_cast<int32_t>(std::nearbyint((run.length[e] / speed) / run.dt));
       max_delay = std::max(max_delay, static_cast<int32_t>(std::nearbyint((run.max_length / speed) / run.dt)));
     }
+    // one speed for the block (a sweep of other parameters): one delay per edge, contiguous reads
+    uniform_ = true;
+    for (int64_t e = 0; e < E && uniform_; e++) {
+      for (int32_t p = 1; p < P_; p++) uniform_ = uniform_ && delay_[e * P_ + p] == delay_[e * P_];
+    }
     H_ = max_delay + 1;
     if (static_cast<double>(H_) * M::kCvar * N_ * P_ > 4e9) throw std::invalid_argument("the delay history would take more than 16 GB: fewer instances per call, or faster conduction");
     ring_.assign(static_cast<size_t>(H_) * M::kCvar * N_ * P_, 0.0f);
     x_.resize(static_cast<size_t>(M::kState) * N_ * P_);
-    // state x[s][i][p] from x0, and every history slot at float32(x0)
     for (int32_t p = 0; p < P_; p++) {
       const double* x0 = run.x0.At(p0_ + p);
       for (int s = 0; s < M::kState; s++) {
@@ -79,6 +102,26 @@ class Block {
     for (int32_t h = 0; h < H_; h++) WriteRing(h);
     c_.resize(static_cast<size_t>(M::kCvar) * N_ * P_);
     terms_.resize(std::max<int64_t>(1, MaxRow()) * P_);
+    sum_.resize(P_);
+    scratch_.resize(static_cast<size_t>(9) * P_ * 40);
+    // per-instance values, lane-major
+    params_.resize(static_cast<size_t>(std::max(1, M::kParams)) * P_);
+    for (int32_t p = 0; p < P_; p++) {
+      for (int k = 0; k < M::kParams; k++) params_[static_cast<size_t>(k) * P_ + p] = run.params.At(p0_ + p)[k];
+    }
+    a_.resize(P_);
+    b_.resize(P_);
+    for (int32_t p = 0; p < P_; p++) {
+      a_[p] = run.coupling_a.At(p0_ + p)[0];
+      b_[p] = run.coupling_b.At(p0_ + p)[0];
+    }
+    noisy_ = run.nsig.data != nullptr;
+    if (noisy_) {
+      g_.resize(static_cast<size_t>(M::kState) * P_);
+      for (int32_t p = 0; p < P_; p++) {
+        for (int s = 0; s < M::kState; s++) g_[static_cast<size_t>(s) * P_ + p] = std::sqrt(2.0 * run.nsig.At(p0_ + p)[s]);
+      }
+    }
   }
 
   // Steps [0, steps); false if cancelled.
@@ -86,38 +129,38 @@ class Block {
     const RunSpec& run = run_;
     const size_t nobs = run.record_state.size();
     const int64_t samples = out.samples;
+    const double dt = run.dt, sqrt_dt = std::sqrt(run.dt);
     int64_t unreported = 0;
-    double k1[M::kState], k2[M::kState], xs[M::kState], xt[M::kState], cs[M::kCvar], ps[M::kParams > 0 ? M::kParams : 1];
-    double g[M::kState] = {}, gz[M::kState] = {};
-    const bool noisy = run.nsig.data != nullptr;
-    const double sqrt_dt = std::sqrt(run.dt);
     for (int64_t n = 0; n < run.steps; n++) {
       if (n % kCheckEvery == 0 && control.Cancelled()) return false;
       Couple(n);
-      for (int32_t p = 0; p < P_; p++) {
-        const double* params = run.params.At(p0_ + p);
-        for (int k = 0; k < M::kParams; k++) ps[k] = params[k];
-        if (noisy) {
-          const double* nsig = run.nsig.At(p0_ + p);
-          for (int s = 0; s < M::kState; s++) g[s] = std::sqrt(2.0 * nsig[s]);
-        }
-        for (int32_t i = 0; i < N_; i++) {
-          for (int s = 0; s < M::kState; s++) xs[s] = X(s, i, p);
-          for (int v = 0; v < M::kCvar; v++) cs[v] = C(v, i, p);
+      for (int32_t i = 0; i < N_; i++) {
+        double* xi[M::kState];
+        const double* ci[M::kCvar];
+        for (int s = 0; s < M::kState; s++) xi[s] = &X(s, i, 0);
+        for (int v = 0; v < M::kCvar; v++) ci[v] = &C(v, i, 0);
+        for (int32_t p = 0; p < P_; p++) {
+          double xs[M::kState], xt[M::kState], k1[M::kState], k2[M::kState], cs[M::kCvar], ps[M::kParams > 0 ? M::kParams : 1], gz[M::kState] = {};
+          for (int s = 0; s < M::kState; s++) xs[s] = xi[s][p];
+          for (int v = 0; v < M::kCvar; v++) cs[v] = ci[v][p];
+          for (int k = 0; k < M::kParams; k++) ps[k] = params_[static_cast<size_t>(k) * P_ + p];
           M::Dfun(xs, cs, ps, k1);
-          if (!noisy) {
-            for (int s = 0; s < M::kState; s++) xt[s] = Clip(s, xs[s] + run.dt * k1[s]);
-            M::Dfun(xt, cs, ps, k2);
-            for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0);
-            continue;
-          }
-          const uint64_t seed = run.seeds[p0_ + p];
-          for (int s = 0; s < M::kState; s++) {
-            gz[s] = g[s] == 0.0 ? 0.0 : g[s] * (sqrt_dt * Normal(seed, n, s, i));
-            xt[s] = Clip(s, xs[s] + run.dt * k1[s] + gz[s]);
+          if (noisy_) {
+            const uint64_t seed = run.seeds[p0_ + p];
+            for (int s = 0; s < M::kState; s++) {
+              const double g = g_[static_cast<size_t>(s) * P_ + p];
+              gz[s] = g == 0.0 ? 0.0 : g * (sqrt_dt * Normal(seed, n, s, i));
+              xt[s] = Clip(s, xs[s] + dt * k1[s] + gz[s]);
+            }
+          } else {
+            for (int s = 0; s < M::kState; s++) xt[s] = Clip(s, xs[s] + dt * k1[s]);
           }
           M::Dfun(xt, cs, ps, k2);
-          for (int s = 0; s < M::kState; s++) X(s, i, p) = Clip(s, xs[s] + (k1[s] + k2[s]) * run.dt / 2.0 + gz[s]);
+          if (noisy_) {
+            for (int s = 0; s < M::kState; s++) xi[s][p] = Clip(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0 + gz[s]);
+          } else {
+            for (int s = 0; s < M::kState; s++) xi[s][p] = Clip(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0);
+          }
         }
       }
       WriteRing((n + 1) % H_);
@@ -145,7 +188,7 @@ class Block {
   double& C(int v, int32_t i, int32_t p) { return c_[(static_cast<size_t>(v) * N_ + i) * P_ + p]; }
   float* Ring(int32_t h, int v, int32_t i) { return ring_.data() + ((static_cast<size_t>(h) * M::kCvar + v) * N_ + i) * P_; }
 
-  double Clip(int s, double x) const {
+  static double Clip(int s, double x) {
     if (!M::kBounded) return x;
     // numpy.clip's order: below the low bound, then above the high one
     if (x < M::kLow[s]) x = M::kLow[s];
@@ -164,7 +207,8 @@ class Block {
     for (int v = 0; v < M::kCvar; v++) {
       for (int32_t i = 0; i < N_; i++) {
         float* r = Ring(h, v, i);
-        for (int32_t p = 0; p < P_; p++) r[p] = static_cast<float>(X(M::kCvarState[v], i, p));
+        const double* x = &X(M::kCvarState[v], i, 0);
+        for (int32_t p = 0; p < P_; p++) r[p] = static_cast<float>(x[p]);
       }
     }
   }
@@ -173,10 +217,12 @@ class Block {
   void Couple(int64_t n) {
     const RunSpec& run = run_;
     const int32_t now = static_cast<int32_t>(n % H_);
+    const bool kuramoto = run.coupling == Coupling::kKuramoto;
     for (int v = 0; v < M::kCvar; v++) {
       for (int32_t i = 0; i < N_; i++) {
         const int32_t e0 = run.row_start[i], e1 = run.row_start[i + 1];
         const int64_t K = e1 - e0;
+        const float* xi = Ring(now, v, i);
         // terms_[k][p] = w * pre, float32
         for (int64_t k = 0; k < K; k++) {
           const int64_t e = e0 + k;
@@ -184,19 +230,42 @@ class Block {
           const float w = run.weight[e];
           const int32_t* d = delay_.data() + e * P_;
           float* t = terms_.data() + k * P_;
+          if (uniform_) {
+            int32_t slot = now - d[0];
+            if (slot < 0) slot += H_;
+            const float* xj = Ring(slot, v, j);
+            // the history rows an edge reads are scattered over the ring: ask for a later edge's now
+            if (k + 4 < K) {
+              const int64_t f = e + 4;
+              int32_t fs = now - delay_[f * P_];
+              if (fs < 0) fs += H_;
+              const char* row = reinterpret_cast<const char*>(Ring(fs, v, run.source[f]));
+              for (int64_t off = 0; off < static_cast<int64_t>(P_ * sizeof(float)); off += 64) __builtin_prefetch(row + off);
+            }
+            if (kuramoto) {
+              for (int32_t p = 0; p < P_; p++) t[p] = w * std::sin(xj[p] - xi[p]);
+            } else {
+              for (int32_t p = 0; p < P_; p++) t[p] = w * xj[p];
+            }
+            continue;
+          }
           for (int32_t p = 0; p < P_; p++) {
             int32_t slot = now - d[p];
             if (slot < 0) slot += H_;
             const float xj = Ring(slot, v, j)[p];
-            const float pre = run.coupling == Coupling::kKuramoto ? std::sin(xj - Ring(now, v, i)[p]) : xj;
-            t[p] = w * pre;
+            t[p] = w * (kuramoto ? std::sin(xj - xi[p]) : xj);
           }
         }
+        // numpy's add.reduceat: the first term, plus the pairwise sum of the others
+        double* c = &C(v, i, 0);
+        if (K == 0) {
+          for (int32_t p = 0; p < P_; p++) c[p] = kuramoto ? 0.0 : b_[p];
+          continue;
+        }
+        PairwiseLanes(terms_.data() + P_, K - 1, P_, sum_.data(), scratch_.data());
         for (int32_t p = 0; p < P_; p++) {
-          // numpy's add.reduceat: the first term, plus the pairwise sum of the others
-          const float s = K == 0 ? 0.0f : terms_[p] + PairwiseSum(terms_.data() + P_ + p, K - 1, P_);
-          const double a = run.coupling_a.At(p0_ + p)[0];
-          C(v, i, p) = run.coupling == Coupling::kKuramoto ? a * static_cast<double>(s) : a * static_cast<double>(s) + run.coupling_b.At(p0_ + p)[0];
+          const float s = terms_[p] + sum_[p];
+          c[p] = kuramoto ? a_[p] * static_cast<double>(s) : a_[p] * static_cast<double>(s) + b_[p];
         }
       }
     }
@@ -205,11 +274,16 @@ class Block {
   const RunSpec& run_;
   const int32_t p0_, P_, N_;
   int32_t H_ = 1;
+  bool uniform_ = false, noisy_ = false;
   std::vector<int32_t> delay_;   // edge x instance
   std::vector<float> ring_;      // slot x cvar x node x instance
   std::vector<double> x_;        // state x node x instance
   std::vector<double> c_;        // cvar x node x instance
   std::vector<float> terms_;     // edge of a row x instance
+  std::vector<float> sum_, scratch_;
+  std::vector<double> params_;   // parameter x instance
+  std::vector<double> a_, b_;    // per instance
+  std::vector<double> g_;        // state x instance: sqrt(2 nsig)
 };
 
 template <class M>
