@@ -87,6 +87,7 @@ if selected python-bridge "$@"; then section python-bridge 1800 node --import ts
 if selected meta-learning "$@"; then section meta-learning 3600 node --import tsx bench/meta-learning.ts; fi
 if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
 if selected reservoir "$@"; then section reservoir 3600 node --import tsx bench/reservoir.ts; fi
+if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
 
 {
   echo '# Benchmark results'
