@@ -88,3 +88,25 @@ t.test('a target FC from a file: text or float64 .npy, of the connectome\'s size
   t.same(Array.from(readMatrixFile(join(dir, 'fc.npy'), 3)), Array.from(m));
   t.throws(() => readMatrixFile(join(dir, 'fc.txt'), 4), /expected 4 x 4 finite numbers/);
 });
+
+t.test("connectomes: TVB's folder and its zip (files in a subfolder) read the same; what is missing or malformed is named", async (t) => {
+  const { readConnectome } = await import('../../src/optimizees/tvb/connectome.js');
+  const { SYNTHETIC76 } = await import('../helpers/tvb.js');
+  const { zipSync, strToU8 } = await import('fflate');
+  const { readFileSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'l2l-tvb-zip-'));
+  const folder = readConnectome(SYNTHETIC76);
+  const files = Object.fromEntries(['weights.txt', 'tract_lengths.txt', 'centres.txt'].map((f) => [`conn76/${f}`, new Uint8Array(readFileSync(join(SYNTHETIC76, f)))]));
+  writeFileSync(join(dir, 'conn76.zip'), zipSync(files));
+  const zipped = readConnectome(join(dir, 'conn76.zip'));
+  t.equal(zipped.nodes, 76);
+  t.same(Array.from(zipped.weights), Array.from(folder.weights), 'the same weights');
+  t.same(Array.from(zipped.lengths), Array.from(folder.lengths), 'the same tract lengths');
+  t.same(zipped.labels, folder.labels, 'the same labels');
+  writeFileSync(join(dir, 'partial.zip'), zipSync({ 'weights.txt': files['conn76/weights.txt'] }));
+  t.throws(() => readConnectome(join(dir, 'partial.zip')), /partial\.zip: no tract_lengths\.txt/);
+  writeFileSync(join(dir, 'ragged.zip'), zipSync({ 'weights.txt': strToU8('0 1\n1\n'), 'tract_lengths.txt': strToU8('0 1\n1 0\n') }));
+  t.throws(() => readConnectome(join(dir, 'ragged.zip')), /ragged\.zip:weights\.txt: row 2 has 1 values, expected 2/);
+  writeFileSync(join(dir, 'not.zip'), 'hello');
+  t.throws(() => readConnectome(join(dir, 'not.zip')), /not\.zip: not a zip file/);
+});

@@ -1,11 +1,13 @@
 /**
- * Structural connectomes in TVB's plain-text format (a folder: weights.txt and tract_lengths.txt, N rows
- * of N numbers; centres.txt, a label and x y z per region), and their form for the kernel: the non-zero
+ * Structural connectomes in TVB's plain-text format (a folder, or a .zip as TVB ships them, holding
+ * weights.txt and tract_lengths.txt, N rows of N numbers, and centres.txt, a label and x y z per
+ * region; in a zip they may sit in a subfolder), and their form for the kernel: the non-zero
  * weights of each target row as float32 (weights[i][j] is from source j to target i, as TVB reads it),
  * sources ascending, with their tract lengths.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import type { TvbConnectome } from '../../native/tvb.js';
 
 export interface Connectome {
@@ -41,19 +43,37 @@ function matrix(text: string, file: string): { n: number; values: Float64Array }
   return { n, values };
 }
 
-/** Reads a connectome folder in TVB's text format. */
-export function readConnectome(dir: string): Connectome {
-  const file = (name: string) => join(dir, name);
-  for (const name of ['weights.txt', 'tract_lengths.txt']) if (!existsSync(file(name))) throw new ConnectomeError(`${dir}: no ${name} (a TVB connectivity folder has weights.txt, tract_lengths.txt and centres.txt)`);
-  const w = matrix(readFileSync(file('weights.txt'), 'utf8'), file('weights.txt'));
-  const l = matrix(readFileSync(file('tract_lengths.txt'), 'utf8'), file('tract_lengths.txt'));
-  if (l.n !== w.n) throw new ConnectomeError(`${dir}: weights.txt has ${w.n} regions, tract_lengths.txt ${l.n}`);
-  if (l.values.some((x) => x < 0)) throw new ConnectomeError(`${file('tract_lengths.txt')}: a negative tract length`);
+/** The text of a connectome's files by name: from a folder, or from a zip (any subfolder). */
+function connectomeFiles(path: string): { where: (name: string) => string; text: (name: string) => string | null } {
+  if (existsSync(path) && statSync(path).isFile()) {
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(new Uint8Array(readFileSync(path)));
+    } catch (err) {
+      throw new ConnectomeError(`${path}: not a zip file TVB's connectivity could be in (${(err as Error).message})`);
+    }
+    const byName = new Map(Object.entries(entries).filter(([name]) => !name.endsWith('/')).map(([name, data]) => [basename(name), data]));
+    return { where: (name) => `${path}:${name}`, text: (name) => (byName.has(name) ? strFromU8(byName.get(name)!) : null) };
+  }
+  return { where: (name) => join(path, name), text: (name) => (existsSync(join(path, name)) ? readFileSync(join(path, name), 'utf8') : null) };
+}
+
+/** Reads a connectome in TVB's text format: a folder or a zip. */
+export function readConnectome(path: string): Connectome {
+  const files = connectomeFiles(path);
+  const need = (name: string) => files.text(name) ?? (() => {
+    throw new ConnectomeError(`${path}: no ${name} (a TVB connectivity, folder or zip, has weights.txt, tract_lengths.txt and centres.txt)`);
+  })();
+  const w = matrix(need('weights.txt'), files.where('weights.txt'));
+  const l = matrix(need('tract_lengths.txt'), files.where('tract_lengths.txt'));
+  if (l.n !== w.n) throw new ConnectomeError(`${path}: weights.txt has ${w.n} regions, tract_lengths.txt ${l.n}`);
+  if (l.values.some((x) => x < 0)) throw new ConnectomeError(`${files.where('tract_lengths.txt')}: a negative tract length`);
   let labels = Array.from({ length: w.n }, (_, i) => `R${i}`);
   let centres: Connectome['centres'] = null;
-  if (existsSync(file('centres.txt'))) {
-    const rows = readFileSync(file('centres.txt'), 'utf8').split('\n').map((x) => x.trim()).filter((x) => x !== '' && !x.startsWith('#')).map((x) => x.split(/\s+/));
-    if (rows.length !== w.n) throw new ConnectomeError(`${file('centres.txt')}: ${rows.length} regions, weights.txt ${w.n}`);
+  const c = files.text('centres.txt');
+  if (c !== null) {
+    const rows = c.split('\n').map((x) => x.trim()).filter((x) => x !== '' && !x.startsWith('#')).map((x) => x.split(/\s+/));
+    if (rows.length !== w.n) throw new ConnectomeError(`${files.where('centres.txt')}: ${rows.length} regions, weights.txt ${w.n}`);
     labels = rows.map((r) => r[0]);
     centres = rows.map((r) => [Number(r[1]), Number(r[2]), Number(r[3])]);
   }

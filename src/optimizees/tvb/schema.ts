@@ -26,7 +26,7 @@ const targetSchema = z.union([
 
 export const tvbSchema = z.strictObject({
   model: z.string().describe(`a model file of native/tvb/models (shipped: ${(() => { try { return shippedModels().map((m) => m.name).join(', '); } catch { return 'see docs/tvb.md'; } })()})`),
-  connectome: z.string().default('synthetic76').describe('a connectome shipped in native/tvb/connectomes (synthetic76: the 76 regions of the TVB references), or a folder in TVB\'s text format (weights.txt, tract_lengths.txt, centres.txt)'),
+  connectome: z.string().default('synthetic76').describe('a connectome shipped in native/tvb/connectomes (synthetic76: the 76 regions of the TVB references), or a folder or .zip in TVB\'s text format (weights.txt, tract_lengths.txt, centres.txt; in a zip, in any subfolder)'),
   dt: positive.default(0.1).describe('ms'),
   duration_ms: positive.describe('simulated time per evaluation'),
   transient_ms: z.number().min(0).default(0).describe('left out of the FC'),
