@@ -9,11 +9,10 @@ import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
 import { loadTvb } from '../../native/loader.js';
 import type { TvbConnectome, TvbSimulateOptions } from '../../native/tvb.js';
-import { connectomeDir } from './models.js';
 import { kernelConnectome, readConnectome, type Connectome } from './connectome.js';
 import { fcFitness, functionalConnectivity } from './fc.js';
 import type { ModelDecl } from './model-file.js';
-import { shippedModel } from './models.js';
+import { connectomeDir, shippedModel } from './models.js';
 import type { TvbConfig } from './schema.js';
 
 /** A target FC from a file: nodes x nodes numbers as text, or a little-endian float64 .npy. */
@@ -96,7 +95,10 @@ export class TvbModel implements Optimizee {
     const m = this.model, c = this.cfg;
     const nsig = new Float64Array(m.state.length);
     if (typeof c.noise === 'number') nsig.fill(c.noise);
-    else if (c.noise) m.state.forEach((s, k) => (nsig[k] = c.noise && typeof c.noise === 'object' ? c.noise[s.name] ?? 0 : 0));
+    else if (c.noise) {
+      const perVariable = c.noise;
+      m.state.forEach((s, k) => (nsig[k] = perVariable[s.name] ?? 0));
+    }
     return { a: c.coupling.a, b: c.coupling.b, speed: c.speed, nsig, params: Float64Array.from(m.parameters, (p) => c.params[p.name] ?? p.default) };
   }
 
@@ -144,11 +146,9 @@ export class TvbModel implements Optimizee {
     const seeds = this.cfg.noise_seed === 'individual' ? Uint32Array.from(ctx.seed) : new Uint32Array(rows).fill(this.cfg.noise_seed);
     const sim = await this.simulate(runs, seeds, ctx.threads, control);
     const fitness = new Float64Array(rows);
-    const errors: Array<string | null> = [];
     for (let k = 0; k < rows; k++) {
       const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty);
       fitness[k] = f.fitness;
-      errors.push(null);
       if (f.reason) ctx.print?.(`individual ${ctx.index[k]}: fitness ${this.cfg.penalty} (${f.reason})\n`);
     }
     return { fitness, unfinished: Array.from(sim.finished, (f) => f === 0) };
