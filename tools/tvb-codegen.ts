@@ -37,6 +37,11 @@ export function modelStruct(m: ModelDecl): string {
   lines.push(`  static constexpr double kLow[kState] = {${m.state.map((s) => num(s.bounds?.[0] ?? null, '-INFINITY')).join(', ')}};`);
   lines.push(`  static constexpr double kHigh[kState] = {${m.state.map((s) => num(s.bounds?.[1] ?? null, 'INFINITY')).join(', ')}};`);
   lines.push(`  static constexpr bool kBounded = ${m.state.some((s) => s.bounds !== null) ? 'true' : 'false'};`);
+  // the same as functions, which device code may index at run time (it may not index a host array)
+  const cases = (values: string[]) => `switch (k) { ${values.map((v, k) => `case ${k}: return ${v};`).join(' ')} default: return 0; }`;
+  lines.push(`  L2L_TVB_DEVICE static constexpr int CvarState(int k) { ${cases(m.cvars.map((c) => String(m.state.findIndex((s) => s.name === c))))} }`);
+  lines.push(`  L2L_TVB_DEVICE static constexpr double Low(int k) { ${cases(m.state.map((s) => num(s.bounds?.[0] ?? null, '-INFINITY')))} }`);
+  lines.push(`  L2L_TVB_DEVICE static constexpr double High(int k) { ${cases(m.state.map((s) => num(s.bounds?.[1] ?? null, 'INFINITY')))} }`);
   lines.push(`  // x: state (kState), c: coupling terms (kCvar), p: parameters (kParams) -> dx (kState)`);
   lines.push(`  L2L_TVB_DEVICE static inline void Dfun(const double* x, const double* c, const double* p, double* dx) {`);
   for (const [i, s] of m.state.entries()) lines.push(`    const double ${spell(s.name)} = x[${i}];`);

@@ -34,7 +34,7 @@
 #include <memory>
 #include <vector>
 
-#include "../common/long_call.h"
+#include "../common/call_control.h"
 #include "network_spec.h"
 
 namespace l2l_snn {

@@ -33,6 +33,17 @@ Napi::Value ModelsJs(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// gpu() -> {built, devices, device, reason}: whether the CUDA engine can run here, and why not
+Napi::Value GpuJs(const Napi::CallbackInfo& info) {
+  const GpuStatus status = CudaStatus();
+  auto o = Napi::Object::New(info.Env());
+  o.Set("built", status.built);
+  o.Set("devices", status.devices);
+  o.Set("device", status.device);
+  o.Set("reason", status.reason);
+  return o;
+}
+
 // simulate(options, control?) -> Promise<{observed: Float64Array, samples, finished: Uint8Array}>
 Napi::Value SimulateJs(const Napi::CallbackInfo& info) {
   if (error_class.IsEmpty()) throw Napi::Error::New(info.Env(), "simulate: call init(errorClass) first");
@@ -45,6 +56,7 @@ Napi::Value SimulateJs(const Napi::CallbackInfo& info) {
 Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("models", Napi::Function::New(env, ModelsJs, "models"));
+  exports.Set("gpu", Napi::Function::New(env, GpuJs, "gpu"));
   exports.Set("simulate", Napi::Function::New(env, SimulateJs, "simulate"));
   return exports;
 }

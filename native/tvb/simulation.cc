@@ -6,8 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "../common/counter_rng.h"
-#include "tvb_models.h"
+#include "instance_kernel.h"
 
 namespace l2l_tvb {
 
@@ -56,14 +55,6 @@ void PairwiseLanes(const float* a, int64_t n, int32_t P, float* out, float* r) {
   for (int32_t p = 0; p < P; p++) out[p] += second[p];
 }
 
-// A standard normal from the counter-based stream (seed, step, state variable, node): Box-Muller on two
-// uniforms (1 - u keeps the logarithm finite).
-double Normal(uint64_t seed, int64_t step, int s, int32_t node) {
-  const double u1 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2, static_cast<uint64_t>(node));
-  const double u2 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2 + 1, static_cast<uint64_t>(node));
-  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
-}
-
 // How often a cancel is looked at and progress published, in steps.
 constexpr int64_t kCheckEvery = 64;
 
@@ -109,12 +100,9 @@ class Block {
     for (int32_t p = 0; p < P_; p++) {
       for (int k = 0; k < M::kParams; k++) params_[static_cast<size_t>(k) * P_ + p] = run.params.At(p0_ + p)[k];
     }
-    a_.resize(P_);
-    b_.resize(P_);
-    for (int32_t p = 0; p < P_; p++) {
-      a_[p] = run.coupling_a.At(p0_ + p)[0];
-      b_[p] = run.coupling_b.At(p0_ + p)[0];
-    }
+    const int np = CouplingParamCount(run.coupling);
+    cpl_.assign(static_cast<size_t>(P_) * kMaxCouplingParams, 0.0);
+    for (int32_t p = 0; p < P_; p++) std::copy(run.coupling_params.At(p0_ + p), run.coupling_params.At(p0_ + p) + np, cpl_.begin() + static_cast<size_t>(p) * kMaxCouplingParams);
     noisy_ = run.nsig.data != nullptr;
     if (noisy_) {
       g_.resize(static_cast<size_t>(M::kState) * P_);
@@ -258,14 +246,16 @@ class Block {
         }
         // numpy's add.reduceat: the first term, plus the pairwise sum of the others
         double* c = &C(v, i, 0);
+        const int kind = static_cast<int>(run.coupling);
         if (K == 0) {
-          for (int32_t p = 0; p < P_; p++) c[p] = kuramoto ? 0.0 : b_[p];
+          for (int32_t p = 0; p < P_; p++) c[p] = CouplingPost(kind, 0.0f, &cpl_[static_cast<size_t>(p) * kMaxCouplingParams]);
           continue;
         }
         PairwiseLanes(terms_.data() + P_, K - 1, P_, sum_.data(), scratch_.data());
-        for (int32_t p = 0; p < P_; p++) {
-          const float s = terms_[p] + sum_[p];
-          c[p] = kuramoto ? a_[p] * static_cast<double>(s) : a_[p] * static_cast<double>(s) + b_[p];
+        if (run.coupling == Coupling::kLinear) {
+          for (int32_t p = 0; p < P_; p++) c[p] = cpl_[static_cast<size_t>(p) * kMaxCouplingParams] * static_cast<double>(terms_[p] + sum_[p]) + cpl_[static_cast<size_t>(p) * kMaxCouplingParams + 1];
+        } else {
+          for (int32_t p = 0; p < P_; p++) c[p] = CouplingPost(kind, terms_[p] + sum_[p], &cpl_[static_cast<size_t>(p) * kMaxCouplingParams]);
         }
       }
     }
@@ -282,7 +272,7 @@ class Block {
   std::vector<float> terms_;     // edge of a row x instance
   std::vector<float> sum_, scratch_;
   std::vector<double> params_;   // parameter x instance
-  std::vector<double> a_, b_;    // per instance
+  std::vector<double> cpl_;      // instance x kMaxCouplingParams (instance-major: read once per target)
   std::vector<double> g_;        // state x instance: sqrt(2 nsig)
 };
 
@@ -307,13 +297,69 @@ void SimulateModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out
   for (auto& e : errors) if (e) std::rethrow_exception(e);
 }
 
+// The CUDA kernel's code (instance_kernel.h) on the host: each instance as its thread block would run
+// it, nodes one after another between the barriers; threads over instances.
+template <class M>
+void SimulateCudaCodeOnCpu(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  const int32_t threads = std::max(1, std::min(run.threads, run.instances));
+  std::vector<std::exception_ptr> errors(threads);
+  auto work = [&](int32_t t) {
+    const int32_t p0 = static_cast<int32_t>(static_cast<int64_t>(run.instances) * t / threads);
+    const int32_t p1 = static_cast<int32_t>(static_cast<int64_t>(run.instances) * (t + 1) / threads);
+    try {
+      InstanceHost<M> host(run, p0, p1);
+      std::vector<float> ring(static_cast<size_t>(host.RingBytes(run) / sizeof(float)));
+      InstanceView v;
+      v.nodes = run.nodes;
+      v.H = host.H;
+      v.coupling = static_cast<int>(run.coupling);
+      v.dt = run.dt;
+      v.sqrt_dt = std::sqrt(run.dt);
+      v.row_start = run.row_start.data();
+      v.source = run.source.data();
+      v.weight = run.weight.data();
+      v.edges = static_cast<int64_t>(run.source.size());
+      v.delay = host.delay.data();
+      v.ring = ring.data();
+      v.x = host.x.data();
+      v.params = host.params.data();
+      v.cpl = host.cpl.data();
+      v.g = host.g.empty() ? nullptr : host.g.data();
+      v.seeds = host.seeds.empty() ? nullptr : host.seeds.data();
+      v.record_every = run.record_every;
+      v.nobs = static_cast<int32_t>(run.record_state.size());
+      v.samples = out.samples;
+      v.record_state = run.record_state.data();
+      v.observed = out.observed.data() + static_cast<size_t>(p0) * out.samples * run.record_state.size() * run.nodes;
+      for (int32_t p = 0; p < p1 - p0; p++) {
+        for (int32_t i = 0; i < run.nodes; i++) InitNode<M>(v, p, i);
+        for (int64_t n = 0; n < run.steps; n++) {
+          if (n % kCheckEvery == 0 && control.Cancelled()) return;
+          for (int32_t i = 0; i < run.nodes; i++) StepNode<M>(v, p, n, i);
+          for (int32_t i = 0; i < run.nodes; i++) StoreNode<M>(v, p, n, i);
+        }
+        control.Add(static_cast<uint64_t>(run.steps));
+        out.finished[p0 + p] = 1;
+      }
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int32_t t = 1; t < threads; t++) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) if (e) std::rethrow_exception(e);
+}
+
 struct Entry {
   ModelInfo info;
   void (*simulate)(const RunSpec&, l2l::CallControl&, RunOutput&);
+  void (*cuda_code_on_cpu)(const RunSpec&, l2l::CallControl&, RunOutput&);
 };
 
 const std::vector<Entry>& Table() {
-#define L2L_TVB_ENTRY(S) Entry{ModelInfo{S::kName, S::kState, S::kCvar, S::kParams}, &SimulateModel<S>},
+#define L2L_TVB_ENTRY(S) Entry{ModelInfo{S::kName, S::kState, S::kCvar, S::kParams}, &SimulateModel<S>, &SimulateCudaCodeOnCpu<S>},
   static const std::vector<Entry> table = {L2L_TVB_MODELS(L2L_TVB_ENTRY)};
 #undef L2L_TVB_ENTRY
   return table;
@@ -335,7 +381,9 @@ void Simulate(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
     out.observed.assign(static_cast<size_t>(run.instances) * out.samples * run.record_state.size() * run.nodes, 0.0);
     out.finished.assign(run.instances, 0);
     control.SetTotal(static_cast<double>(run.steps) * run.instances);
-    e.simulate(run, control, out);
+    if (run.engine == Engine::kCuda) SimulateCuda(run, control, out);
+    else if (run.engine == Engine::kCudaCodeOnCpu) e.cuda_code_on_cpu(run, control, out);
+    else e.simulate(run, control, out);
     return;
   }
   throw std::invalid_argument("unknown model '" + run.model + "'");

@@ -9,7 +9,8 @@
 //                s_i = sum over the non-zero sources j of row i, ascending, of float32 w_ij * pre,
 //                pre = x_j(t_n - d_ij) (linear) or sin(x_j(t_n - d_ij) - x_i(t_n)) (Kuramoto), all in
 //                float32, summed as numpy's add.reduceat sums (the first term, then numpy's pairwise sum
-//                of the rest);  c_i = a s_i + b (linear) or a s_i (Kuramoto), in float64;
+//                of the rest);  c_i = post(s_i) in float64: a s_i + b (linear), a s_i (Kuramoto), or
+//                cmin + (cmax - cmin) / (1 + exp(-a (s_i - midpoint) / sigma)) (sigmoidal, TVB's Sigmoidal);
 //   Heun       k1 = f(x_n, c); x~ = clip(x_n + dt k1); k2 = f(x~, c); x_{n+1} = clip(x_n + (k1 + k2) dt / 2),
 //              the same c in both stages; clip to the model's bounds;
 //   noise      (stochastic Heun, TVB's HeunStochastic with additive noise) one draw per step and state
@@ -20,17 +21,26 @@
 //              numpy's RandomState: the statistics agree, the samples cannot).
 //
 // Instances are independent, so threads take blocks of them (the numbers do not depend on the count).
+// Engines: the CPU kernel (simulation.cc, vectorized across instances), the CUDA kernel
+// (cuda_simulation.cu, a thread block per instance; instance_kernel.h), and that CUDA kernel's code run
+// on the host (to test it where there is no GPU).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "../common/long_call.h"
+#include "../common/call_control.h"
 
 namespace l2l_tvb {
 
-enum class Coupling { kLinear = 0, kKuramoto = 1 };
+enum class Coupling { kLinear = 0, kKuramoto = 1, kSigmoidal = 2 };
+
+// The coupling function's parameters, in order: linear {a, b}, kuramoto {a}, sigmoidal {cmin, cmax,
+// midpoint, a, sigma}.
+inline int CouplingParamCount(Coupling c) { return c == Coupling::kLinear ? 2 : c == Coupling::kKuramoto ? 1 : 5; }
+
+enum class Engine { kCpu = 0, kCuda = 1, kCudaCodeOnCpu = 2 };
 
 // A per-run array given once for all instances (stride 0) or per instance (stride = its length).
 struct PerInstance {
@@ -54,7 +64,8 @@ struct RunSpec {
   double max_length = 0;           // over every pair, zero weights included (TVB's horizon)
   PerInstance speed;               // mm/ms, 1 value
   Coupling coupling = Coupling::kLinear;
-  PerInstance coupling_a, coupling_b;  // 1 value each
+  PerInstance coupling_params;     // CouplingParamCount(coupling) values
+  Engine engine = Engine::kCpu;
   PerInstance params;              // the model's parameters, in the model file's order
   PerInstance x0;                  // state x nodes, state-major: the state at t <= 0
   PerInstance nsig;                // per state variable (null: deterministic Heun)
@@ -80,5 +91,17 @@ std::vector<ModelInfo> Models();
 
 // Runs the call; throws std::exception with a one-line reason.
 void Simulate(const RunSpec& run, l2l::CallControl& control, RunOutput& out);
+
+// Whether this build has the CUDA kernel and this machine a device for it.
+struct GpuStatus {
+  bool built = false;     // compiled with nvcc
+  int devices = 0;        // usable CUDA devices
+  std::string device;     // the first one's name
+  std::string reason;     // why there is none, when devices == 0
+};
+GpuStatus CudaStatus();
+
+// The CUDA engine (cuda_simulation.cu; without nvcc, cuda_absent.cc, which throws).
+void SimulateCuda(const RunSpec& run, l2l::CallControl& control, RunOutput& out);
 
 }  // namespace l2l_tvb

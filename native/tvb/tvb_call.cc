@@ -62,10 +62,21 @@ TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l
   const std::string coupling = StringField(o, "coupling", where);
   if (coupling == "linear") run_.coupling = Coupling::kLinear;
   else if (coupling == "kuramoto") run_.coupling = Coupling::kKuramoto;
-  else throw Napi::RangeError::New(env, "simulate: coupling must be linear or kuramoto, got " + coupling);
+  else if (coupling == "sigmoidal") run_.coupling = Coupling::kSigmoidal;
+  else throw Napi::RangeError::New(env, "simulate: coupling must be linear, kuramoto or sigmoidal, got " + coupling);
   run_.speed = PerInstanceField(o, "speed", 1, where);
-  run_.coupling_a = PerInstanceField(o, "coupling_a", 1, where);
-  run_.coupling_b = PerInstanceField(o, "coupling_b", 1, where);
+  run_.coupling_params = PerInstanceField(o, "coupling_params", CouplingParamCount(run_.coupling), where);
+  if (o.Has("engine") && !o.Get("engine").IsUndefined()) {
+    const std::string engine = StringField(o, "engine", where);
+    if (engine == "cpu") run_.engine = Engine::kCpu;
+    else if (engine == "cuda") run_.engine = Engine::kCuda;
+    else if (engine == "cuda-code-on-cpu") run_.engine = Engine::kCudaCodeOnCpu;
+    else throw Napi::RangeError::New(env, "simulate: engine must be cpu, cuda or cuda-code-on-cpu, got " + engine);
+  }
+  if (run_.engine == Engine::kCuda) {
+    const GpuStatus gpu = CudaStatus();
+    if (gpu.devices == 0) throw Napi::RangeError::New(env, "simulate: engine cuda: " + gpu.reason);
+  }
   run_.params = PerInstanceField(o, "params", model->params, where);
   run_.x0 = PerInstanceField(o, "x0", static_cast<int64_t>(model->state) * n, where);
   if (o.Has("noise") && !o.Get("noise").IsUndefined()) {

@@ -13,6 +13,24 @@ export interface TvbModelInfo {
   params: number;
 }
 
+export type TvbCouplingKind = 'linear' | 'kuramoto' | 'sigmoidal';
+
+/** Each coupling function's parameters, in the order coupling_params takes them (native/tvb/instance_kernel.h). */
+export const TVB_COUPLING_PARAMS: Record<TvbCouplingKind, readonly string[]> = {
+  linear: ['a', 'b'],
+  kuramoto: ['a'],
+  sigmoidal: ['cmin', 'cmax', 'midpoint', 'a', 'sigma'],
+};
+
+export interface TvbGpuStatus {
+  /** Compiled with nvcc. */
+  built: boolean;
+  /** Usable CUDA devices (0: see reason). */
+  devices: number;
+  device: string;
+  reason: string;
+}
+
 export interface TvbConnectome {
   /** nodes + 1 offsets into source/weight/length: the non-zero sources of each target row, ascending. */
   row_start: Int32Array;
@@ -33,11 +51,17 @@ export interface TvbSimulateOptions {
   dt: number;
   threads: number;
   connectome: TvbConnectome;
-  coupling: 'linear' | 'kuramoto';
-  /** Each: one value for all instances, or one per instance. */
+  coupling: TvbCouplingKind;
+  /** Each: one value (set) for all instances, or one per instance. */
   speed: Float64Array;
-  coupling_a: Float64Array;
-  coupling_b: Float64Array;
+  /** The coupling function's parameters in TVB_COUPLING_PARAMS order: linear a, b; kuramoto a; sigmoidal cmin, cmax, midpoint, a, sigma. */
+  coupling_params: Float64Array;
+  /**
+   * cpu (default): the CPU kernel, threads over blocks of instances, vectorized across them; cuda: the
+   * CUDA kernel, a thread block per instance (gpu() says whether it can run here); cuda-code-on-cpu: the
+   * CUDA kernel's own code run on the host, to test it without a GPU (slow).
+   */
+  engine?: 'cpu' | 'cuda' | 'cuda-code-on-cpu';
   /** The model's parameters (model-file order), for all instances or per instance. */
   params: Float64Array;
   /** state x nodes (state-major), for all instances or per instance: x(t <= 0). */
@@ -62,6 +86,8 @@ export interface TvbAddon {
   /** The error class a failed call rejects with (KernelError); once per process. */
   init(errorClass: new (message: string) => Error): void;
   models(): TvbModelInfo[];
+  /** Whether the CUDA engine can run here, and why not. */
+  gpu(): TvbGpuStatus;
   /** Arguments are checked at once (TypeError, RangeError); the run rejects with KernelError. */
   simulate(options: TvbSimulateOptions, control?: CallControl): Promise<TvbSimulateResult>;
 }

@@ -19,7 +19,7 @@ const k76 = conn76();
 function options(c: (typeof CASES)[number], steps: number, every: number, over: Partial<TvbSimulateOptions> = {}): TvbSimulateOptions {
   return {
     model: c.model, nodes: N, instances: 1, steps, dt: 0.1, threads: 1, connectome: k76, coupling: c.coupling,
-    speed: Float64Array.of(4), coupling_a: Float64Array.of(c.coupling === 'kuramoto' ? 1 : 0.00390625), coupling_b: Float64Array.of(0),
+    speed: Float64Array.of(4), coupling_params: c.coupling === 'kuramoto' ? Float64Array.of(1) : Float64Array.of(0.00390625, 0),
     params: Float64Array.from(c.params), x0: initialState(c.cols), record: { every, state: Int32Array.from(c.vars.map((_, s) => s)) }, ...over,
   };
 }
@@ -113,12 +113,12 @@ t.test('instances: each its own parameters, coupling and speed; the same numbers
     params.set(c.params, p * 12);
     params[p * 12 + 1] = 0.2 * p; // I
   }
-  const base = options(c, 3000, 50, { instances: P, coupling_a: a, speed, params });
+  const base = options(c, 3000, 50, { instances: P, coupling_params: Float64Array.from({ length: 2 * P }, (_, k) => (k % 2 === 0 ? a[k / 2] : 0)), speed, params });
   const runs = await Promise.all([1, 2, 3, 5].map((threads) => tvb.simulate({ ...base, threads })));
   for (const r of runs.slice(1)) t.ok(r.observed.every((x, k) => Object.is(x, runs[0].observed[k])), 'the same numbers on more threads');
   const per = runs[0].observed.length / P;
   for (let p = 0; p < P; p++) {
-    const alone = await tvb.simulate(options(c, 3000, 50, { coupling_a: a.subarray(p, p + 1), speed: speed.subarray(p, p + 1), params: params.subarray(p * 12, (p + 1) * 12) }));
+    const alone = await tvb.simulate(options(c, 3000, 50, { coupling_params: Float64Array.of(a[p], 0), speed: speed.subarray(p, p + 1), params: params.subarray(p * 12, (p + 1) * 12) }));
     t.ok(alone.observed.every((x, k) => Object.is(x, runs[0].observed[p * per + k])), `instance ${p} (a ${a[p]}, speed ${speed[p]}, I ${params[p * 12 + 1]}) = its run alone`);
   }
   t.notOk(runs[0].observed.subarray(0, per).every((x, k) => x === runs[0].observed[per + k]), 'the instances differ');
@@ -132,7 +132,7 @@ t.test('stochastic Heun: uncoupled phases are Brownian motions of variance 2 nsi
   const P = 20, nsig = 0.01, steps = 1000, T = steps * 0.1;
   const x0 = initialState(c.cols);
   const seeds = Uint32Array.from({ length: P }, (_, p) => 100 + p);
-  const base = options(c, steps, steps, { instances: P, coupling_a: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds } });
+  const base = options(c, steps, steps, { instances: P, coupling_params: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds } });
   const r = await tvb.simulate(base);
   const d = Array.from(r.observed, (x, k) => x - x0[k % N] - T);
   const mean = d.reduce((a, b) => a + b) / d.length;
@@ -141,7 +141,7 @@ t.test('stochastic Heun: uncoupled phases are Brownian motions of variance 2 nsi
   t.ok(Math.abs(mean) < 4 * Math.sqrt(want / d.length), `mean displacement ${mean.toFixed(4)} (0 within 4 standard errors, ${(4 * Math.sqrt(want / d.length)).toFixed(4)})`);
   t.ok(Math.abs(variance - want) < 4 * want * Math.sqrt(2 / (d.length - 1)), `variance ${variance.toFixed(4)} against 2 nsig T = ${want} (within 4 standard errors)`);
   // increments of consecutive steps uncorrelated
-  const path = await tvb.simulate(options(c, 2000, 1, { coupling_a: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds: seeds.subarray(0, 1) } }));
+  const path = await tvb.simulate(options(c, 2000, 1, { coupling_params: Float64Array.of(0), noise: { nsig: Float64Array.of(nsig), seeds: seeds.subarray(0, 1) } }));
   const inc: number[] = [];
   for (let k = 1; k < 2000; k++) for (let i = 0; i < N; i++) inc.push(path.observed[k * N + i] - path.observed[(k - 1) * N + i] - 0.1);
   let num = 0, den = 0;
@@ -160,7 +160,9 @@ t.test('a run that cannot work is refused at once, naming what is wrong', async 
   const c = CASES[0];
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), model: 'nope' }), /unknown model 'nope'/);
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), params: new Float64Array(3) }), /params: expected 12 values/);
-  t.throws(() => tvb.simulate({ ...options(c, 10, 1), coupling: 'sideways' as 'linear' }), /coupling must be linear or kuramoto/);
+  t.throws(() => tvb.simulate({ ...options(c, 10, 1), coupling: 'sideways' as 'linear' }), /coupling must be linear, kuramoto or sigmoidal/);
+  t.throws(() => tvb.simulate({ ...options(c, 10, 1), coupling: 'sigmoidal' }), /coupling_params: expected 5 values/);
+  t.throws(() => tvb.simulate({ ...options(c, 10, 1), engine: 'abacus' as 'cpu' }), /engine must be cpu, cuda or cuda-code-on-cpu/);
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), connectome: { ...k76, source: k76.source.slice(1) } }), /connectome/);
   t.throws(() => tvb.simulate({ ...options(c, 10, 1), record: { every: 1, state: Int32Array.of(2) } }), /record.state/);
   await t.rejects(tvb.simulate({ ...options(c, 10, 1), speed: Float64Array.of(0) }), /conduction speed must be positive/);

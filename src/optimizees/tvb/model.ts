@@ -8,12 +8,12 @@ import type { BatchContext, BatchOutput, EvalControl, Optimizee } from '../../co
 import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
 import { loadTvb } from '../../native/loader.js';
-import type { TvbConnectome, TvbSimulateOptions } from '../../native/tvb.js';
+import { TVB_COUPLING_PARAMS, type TvbConnectome, type TvbCouplingKind, type TvbSimulateOptions } from '../../native/tvb.js';
 import { kernelConnectome, readConnectome, type Connectome } from './connectome.js';
 import { fcFitness, functionalConnectivity } from './fc.js';
 import type { ModelDecl } from './model-file.js';
 import { connectomeDir, shippedModel } from './models.js';
-import type { TvbConfig } from './schema.js';
+import { COUPLING_DEFAULTS, couplingKind, type TvbConfig } from './schema.js';
 
 /** A target FC from a file: nodes x nodes numbers as text, or a little-endian float64 .npy. */
 export function readMatrixFile(file: string, nodes: number): Float64Array {
@@ -38,8 +38,8 @@ type Setter = { offset: number; apply: (v: number, run: RunValues) => void };
 
 /** What one instance runs with. */
 interface RunValues {
-  a: number;
-  b: number;
+  /** The coupling function's parameters, in TVB_COUPLING_PARAMS order. */
+  coupling: Float64Array;
   speed: number;
   nsig: Float64Array;
   params: Float64Array;
@@ -58,10 +58,13 @@ export class TvbModel implements Optimizee {
   private readonly steps: number;
   private readonly every: number;
   private readonly from: number;
+  private readonly coupling: TvbCouplingKind;
   private target: Float64Array | null = null;
+  private chosen: 'cpu' | 'cuda' | null = null;
 
   constructor(private readonly cfg: TvbConfig) {
     this.model = shippedModel(cfg.model)!;
+    this.coupling = couplingKind(cfg.coupling.kind, this.model.coupling);
     this.connectome = readConnectome(connectomeDir(cfg.connectome));
     this.kernel = kernelConnectome(this.connectome);
     const m = this.model;
@@ -83,8 +86,10 @@ export class TvbModel implements Optimizee {
   /** How a parameter path sets a run's values. */
   private setterOf(path: string): (v: number, run: RunValues) => void {
     const [kind, name] = path.split('.');
-    if (path === 'coupling.a') return (v, r) => (r.a = v);
-    if (path === 'coupling.b') return (v, r) => (r.b = v);
+    if (kind === 'coupling') {
+      const k = TVB_COUPLING_PARAMS[this.coupling].indexOf(name);
+      return (v, r) => (r.coupling[k] = v);
+    }
     if (path === 'speed') return (v, r) => (r.speed = v);
     const index = kind === 'noise' ? this.model.state.findIndex((s) => s.name === name) : this.model.parameters.findIndex((p) => p.name === name);
     return kind === 'noise' ? (v, r) => (r.nsig[index] = v) : (v, r) => (r.params[index] = v);
@@ -99,16 +104,27 @@ export class TvbModel implements Optimizee {
       const perVariable = c.noise;
       m.state.forEach((s, k) => (nsig[k] = perVariable[s.name] ?? 0));
     }
-    return { a: c.coupling.a, b: c.coupling.b, speed: c.speed, nsig, params: Float64Array.from(m.parameters, (p) => c.params[p.name] ?? p.default) };
+    const coupling = Float64Array.from(TVB_COUPLING_PARAMS[this.coupling], (n) => (c.coupling as Record<string, number | undefined>)[n] ?? COUPLING_DEFAULTS[this.coupling][n]);
+    return { coupling, speed: c.speed, nsig, params: Float64Array.from(m.parameters, (p) => c.params[p.name] ?? p.default) };
+  }
+
+  /** The engine of this rank's calls, chosen once: with device auto, the GPU where there is one; the choice is printed. */
+  private engine(print?: (line: string) => void): 'cpu' | 'cuda' {
+    if (this.chosen) return this.chosen;
+    const gpu = loadTvb().gpu();
+    if (this.cfg.device === 'cuda' && gpu.devices === 0) throw new RangeError(`tvb: device cuda, but ${gpu.reason}`);
+    this.chosen = this.cfg.device !== 'cpu' && gpu.devices > 0 ? 'cuda' : 'cpu';
+    print?.(this.chosen === 'cuda' ? `tvb: the CUDA kernel on ${gpu.device}\n` : `tvb: the CPU kernel${this.cfg.device === 'auto' ? ` (no GPU: ${gpu.reason})` : ''}\n`);
+    return this.chosen;
   }
 
   /** One kernel call for these runs; the observable's series per run. */
-  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
+  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl, print?: (line: string) => void): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
     const n = this.connectome.nodes, P = runs.length, m = this.model;
     const options: TvbSimulateOptions = {
       model: m.name, nodes: n, instances: P, steps: this.steps, dt: this.cfg.dt, threads, connectome: this.kernel,
-      coupling: this.cfg.coupling.kind ?? (m.coupling === 'kuramoto' ? 'kuramoto' : 'linear'),
-      speed: Float64Array.from(runs, (r) => r.speed), coupling_a: Float64Array.from(runs, (r) => r.a), coupling_b: Float64Array.from(runs, (r) => r.b),
+      coupling: this.coupling, engine: this.engine(print),
+      speed: Float64Array.from(runs, (r) => r.speed), coupling_params: Float64Array.from(runs.flatMap((r) => Array.from(r.coupling))),
       params: Float64Array.from(runs.flatMap((r) => Array.from(r.params))), x0: this.x0,
       record: { every: this.every, state: Int32Array.of(this.observable) },
       ...(this.cfg.noise !== undefined ? { noise: { nsig: Float64Array.from(runs.flatMap((r) => Array.from(r.nsig))), seeds } } : {}),
@@ -119,7 +135,7 @@ export class TvbModel implements Optimizee {
   }
 
   /** The target matrix: a file, the structural weights, or the FC of this configuration with the given values. */
-  private async targetMatrix(threads: number): Promise<Float64Array> {
+  private async targetMatrix(threads: number, print?: (line: string) => void): Promise<Float64Array> {
     if (this.target) return this.target;
     const t = this.cfg.target, n = this.connectome.nodes;
     if ('fc' in t) this.target = readMatrixFile(t.fc, n);
@@ -127,7 +143,7 @@ export class TvbModel implements Optimizee {
     else {
       const run = this.baseValues();
       for (const [path, v] of Object.entries(t.generate)) this.setterOf(path)(v, run);
-      const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), threads);
+      const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), threads, undefined, print);
       const { fc, flat } = functionalConnectivity(sim.series[0], sim.samples, n, this.from);
       if (flat.length > 0) throw new RangeError(`target.generate: the target's own FC is undefined (${flat.length} regions settle on a fixed point): choose other values, add noise, or a shorter transient`);
       this.target = fc;
@@ -137,14 +153,14 @@ export class TvbModel implements Optimizee {
 
   async evaluateAsync(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput> {
     const rows = ctx.index.length, dim = this.space.dim, n = this.connectome.nodes;
-    const target = await this.targetMatrix(ctx.threads);
+    const target = await this.targetMatrix(ctx.threads, ctx.print);
     const runs = Array.from({ length: rows }, (_, k) => {
       const run = this.baseValues();
       for (const s of this.setters) s.apply(x[k * dim + s.offset], run);
       return run;
     });
     const seeds = this.cfg.noise_seed === 'individual' ? Uint32Array.from(ctx.seed) : new Uint32Array(rows).fill(this.cfg.noise_seed);
-    const sim = await this.simulate(runs, seeds, ctx.threads, control);
+    const sim = await this.simulate(runs, seeds, ctx.threads, control, ctx.print);
     const fitness = new Float64Array(rows);
     for (let k = 0; k < rows; k++) {
       const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty);

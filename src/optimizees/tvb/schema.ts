@@ -7,13 +7,14 @@
  */
 import { z } from 'zod';
 import { MAX_DIMS } from '../../core/limits.js';
+import { TVB_COUPLING_PARAMS, type TvbCouplingKind } from '../../native/tvb.js';
 import { shippedModel, shippedModels } from './models.js';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const positive = z.number().positive();
 
 const parameterSchema = z.strictObject({
-  path: z.string().describe("what it sets: coupling.a, coupling.b, speed, noise.<state variable>, or model.<parameter of the model file>"),
+  path: z.string().describe("what it sets: coupling.<parameter of the coupling function> (coupling.a ...), speed, noise.<state variable>, or model.<parameter of the model file>"),
   lower: finite,
   upper: finite,
 });
@@ -34,10 +35,15 @@ export const tvbSchema = z.strictObject({
   observable: z.string().optional().describe("the state variable whose FC is fitted (default the model file's first observable)"),
   speed: positive.default(4).describe('conduction speed, mm/ms'),
   coupling: z.strictObject({
-    kind: z.enum(['linear', 'kuramoto']).optional().describe("the model file's default when absent"),
-    a: finite.default(0.00390625).describe("global coupling (TVB's Linear a, or Kuramoto's a)"),
-    b: finite.default(0).describe('linear offset'),
-  }).default({ a: 0.00390625, b: 0 }),
+    kind: z.enum(['linear', 'kuramoto', 'sigmoidal']).optional().describe("the model file's default when absent"),
+    a: finite.optional().describe('global coupling: linear a s + b, kuramoto a s, sigmoidal ... exp(-a (s - midpoint) / sigma) (TVB defaults: linear 0.00390625, kuramoto 1, sigmoidal 1)'),
+    b: finite.optional().describe('linear offset (default 0)'),
+    cmin: finite.optional().describe('sigmoidal minimum (default -1)'),
+    cmax: finite.optional().describe('sigmoidal maximum (default 1)'),
+    midpoint: finite.optional().describe('sigmoidal midpoint (default 0)'),
+    sigma: finite.optional().describe('sigmoidal width (default 230)'),
+  }).default({}).describe("TVB's coupling functions and their parameters: linear {a, b}, kuramoto {a}, sigmoidal {cmin, cmax, midpoint, a, sigma}"),
+  device: z.enum(['auto', 'cpu', 'cuda']).default('auto').describe('auto: the CUDA kernel where this build has it and the rank sees a GPU, else the CPU kernel (the worker says which, once); cuda: fail without one'),
   noise: z.union([z.number().min(0), z.record(z.string(), z.number().min(0))]).optional().describe('nsig of additive noise (stochastic Heun): one number for every state variable, or per state variable; absent: deterministic'),
   noise_seed: z.union([z.number().int().min(0).max(2 ** 32 - 1), z.literal('individual')]).default(1).describe("the noise's stream: one seed for every individual (the same noise, so individuals differ by their parameters only: common random numbers), or 'individual' (each its own seed)"),
   params: z.record(z.string(), finite).default({}).describe("the model's parameters that differ from the model file's defaults"),
@@ -55,7 +61,10 @@ export const tvbSchema = z.strictObject({
   }
   const states = m.state.map((s) => s.name);
   const params = m.parameters.map((p) => p.name);
-  const paths = ['coupling.a', 'coupling.b', 'speed', ...states.map((s) => `noise.${s}`), ...params.map((p) => `model.${p}`)];
+  const kind = couplingKind(c.coupling.kind, m.coupling);
+  const names = TVB_COUPLING_PARAMS[kind];
+  for (const key of Object.keys(c.coupling)) if (key !== 'kind' && !names.includes(key)) issue(['coupling', key], key, `a parameter of the ${kind} coupling (${names.join(', ')})`);
+  const paths = [...names.map((n) => `coupling.${n}`), 'speed', ...states.map((s) => `noise.${s}`), ...params.map((p) => `model.${p}`)];
   c.parameters.forEach((p, k) => {
     if (!paths.includes(p.path)) issue(['parameters', k, 'path'], p.path, `what ${m.name} has (one of ${paths.join(', ')})`);
     if (!(p.lower < p.upper)) issue(['parameters', k, 'upper'], p.upper, `above lower (${p.lower})`);
@@ -71,3 +80,15 @@ export const tvbSchema = z.strictObject({
 });
 
 export type TvbConfig = z.output<typeof tvbSchema>;
+
+/** The coupling a run uses: the configured kind, or the model file's default. */
+export function couplingKind(configured: TvbCouplingKind | undefined, modelDefault: string): TvbCouplingKind {
+  return configured ?? (modelDefault as TvbCouplingKind);
+}
+
+/** TVB's defaults of each coupling function's parameters. */
+export const COUPLING_DEFAULTS: Record<TvbCouplingKind, Record<string, number>> = {
+  linear: { a: 0.00390625, b: 0 },
+  kuramoto: { a: 1 },
+  sigmoidal: { cmin: -1, cmax: 1, midpoint: 0, a: 1, sigma: 230 },
+};

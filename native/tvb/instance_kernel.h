@@ -1,0 +1,244 @@
+// The CUDA kernel's arithmetic (cuda_simulation.cu), written once for the device and the host: one
+// parameter set (instance) per thread block, its nodes over the block's threads. Per step n:
+//
+//   StepNode   (each node i of the instance, in parallel) the coupling of target i at t_n from the
+//              ring, then the Heun step of node i; writes x_i(t_{n+1}).
+//   -- barrier: every read of the ring for step n is done --
+//   StoreNode  (each node i) ring slot (n + 1) mod H = float32(x_cvar,i(t_{n+1})), and the sample.
+//   -- barrier: the ring holds step n + 1 --
+//
+// Same equations, conventions and order of operations as the CPU kernel (simulation.h states them);
+// the CPU kernel keeps its instances lane-major and sums numpy's pairwise way over lanes, this one
+// sums each target's terms itself (Pairwise below), streaming the terms instead of storing them. The
+// engine `cuda-code-on-cpu` runs exactly these functions on the host, block after block and node
+// after node (slow), so that a machine without a GPU tests the kernel's indexing and arithmetic against
+// the CPU kernel (test/native/tvb-cuda.test.ts). On the device, float32 and float64 + - * / and sqrt
+// round as on the host (nvcc --fmad=false keeps a * b + c two roundings); exp, log, sin, cos and pow
+// come from CUDA's math library, within 1-2 ulp of the C library's but not always equal.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "../common/counter_rng.h"
+#include "simulation.h"
+
+#ifdef __CUDACC__
+#define L2L_TVB_DEVICE __host__ __device__
+#else
+#define L2L_TVB_DEVICE
+#endif
+#include "tvb_models.h"
+
+namespace l2l_tvb {
+
+// The most coupling parameters a coupling function has (sigmoidal: cmin, cmax, midpoint, a, sigma).
+constexpr int kMaxCouplingParams = 5;
+
+// c = post(s): the coupling function applied to the float32 sum, in float64, as TVB's post() computes
+// it (a numpy float32 array against float64 parameter arrays of shape (1,): float64).
+//   linear     a s + b                       q = {a, b}
+//   kuramoto   a s                           q = {a}  (as TVB's Kuramoto coupling: no division by N)
+//   sigmoidal  cmin + (cmax - cmin) / (1 + exp(-a (s - midpoint) / sigma))   q = {cmin, cmax, midpoint, a, sigma}
+L2L_TVB_DEVICE inline double CouplingPost(int coupling, float sum, const double* q) {
+  const double s = static_cast<double>(sum);
+  if (coupling == static_cast<int>(Coupling::kLinear)) return q[0] * s + q[1];
+  if (coupling == static_cast<int>(Coupling::kKuramoto)) return q[0] * s;
+  return q[0] + ((q[1] - q[0]) / (1.0 + std::exp(-q[3] * ((s - q[2]) / q[4]))));
+}
+
+// A standard normal from the counter-based stream (seed, step, state variable, node): Box-Muller on two
+// uniforms (1 - u keeps the logarithm finite).
+L2L_TVB_DEVICE inline double Normal(uint64_t seed, int64_t step, int s, int32_t node) {
+  const double u1 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2, static_cast<uint64_t>(node));
+  const double u2 = l2l::CounterUniform(seed, static_cast<uint64_t>(step), static_cast<uint64_t>(s) * 2 + 1, static_cast<uint64_t>(node));
+  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(6.283185307179586 * u2);
+}
+
+// numpy's pairwise summation of float32 values (see PairwiseLanes in simulation.cc) of the terms
+// [k0, k0 + n) that `term` computes on demand.
+template <class Term>
+L2L_TVB_DEVICE float Pairwise(const Term& term, int64_t k0, int64_t n) {
+  if (n < 8) {
+    float res = 0.0f;
+    for (int64_t k = 0; k < n; k++) res += term(k0 + k);
+    return res;
+  }
+  if (n <= 128) {
+    float r[8];
+    for (int j = 0; j < 8; j++) r[j] = term(k0 + j);
+    int64_t k = 8;
+    for (; k < n - (n % 8); k += 8) {
+      for (int j = 0; j < 8; j++) r[j] += term(k0 + k + j);
+    }
+    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; k < n; k++) res += term(k0 + k);
+    return res;
+  }
+  int64_t n2 = n / 2;
+  n2 -= n2 % 8;
+  const float first = Pairwise(term, k0, n2);
+  return first + Pairwise(term, k0 + n2, n - n2);
+}
+
+// What the kernel reads and writes; instance p is the launch's own index (0 .. instances - 1).
+struct InstanceView {
+  int32_t nodes = 0, H = 1;
+  int coupling = 0;
+  double dt = 0, sqrt_dt = 0;
+  const int32_t* row_start = nullptr;  // nodes + 1
+  const int32_t* source = nullptr;     // edge
+  const float* weight = nullptr;       // edge
+  int64_t edges = 0;
+  const int32_t* delay = nullptr;      // instance x edge, steps
+  float* ring = nullptr;               // instance x H x cvar x nodes
+  double* x = nullptr;                 // instance x state x nodes
+  const double* params = nullptr;      // instance x the model's parameters
+  const double* cpl = nullptr;         // instance x kMaxCouplingParams
+  const double* g = nullptr;           // instance x state: sqrt(2 nsig); null: deterministic
+  const uint64_t* seeds = nullptr;     // instance
+  int32_t record_every = 1, nobs = 0;
+  int64_t samples = 0;
+  const int32_t* record_state = nullptr;
+  double* observed = nullptr;          // instance x samples x nobs x nodes
+};
+
+// The float32 term of one edge: w * pre.
+struct EdgeTerm {
+  const float* weight;
+  const int32_t* source;
+  const int32_t* delay;  // this instance's
+  const float* ring;     // this instance's, coupling variable v: slot h at ring + h * stride
+  int64_t stride;
+  int32_t now, H;
+  bool kuramoto;
+  float xi;
+  L2L_TVB_DEVICE float operator()(int64_t e) const {
+    int32_t slot = now - delay[e];
+    if (slot < 0) slot += H;
+    const float xj = ring[slot * stride + source[e]];
+    return weight[e] * (kuramoto ? std::sin(xj - xi) : xj);
+  }
+};
+
+template <class M>
+L2L_TVB_DEVICE inline double Clamp(int s, double x) {
+  if (!M::kBounded) return x;
+  // numpy.clip's order: below the low bound, then above the high one
+  if (x < M::Low(s)) x = M::Low(s);
+  if (x > M::High(s)) x = M::High(s);
+  return x;
+}
+
+// Every slot of instance p's ring from its initial state (x(t <= 0) = x0), for node i.
+template <class M>
+L2L_TVB_DEVICE void InitNode(const InstanceView& v, int32_t p, int32_t i) {
+  const int64_t N = v.nodes;
+  for (int32_t h = 0; h < v.H; h++) {
+    for (int c = 0; c < M::kCvar; c++) {
+      v.ring[((p * static_cast<int64_t>(v.H) + h) * M::kCvar + c) * N + i] = static_cast<float>(v.x[(p * static_cast<int64_t>(M::kState) + M::CvarState(c)) * N + i]);
+    }
+  }
+}
+
+// Step n of node i of instance p: x_i(t_n) -> x_i(t_{n+1}); reads the ring, writes only x_i.
+template <class M>
+L2L_TVB_DEVICE void StepNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
+  const int64_t N = v.nodes;
+  const int32_t now = static_cast<int32_t>(n % v.H);
+  const int32_t e0 = v.row_start[i], e1 = v.row_start[i + 1];
+  const double* q = v.cpl + p * static_cast<int64_t>(kMaxCouplingParams);
+  double cs[M::kCvar];
+  for (int c = 0; c < M::kCvar; c++) {
+    const float* ring = v.ring + (p * static_cast<int64_t>(v.H) * M::kCvar + c) * N;
+    const int64_t stride = static_cast<int64_t>(M::kCvar) * N;
+    const EdgeTerm term{v.weight, v.source, v.delay + p * v.edges, ring, stride, now, v.H, v.coupling == static_cast<int>(Coupling::kKuramoto), ring[now * stride + i]};
+    // numpy's add.reduceat: the first term, plus the pairwise sum of the others
+    const float s = e1 > e0 ? term(e0) + Pairwise(term, e0 + 1, e1 - e0 - 1) : 0.0f;
+    cs[c] = CouplingPost(v.coupling, s, q);
+  }
+  double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
+  const double* ps = v.params + p * static_cast<int64_t>(M::kParams);
+  const double dt = v.dt;
+  double xs[M::kState], xt[M::kState], k1[M::kState], k2[M::kState], gz[M::kState] = {};
+  for (int s = 0; s < M::kState; s++) xs[s] = x[s * N + i];
+  M::Dfun(xs, cs, ps, k1);
+  if (v.g != nullptr) {
+    const uint64_t seed = v.seeds[p];
+    for (int s = 0; s < M::kState; s++) {
+      const double g = v.g[p * static_cast<int64_t>(M::kState) + s];
+      gz[s] = g == 0.0 ? 0.0 : g * (v.sqrt_dt * Normal(seed, n, s, i));
+      xt[s] = Clamp<M>(s, xs[s] + dt * k1[s] + gz[s]);
+    }
+  } else {
+    for (int s = 0; s < M::kState; s++) xt[s] = Clamp<M>(s, xs[s] + dt * k1[s]);
+  }
+  M::Dfun(xt, cs, ps, k2);
+  if (v.g != nullptr) {
+    for (int s = 0; s < M::kState; s++) x[s * N + i] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0 + gz[s]);
+  } else {
+    for (int s = 0; s < M::kState; s++) x[s * N + i] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0);
+  }
+}
+
+// After every node's step n: node i's coupling variables into ring slot (n + 1) mod H, and its sample.
+template <class M>
+L2L_TVB_DEVICE void StoreNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
+  const int64_t N = v.nodes;
+  const int32_t slot = static_cast<int32_t>((n + 1) % v.H);
+  const double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
+  for (int c = 0; c < M::kCvar; c++) v.ring[((p * static_cast<int64_t>(v.H) + slot) * M::kCvar + c) * N + i] = static_cast<float>(x[M::CvarState(c) * N + i]);
+  if ((n + 1) % v.record_every == 0 && (n + 1) / v.record_every <= v.samples) {
+    const int64_t sample = (n + 1) / v.record_every - 1;
+    double* o = v.observed + ((p * v.samples + sample) * v.nobs) * N;
+    for (int r = 0; r < v.nobs; r++) o[r * N + i] = x[v.record_state[r] * N + i];
+  }
+}
+
+// The host's copies of what a view of instances [p0, p1) points at (the CUDA path uploads them).
+template <class M>
+struct InstanceHost {
+  std::vector<int32_t> delay;
+  std::vector<double> x, params, cpl, g;
+  std::vector<uint64_t> seeds;
+  int32_t H = 1;
+  int64_t P = 0;
+
+  InstanceHost(const RunSpec& run, int32_t p0, int32_t p1) : P(p1 - p0) {
+    const int64_t E = static_cast<int64_t>(run.source.size()), N = run.nodes;
+    delay.resize(P * E);
+    int32_t max_delay = 0;
+    for (int64_t p = 0; p < P; p++) {
+      const double speed = run.speed.At(p0 + p)[0];
+      if (!(speed > 0)) throw std::invalid_argument("instance " + std::to_string(p0 + p) + ": the conduction speed must be positive");
+      for (int64_t e = 0; e < E; e++) delay[p * E + e] = static_cast<int32_t>(std::nearbyint((run.length[e] / speed) / run.dt));
+      max_delay = std::max(max_delay, static_cast<int32_t>(std::nearbyint((run.max_length / speed) / run.dt)));
+    }
+    H = max_delay + 1;
+    x.resize(P * M::kState * N);
+    params.resize(std::max<int64_t>(1, P * M::kParams));
+    cpl.assign(P * kMaxCouplingParams, 0.0);
+    const int np = CouplingParamCount(run.coupling);
+    for (int64_t p = 0; p < P; p++) {
+      std::copy(run.x0.At(p0 + p), run.x0.At(p0 + p) + M::kState * N, x.begin() + p * M::kState * N);
+      std::copy(run.params.At(p0 + p), run.params.At(p0 + p) + M::kParams, params.begin() + p * M::kParams);
+      std::copy(run.coupling_params.At(p0 + p), run.coupling_params.At(p0 + p) + np, cpl.begin() + p * kMaxCouplingParams);
+    }
+    if (run.nsig.data != nullptr) {
+      g.resize(P * M::kState);
+      for (int64_t p = 0; p < P; p++) {
+        for (int s = 0; s < M::kState; s++) g[p * M::kState + s] = std::sqrt(2.0 * run.nsig.At(p0 + p)[s]);
+      }
+      seeds.assign(run.seeds.begin() + p0, run.seeds.begin() + p1);
+    }
+  }
+
+  // Bytes of the ring for these instances.
+  double RingBytes(const RunSpec& run) const { return static_cast<double>(H) * M::kCvar * run.nodes * sizeof(float) * P; }
+};
+
+}  // namespace l2l_tvb
