@@ -60,6 +60,11 @@ export interface BatchOutput {
   fitness: Float64Array;
   /** Per row: null when it succeeded, else why it failed. */
   errors?: ReadonlyArray<string | null>;
+  /**
+   * Per row that succeeded: a remark the record keeps beside its fitness, in the row's text column (why
+   * the fitness is a penalty, say); the row stays a success.
+   */
+  notes?: ReadonlyArray<string | null>;
   outputs?: ReadonlyArray<Float64Array | null>;
   /** Per row (native calls): true where a cancel stopped the row before it finished (it has no result). */
   unfinished?: ArrayLike<boolean | number>;
@@ -96,6 +101,8 @@ export interface Optimizee {
    * samples); rank 0 calls it once, after the run, and writes what it returns to assessment.json.
    */
   assess?(x: Float64Array, ctx: AssessContext): Promise<Assessment>;
+  /** Optional: what the worker's 'worker ready' log line says of the model on this rank (the kernel it chose, say). */
+  describe?(): Record<string, unknown>;
   /** Frees what the model holds (a kernel's memory, a GPU context) when the worker is done with it. */
   dispose?(): void | Promise<void>;
 }

@@ -46,6 +46,12 @@ export function emptyResults(b: EvalBatch, nObj: number): EvalResults {
   };
 }
 
+/** A remark on row i, which succeeded (say why its fitness is a penalty): recorded in the row's text column, its status stays ok. */
+export function noteRow(out: EvalResults, i: number, note: string): void {
+  out.errors ??= new Array<string | null>(out.status.length).fill(null);
+  out.errors[i] = note;
+}
+
 /** Marks row i of out as failed (or timed out), with its reason. */
 export function failRow(out: EvalResults, i: number, reason: string, status: number = STATUS_CODES.failed): void {
   out.status[i] = status;

@@ -19,6 +19,7 @@ import { getOptimizee } from '../optimizees/registry.js';
 import type { ResolvedExperiment } from './config.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
 import type { Transport } from '../runtime/transport.js';
+import { STATUS_CODES } from '../core/fitness.js';
 import type { EvalBatch } from './eval-results.js';
 import { startEvaluator, threadsPerRank, type Evaluator } from './execution/evaluator.js';
 
@@ -112,7 +113,7 @@ export class WorkerHost {
     const b = msg.body as EvalBatch;
     if (!this.evaluator) throw new Error("'eval.batch' before 'experiment.setup'");
     const out = await this.evaluator.evaluate(b);
-    if (out.errors) this.logFailures(b, out.errors);
+    if (out.errors) this.logFailures(b, out.errors, out.status);
     ctx.send(msg.from, 'eval.results', out);
   }
 
@@ -135,10 +136,10 @@ export class WorkerHost {
     this.resolveDone();
   }
 
-  private logFailures(b: EvalBatch, errors: ReadonlyArray<string | null>): void {
+  private logFailures(b: EvalBatch, errors: ReadonlyArray<string | null>, status: Uint8Array): void {
     for (let i = 0; i < errors.length; i++) {
       const e = errors[i];
-      if (e === null) continue;
+      if (e === null || status[i] === STATUS_CODES.ok) continue; // a note on a row that succeeded
       this.failures++;
       const fields = { generation: b.generation, index: b.index[i], seed: b.seed[i], error: e };
       if (this.failures <= WARN_FAILURES) this.log.warn(fields, 'evaluation failed');

@@ -36,7 +36,43 @@ t.test('in one process and under mpirun -n 3: the same trajectory; every fitness
   t.ok(ra.every((r) => r.status === 0 && r.fitness >= -1 && r.fitness <= 1), `every row a correlation in [-1, 1] (${ra.map((r) => r.fitness.toFixed(3)).join(' ')})`);
   const summary = JSON.parse(readFileSync(join(mpi, 'summary.json'), 'utf8'));
   t.equal(summary.status, 'completed');
-  t.match(readFileSync(join(mpi, 'run.log'), 'utf8'), /"execution":"native"/, 'the workers run it as a native kernel');
+  t.match(readFileSync(join(mpi, 'run.log'), 'utf8'), /"execution":"native".*"kernel":"(cpu|cuda)","gpu":"[^"]+"/, 'the workers run it as a native kernel, and say which and why');
+});
+
+t.test('examples/tvb-fit.yaml under mpirun -n 3 recovers the coupling and speed that made the target FC', async (t) => {
+  // The target is the FC of coupling 0.5 and speed 4 mm/ms. Coupling is well identified by the FC (0.05
+  // away scores 0.92-0.93, docs/tvb.md), speed much less (every other speed of a grid scores 0.93-0.94):
+  // tolerances 0.05 and 0.5 mm/ms, and the fitness above 0.99, which only the neighbourhood reaches.
+  const out = join(dir, 'fit');
+  const r = await runMainMpi(3, ['run', join(ROOT, 'examples', 'tvb-fit.yaml'), '--out', out, '--quiet'], 600_000);
+  t.equal(r.code, 0, r.stderr);
+  const all = rows(out);
+  t.equal(all.length, 120, '15 generations of 8');
+  const best = all.reduce((a, b) => (b.fitness > a.fitness ? b : a));
+  t.ok(best.fitness > 0.99, `best fitness ${best.fitness.toFixed(4)}`);
+  t.ok(Math.abs(best.x[0] - 0.5) < 0.05, `coupling ${best.x[0].toFixed(4)} (target 0.5)`);
+  t.ok(Math.abs(best.x[1] - 4) < 0.5, `speed ${best.x[1].toFixed(3)} mm/ms (target 4)`);
+});
+
+t.test('a penalty fitness keeps its row a success and its reason in the record', async (t) => {
+  // without noise the Generic 2-D oscillator settles on its fixed point: FC undefined
+  const still = join(dir, 'still.yaml');
+  writeFileSync(still, [
+    'name: tvb-still', 'seed: 1', 'optimizer: {type: grid-search, param_grid: {coupling.a: [0, 0.02, 1]}}',
+    'optimizee: {type: tvb, model: generic_2d_oscillator, duration_ms: 3000, transient_ms: 2500, target: {sc: true}, penalty: -2,',
+    '  parameters: [{path: coupling.a, lower: 0, upper: 0.02}]}', 'stop: {generations: 1}',
+  ].join('\n'));
+  const out = join(dir, 'still');
+  const r = runMain(['run', still, '--out', out, '--quiet'], 300_000);
+  t.equal(r.code, 0, r.stderr);
+  const gens = decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
+  const notes = gens.flatMap((g) => Array.from(g.index, (_, i) => ({ status: g.status[i], fitness: g.fitness[i], note: g.errors?.[i] ?? null })));
+  t.equal(notes.length, 2);
+  for (const n of notes) {
+    t.equal(n.status, 0, 'a success');
+    t.equal(n.fitness, -2, 'the penalty');
+    t.match(n.note, /^penalty -2: FC undefined: every region settled on a fixed point/, 'the reason in the record');
+  }
 });
 
 t.test('a parameter the model does not have: one line, exit code 2, nothing simulated', async (t) => {

@@ -68,12 +68,16 @@ t.test("a batch is one multi-instance call: the target's own values score exactl
   t.equal(r.fitness[0], 1, "the target's own coupling and speed: FC identical, correlation 1");
   t.ok(r.fitness[1] < 1 && r.fitness[2] < 1, `other coupling ${r.fitness[1].toFixed(6)}, other speed ${r.fitness[2].toFixed(6)}`);
   t.ok(Number.isFinite(r.fitness[3]), `uncoupled: ${r.fitness[3].toFixed(4)} (noise keeps FC defined)`);
-  // without noise the default oscillator settles on its fixed point: FC undefined, the penalty, the reason printed
+  // without noise the default oscillator settles on its fixed point: FC undefined, the penalty, the reason in the row's note
   const still = tvbOptimizee.create(tvbSchema.parse({ ...base, duration_ms: 3000, transient_ms: 2500, noise: undefined, target: { sc: true }, penalty: -3 }));
   const printed: string[] = [];
   const s = await still.evaluateAsync!(Float64Array.of(0.02, 4), { ...ctxOf(1), print: (x) => printed.push(x) }, control());
   t.equal(s.fitness[0], -3);
-  t.match(printed.join(''), /fitness -3 \(FC undefined: every region settled on a fixed point after the transient\)/);
+  t.equal(s.errors, undefined, 'the row succeeded');
+  t.match(s.notes?.[0], /^penalty -3: FC undefined: every region settled on a fixed point after the transient/);
+  t.notOk(r.notes?.some((note) => note !== null), 'no note where the FC is defined');
+  t.equal(printed.join(''), '', 'nothing printed');
+  t.match(still.describe!(), { kernel: /^(cpu|cuda)$/, gpu: /./ }, "the worker's log says which kernel it runs, and its GPU or why it has none");
 });
 
 t.test('a target FC from a file: text or float64 .npy, of the connectome\'s size', async (t) => {

@@ -4,7 +4,7 @@
  * reaches the terminal) and the last of it is attached to that evaluation's failure.
  */
 import type { BatchOutput, Optimizee } from '../../core/optimizee.js';
-import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../eval-results.js';
+import { emptyResults, failRow as fail, noteRow, type EvalBatch, type EvalResults } from '../eval-results.js';
 import { OutputCapture, withOutput } from '../output-capture.js';
 import type { Evaluator } from './evaluator.js';
 
@@ -116,6 +116,8 @@ export function acceptBatch(r: BatchOutput, out: EvalResults, n: number): void {
       continue;
     }
     out.fitness.set(row, i * nObj);
+    const note = r.notes?.[i];
+    if (note) noteRow(out, i, note);
     const o = r.outputs?.[i];
     if (o) (out.outputs ??= new Array<Float64Array | null>(n).fill(null))[i] = o;
   }

@@ -40,7 +40,7 @@ export class NativeEvaluator implements Evaluator {
     if (!model.evaluateAsync) throw new Error('a native optimizee needs evaluateAsync()');
     this.log = opts.log ?? silentLogger;
     this.timeoutSeconds = execution.cancellable ? opts.timeoutSeconds : undefined;
-    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1, ...(callsPython(execution) ? { python: 'embedded' } : {}) };
+    this.describe = { execution: 'native', isolation: 'in-process', threads: execution.threads ? opts.threads : 1, ...(callsPython(execution) ? { python: 'embedded' } : {}), ...(model.describe?.() ?? {}) };
   }
 
   async evaluate(b: EvalBatch): Promise<EvalResults> {

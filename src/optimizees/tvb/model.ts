@@ -61,6 +61,7 @@ export class TvbModel implements Optimizee {
   private readonly coupling: TvbCouplingKind;
   private target: Float64Array | null = null;
   private chosen: 'cpu' | 'cuda' | null = null;
+  private gpu = '';
 
   constructor(private readonly cfg: TvbConfig) {
     this.model = shippedModel(cfg.model)!;
@@ -108,22 +109,27 @@ export class TvbModel implements Optimizee {
     return { coupling, speed: c.speed, nsig, params: Float64Array.from(m.parameters, (p) => c.params[p.name] ?? p.default) };
   }
 
-  /** The engine of this rank's calls, chosen once: with device auto, the GPU where there is one; the choice is printed. */
-  private engine(print?: (line: string) => void): 'cpu' | 'cuda' {
+  /** The engine of this rank's calls, chosen once: with device auto, the GPU where there is one. */
+  private engine(): 'cpu' | 'cuda' {
     if (this.chosen) return this.chosen;
     const gpu = loadTvb().gpu();
     if (this.cfg.device === 'cuda' && gpu.devices === 0) throw new RangeError(`tvb: device cuda, but ${gpu.reason}`);
     this.chosen = this.cfg.device !== 'cpu' && gpu.devices > 0 ? 'cuda' : 'cpu';
-    print?.(this.chosen === 'cuda' ? `tvb: the CUDA kernel on ${gpu.device}\n` : `tvb: the CPU kernel${this.cfg.device === 'auto' ? ` (no GPU: ${gpu.reason})` : ''}\n`);
+    this.gpu = gpu.devices > 0 ? gpu.device : gpu.reason;
     return this.chosen;
   }
 
+  /** For the worker's log: the kernel this rank runs, and its GPU or why it has none. */
+  describe(): Record<string, unknown> {
+    return { kernel: this.engine(), gpu: this.gpu };
+  }
+
   /** One kernel call for these runs; the observable's series per run. */
-  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl, print?: (line: string) => void): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
+  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
     const n = this.connectome.nodes, P = runs.length, m = this.model;
     const options: TvbSimulateOptions = {
       model: m.name, nodes: n, instances: P, steps: this.steps, dt: this.cfg.dt, threads, connectome: this.kernel,
-      coupling: this.coupling, engine: this.engine(print),
+      coupling: this.coupling, engine: this.engine(),
       speed: Float64Array.from(runs, (r) => r.speed), coupling_params: Float64Array.from(runs.flatMap((r) => Array.from(r.coupling))),
       params: Float64Array.from(runs.flatMap((r) => Array.from(r.params))), x0: this.x0,
       record: { every: this.every, state: Int32Array.of(this.observable) },
@@ -135,7 +141,7 @@ export class TvbModel implements Optimizee {
   }
 
   /** The target matrix: a file, the structural weights, or the FC of this configuration with the given values. */
-  private async targetMatrix(threads: number, print?: (line: string) => void): Promise<Float64Array> {
+  private async targetMatrix(threads: number): Promise<Float64Array> {
     if (this.target) return this.target;
     const t = this.cfg.target, n = this.connectome.nodes;
     if ('fc' in t) this.target = readMatrixFile(t.fc, n);
@@ -143,7 +149,7 @@ export class TvbModel implements Optimizee {
     else {
       const run = this.baseValues();
       for (const [path, v] of Object.entries(t.generate)) this.setterOf(path)(v, run);
-      const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), threads, undefined, print);
+      const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), threads);
       const { fc, flat } = functionalConnectivity(sim.series[0], sim.samples, n, this.from);
       if (flat.length > 0) throw new RangeError(`target.generate: the target's own FC is undefined (${flat.length} regions settle on a fixed point): choose other values, add noise, or a shorter transient`);
       this.target = fc;
@@ -153,20 +159,21 @@ export class TvbModel implements Optimizee {
 
   async evaluateAsync(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput> {
     const rows = ctx.index.length, dim = this.space.dim, n = this.connectome.nodes;
-    const target = await this.targetMatrix(ctx.threads, ctx.print);
+    const target = await this.targetMatrix(ctx.threads);
     const runs = Array.from({ length: rows }, (_, k) => {
       const run = this.baseValues();
       for (const s of this.setters) s.apply(x[k * dim + s.offset], run);
       return run;
     });
     const seeds = this.cfg.noise_seed === 'individual' ? Uint32Array.from(ctx.seed) : new Uint32Array(rows).fill(this.cfg.noise_seed);
-    const sim = await this.simulate(runs, seeds, ctx.threads, control, ctx.print);
+    const sim = await this.simulate(runs, seeds, ctx.threads, control);
     const fitness = new Float64Array(rows);
+    const notes = new Array<string | null>(rows).fill(null);
     for (let k = 0; k < rows; k++) {
       const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty);
       fitness[k] = f.fitness;
-      if (f.reason) ctx.print?.(`individual ${ctx.index[k]}: fitness ${this.cfg.penalty} (${f.reason})\n`);
+      if (f.reason) notes[k] = `penalty ${this.cfg.penalty}: ${f.reason}`;
     }
-    return { fitness, unfinished: Array.from(sim.finished, (f) => f === 0) };
+    return { fitness, notes, unfinished: Array.from(sim.finished, (f) => f === 0) };
   }
 }
