@@ -62,6 +62,40 @@ export function confusionFigure(d: ReportData): Figure | null {
   return { id: 'confusion', title: 'Confusion matrix', caption: `The run's best individual on the held-out samples (assessment.json): how many of each true class (rows) it put in each class (columns); ${a.summary}.${ties}`, spec };
 }
 
+/**
+ * The assessment's matrices side by side, where it has them (`matrices: {title, caption, panels: [{name,
+ * values: rows}]}`): the tvb optimizee's simulated FC of the best individual beside its target's.
+ */
+export function matricesFigure(d: ReportData): Figure | null {
+  const m = d.assessment?.matrices as { title: string; caption?: string; panels: Array<{ name: string; values: Array<Array<number | null>> }> } | undefined;
+  if (!m || !Array.isArray(m.panels) || m.panels.length === 0) return null;
+  const n = Math.max(...m.panels.map((p) => p.values.length));
+  const cells = m.panels.flatMap((p) => p.values.flatMap((row, i) => row.flatMap((value, j) => (value === null ? [] : [{ panel: p.name, i, j, value }]))));
+  const lo = cells.reduce((a, c) => Math.min(a, c.value), Infinity), hi = cells.reduce((a, c) => Math.max(a, c.value), -Infinity);
+  // correlations: a diverging scale symmetric about 0, as far as the largest; other values: their own range
+  const correlations = lo >= -1 && hi <= 1;
+  const reach = Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+  const side = Math.max(160, Math.min(320, Math.floor((FACET_WIDTH - 40 * m.panels.length) / m.panels.length)));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { ...CONFIG, view: { stroke: null } },
+    title: { text: m.title, subtitle: d.assessment!.summary },
+    data: { values: cells.slice(0, 4 * MAX_MARKS) },
+    facet: { column: { field: 'panel', type: 'nominal', title: null, sort: m.panels.map((p) => p.name) } },
+    spec: {
+      width: side,
+      height: side,
+      mark: { type: 'rect', aria: false },
+      encoding: {
+        x: { field: 'j', type: 'ordinal', title: 'region', scale: { domain: Array.from({ length: n }, (_, k) => k) }, axis: n > 20 ? { values: Array.from({ length: Math.ceil(n / 10) }, (_, k) => k * 10), labelAngle: 0 } : { labelAngle: 0 } },
+        y: { field: 'i', type: 'ordinal', title: 'region', scale: { domain: Array.from({ length: n }, (_, k) => k) }, axis: n > 20 ? { values: Array.from({ length: Math.ceil(n / 10) }, (_, k) => k * 10) } : {} },
+        color: { field: 'value', type: 'quantitative', scale: correlations ? { scheme: 'redblue', domain: [-reach, reach], reverse: true } : { scheme: 'viridis' }, legend: { title: null } },
+      },
+    },
+  };
+  return { id: 'matrices', title: 'Matrices of the best individual', caption: `${m.caption ?? ''}${cells.length > 4 * MAX_MARKS ? ` (the first ${4 * MAX_MARKS} cells drawn)` : ''} From the run's assessment (assessment.json).`.trim(), spec };
+}
+
 /** The assessment's raster: the spikes of one held-out sample, by neuron and population, where it has one. */
 export function rasterFigure(d: ReportData): Figure | null {
   const r = d.assessment?.raster as { steps: number[]; neurons: number[]; dt: number; populations: Array<{ name: string; lo: number; hi: number }>; label?: number; predicted?: number; duration_ms?: number } | undefined;

@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { BATCH_GAP_SECONDS, LOW_UTILIZATION, SHORT_EVALUATION_SECONDS, type ReportData, type Sample } from './data.js';
-import { confusionFigure, objectivesFigure, rasterFigure } from './assessment-figures.js';
+import { confusionFigure, matricesFigure, objectivesFigure, rasterFigure } from './assessment-figures.js';
 import { CONFIG, FACET_WIDTH, MAX_MARKS, WIDTH, type Figure } from './figure-style.js';
 
 export type { Figure } from './figure-style.js';
@@ -535,6 +535,6 @@ export function failuresFigure(d: ReportData): Figure {
 }
 
 export function allFigures(d: ReportData): Figure[] {
-  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, confusionFigure(d), rasterFigure(d)].filter((f): f is Figure => f !== null);
+  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, confusionFigure(d), rasterFigure(d), matricesFigure(d)].filter((f): f is Figure => f !== null);
   return [fitnessFigure(d), bestSoFarFigure(d), ...extra, parametersFigure(d), scatterMatrixFigure(d), utilizationFigure(d), failuresFigure(d)];
 }

@@ -52,6 +52,15 @@ t.test('examples/tvb-fit.yaml under mpirun -n 3 recovers the coupling and speed 
   t.ok(best.fitness > 0.99, `best fitness ${best.fitness.toFixed(4)}`);
   t.ok(Math.abs(best.x[0] - 0.5) < 0.05, `coupling ${best.x[0].toFixed(4)} (target 0.5)`);
   t.ok(Math.abs(best.x[1] - 4) < 0.5, `speed ${best.x[1].toFixed(3)} mm/ms (target 4)`);
+  // the assessment simulates the best individual again on rank 0, alone: the same FC, the same fitness
+  const a = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'));
+  t.equal(a.metrics.fc_correlation, best.fitness, 'the assessment gives back the best fitness exactly');
+  t.equal(a.matrices.panels.length, 2);
+  t.same(a.matrices.panels.map((p: { values: unknown[][] }) => [p.values.length, p.values[0].length, p.values[3][3]]), [[76, 76, null], [76, 76, null]], 'two 76 x 76 matrices, the diagonal left out');
+  const rep = runMain(['report', out], 300_000);
+  t.equal(rep.code, 0, rep.stderr);
+  t.match(readFileSync(join(out, 'report', 'report.html'), 'utf8'), /data-figure="matrices"/, 'the report draws them');
+  t.match(readFileSync(join(out, 'report', 'matrices.svg'), 'utf8'), /target FC/);
 });
 
 t.test('a penalty fitness keeps its row a success and its reason in the record', async (t) => {

@@ -4,7 +4,7 @@
  * model parameters), then each instance's FC against the target's (fc.ts).
  */
 import { readFileSync } from 'node:fs';
-import type { BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
+import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
 import { loadTvb } from '../../native/loader.js';
@@ -155,6 +155,33 @@ export class TvbModel implements Optimizee {
       this.target = fc;
     }
     return this.target;
+  }
+
+  /**
+   * The run's best individual simulated again (rank 0, after the run): its FC beside the target's, for
+   * the report (assessment.json `matrices`), and the correlation between them.
+   */
+  async assess(x: Float64Array, ctx: AssessContext): Promise<Assessment> {
+    const n = this.connectome.nodes;
+    const target = await this.targetMatrix(ctx.threads);
+    const run = this.baseValues();
+    for (const s of this.setters) s.apply(x[s.offset], run);
+    const sim = await this.simulate([run], Uint32Array.of(this.cfg.noise_seed === 'individual' ? this.cfg.initial_seed : this.cfg.noise_seed), ctx.threads);
+    const f = fcFitness(sim.series[0], sim.samples, n, this.from, target, this.cfg.penalty);
+    const { fc } = functionalConnectivity(sim.series[0], sim.samples, n, this.from);
+    // the diagonal (1 by definition, not part of the fitness) left out, so the colours show the rest
+    const rows = (m: Float64Array) => Array.from({ length: n }, (_, i) => Array.from(m.subarray(i * n, (i + 1) * n), (v, j) => (i !== j && Number.isFinite(v) ? v : null)));
+    const values = this.space.params.map((p, k) => `${p.name} ${Number(x[k].toPrecision(4))}`).join(', ');
+    const kind = 'sc' in this.cfg.target ? 'structural weights' : 'target FC';
+    return {
+      summary: `best individual (${values}): FC correlation ${f.fitness.toFixed(4)} with the ${kind}${f.reason ? ` (penalty: ${f.reason})` : ''}`,
+      metrics: { fc_correlation: f.fitness },
+      matrices: {
+        title: `Functional connectivity of the best individual against the ${kind}`,
+        caption: `Pearson correlation of ${this.model.state[this.observable].name} between regions after ${this.cfg.transient_ms} ms (${sim.samples - this.from} samples), the diagonal left blank; the fitness is the correlation of the off-diagonal entries of the two.`,
+        panels: [{ name: `simulated (${values})`, values: rows(fc) }, { name: kind, values: rows(target) }],
+      },
+    };
   }
 
   async evaluateAsync(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput> {
