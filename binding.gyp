@@ -1,6 +1,7 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_linalg.node, l2l_mpi.node, l2l_python.node, l2l_relax.node and l2l_snn.node; l2l_python needs
-# Debian's python3-dev).
+# -> build/Release/l2l_linalg.node, l2l_mpi.node, l2l_python.node, l2l_relax.node, l2l_snn.node and l2l_tvb.node;
+# l2l_python needs Debian's python3-dev; l2l_tvb is CPU-only here (the CUDA kernel is CMake's) and generates its
+# models with tools/tvb-codegen.ts, which needs the devDependency tsx).
 # cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
@@ -86,6 +87,31 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
       "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wno-psabi", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O2"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "l2l_tvb",
+      "actions": [
+        {
+          "action_name": "tvb_models",
+          "inputs": ["<!@(ls -1 native/tvb/models/*.yaml)", "tools/tvb-codegen.ts", "src/optimizees/tvb/model-file.ts", "src/optimizees/tvb/expression.ts"],
+          "outputs": ["<(SHARED_INTERMEDIATE_DIR)/tvb/tvb_models.h"],
+          "action": ["node", "--import", "tsx", "tools/tvb-codegen.ts", "native/tvb/models", "<(SHARED_INTERMEDIATE_DIR)/tvb/tvb_models.h"],
+          "message": "Generating the TVB models from native/tvb/models"
+        }
+      ],
+      "sources": [
+        "native/tvb/addon.cc",
+        "native/tvb/simulation.cc",
+        "native/tvb/tvb_call.cc",
+        "native/tvb/cuda_absent.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native", "<(SHARED_INTERMEDIATE_DIR)/tvb"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O3", "-ffp-contract=off", "-Wall", "-Wextra"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
