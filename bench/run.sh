@@ -87,6 +87,7 @@ if selected python-bridge "$@"; then section python-bridge 1800 node --import ts
 if selected meta-learning "$@"; then section meta-learning 3600 node --import tsx bench/meta-learning.ts; fi
 if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
 if selected reservoir "$@"; then section reservoir 3600 node --import tsx bench/reservoir.ts; fi
+# tvb also times TVB's own simulator where it imports (TVB_SOURCE=a tvb_library folder, else /tmp/tvbsrc/tvb_library): sudo apt-get install -y python3-numba python3-deprecated
 if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
 
 {
