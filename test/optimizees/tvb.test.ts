@@ -53,6 +53,11 @@ t.test('the configuration is checked against the model file', async (t) => {
   t.match(err({ observable: 'Q' }), /observable: a state variable of generic_2d_oscillator/);
   t.match(err({ sample_ms: 0.25 }), /sample_ms: a whole number of steps of 0\.1 ms/);
   t.match(err({ transient_ms: 399 }), /transient_ms: at most duration_ms - 3 samples/);
+  t.match(err({ coupling: { kind: 'sigmoidal', b: 1 } }), /coupling\.b: a parameter of the sigmoidal coupling \(cmin, cmax, midpoint, a, sigma\)/);
+  t.match(err({ coupling: { kind: 'sigmoidal' }, parameters: [{ path: 'coupling.b', lower: 0, upper: 1 }] }), /parameters\.0\.path: what generic_2d_oscillator has \(one of coupling\.cmin, coupling\.cmax, coupling\.midpoint, coupling\.a, coupling\.sigma, speed/);
+  t.match(err({ bold: { tr_ms: 2.5 } }), /bold\.tr_ms: a whole number of samples of 1 ms/);
+  t.match(err({ bold: { tr_ms: 150 } }), /duration_ms: at least transient_ms \+ 3 BOLD samples of 150 ms/);
+  t.equal(err({ bold: { tr_ms: 100 } }), 'ok', '400 ms, 100 of them transient: 3 samples of 100 ms');
 });
 
 const ctxOf = (rows: number): BatchContext => ({ generation: 0, index: Int32Array.from({ length: rows }, (_, i) => i), seed: Uint32Array.from({ length: rows }, (_, i) => 7 + i), threads: 2 });
@@ -78,6 +83,26 @@ t.test("a batch is one multi-instance call: the target's own values score exactl
   t.notOk(r.notes?.some((note) => note !== null), 'no note where the FC is defined');
   t.equal(printed.join(''), '', 'nothing printed');
   t.match(still.describe!(), { kernel: /^(cpu|cuda)$/, gpu: /./ }, "the worker's log says which kernel it runs, and its GPU or why it has none");
+});
+
+t.test("the FC of the BOLD signal: the target's own values score exactly 1, others less; sigmoidal coupling fits too", async (t) => {
+  // Montbrio-Pazo-Roxin rates into TVB's BalloonModel, 12 s, BOLD every 500 ms after 4 s: 16 samples
+  const cfg = tvbSchema.parse({
+    model: 'montbrio_pazo_roxin', duration_ms: 12000, transient_ms: 4000, sample_ms: 1, noise: { r: 0.0001, V: 0.0001 }, bold: { tr_ms: 500 },
+    target: { generate: { 'coupling.a': 0.5, speed: 4 } }, parameters: [{ path: 'coupling.a', lower: 0, upper: 1 }, { path: 'speed', lower: 1, upper: 10 }],
+  });
+  const model = tvbOptimizee.create(cfg);
+  const r = await model.evaluateAsync!(Float64Array.of(0.5, 4, 0.1, 4), ctxOf(2), control());
+  t.equal(r.fitness[0], 1, "the target's own values");
+  t.ok(r.fitness[1] < 0.99 && r.fitness[1] > -1, `coupling 0.1: ${r.fitness[1].toFixed(4)}`);
+  const a = await model.assess!(Float64Array.of(0.5, 4), { threads: 2 });
+  t.match(a.summary, /FC correlation 1\.0000/);
+  t.match((a.matrices as { caption: string }).caption, /BOLD signal \(every 500 ms\) of r between regions after 4000 ms \(16 samples\)/);
+  // sigmoidal coupling over its own a
+  const sig = tvbOptimizee.create(tvbSchema.parse({ ...base, coupling: { kind: 'sigmoidal', sigma: 1 }, target: { generate: { 'coupling.a': 0.5 } }, parameters: [{ path: 'coupling.a', lower: 0, upper: 2 }] }));
+  const s = await sig.evaluateAsync!(Float64Array.of(0.5, 1.5), ctxOf(2), control());
+  t.equal(s.fitness[0], 1, 'sigmoidal: the target value');
+  t.ok(s.fitness[1] < 1 && Number.isFinite(s.fitness[1]), `sigmoidal, a 1.5: ${s.fitness[1].toFixed(4)}`);
 });
 
 t.test('a target FC from a file: text or float64 .npy, of the connectome\'s size', async (t) => {

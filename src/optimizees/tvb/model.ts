@@ -9,6 +9,7 @@ import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
 import { loadTvb } from '../../native/loader.js';
 import { TVB_COUPLING_PARAMS, type TvbConnectome, type TvbCouplingKind, type TvbSimulateOptions } from '../../native/tvb.js';
+import { BALLOON_DEFAULTS, balloonBold } from './bold.js';
 import { kernelConnectome, readConnectome, type Connectome } from './connectome.js';
 import { fcFitness, functionalConnectivity } from './fc.js';
 import type { ModelDecl } from './model-file.js';
@@ -58,6 +59,7 @@ export class TvbModel implements Optimizee {
   private readonly steps: number;
   private readonly every: number;
   private readonly from: number;
+  private readonly period: number;
   private readonly coupling: TvbCouplingKind;
   private target: Float64Array | null = null;
   private chosen: 'cpu' | 'cuda' | null = null;
@@ -81,7 +83,9 @@ export class TvbModel implements Optimizee {
     this.observable = m.state.findIndex((s) => s.name === (cfg.observable ?? m.observables[0]));
     this.steps = Math.round(cfg.duration_ms / cfg.dt);
     this.every = Math.round(cfg.sample_ms / cfg.dt);
-    this.from = Math.ceil(cfg.transient_ms / cfg.sample_ms);
+    // the FC's signal: the observable every sample_ms, or its BOLD every tr_ms
+    this.period = cfg.bold ? cfg.bold.tr_ms : cfg.sample_ms;
+    this.from = Math.ceil(cfg.transient_ms / this.period - 1e-9);
   }
 
   /** How a parameter path sets a run's values. */
@@ -137,7 +141,22 @@ export class TvbModel implements Optimizee {
     };
     const r = await loadTvb().simulate(options, control);
     const per = r.samples * n;
-    return { series: runs.map((_, p) => r.observed.subarray(p * per, (p + 1) * per)), finished: r.finished, samples: r.samples };
+    const series = runs.map((_, p) => r.observed.subarray(p * per, (p + 1) * per));
+    const bold = this.cfg.bold;
+    if (!bold) return { series, finished: r.finished, samples: r.samples };
+    // the BOLD signal of the observable, then every tr_ms: sample j at (j + 1) tr_ms
+    const every = Math.round(bold.tr_ms / this.cfg.sample_ms), samples = Math.floor(r.samples / every);
+    const { tr_ms: _, ...overrides } = bold;
+    const balloon = { ...BALLOON_DEFAULTS, ...overrides };
+    return {
+      series: series.map((x) => {
+        const y = balloonBold(x, r.samples, n, this.cfg.sample_ms / 1000, balloon);
+        const out = new Float64Array(samples * n);
+        for (let j = 0; j < samples; j++) out.set(y.subarray(((j + 1) * every - 1) * n, (j + 1) * every * n), j * n);
+        return out;
+      }),
+      finished: r.finished, samples,
+    };
   }
 
   /** The target matrix: a file, the structural weights, or the FC of this configuration with the given values. */
@@ -178,7 +197,7 @@ export class TvbModel implements Optimizee {
       metrics: { fc_correlation: f.fitness },
       matrices: {
         title: `Functional connectivity of the best individual against the ${kind}`,
-        caption: `Pearson correlation of ${this.model.state[this.observable].name} between regions after ${this.cfg.transient_ms} ms (${sim.samples - this.from} samples), the diagonal left blank; the fitness is the correlation of the off-diagonal entries of the two.`,
+        caption: `Pearson correlation of ${this.cfg.bold ? `the BOLD signal (every ${this.cfg.bold.tr_ms} ms) of ` : ''}${this.model.state[this.observable].name} between regions after ${this.cfg.transient_ms} ms (${sim.samples - this.from} samples), the diagonal left blank; the fitness is the correlation of the off-diagonal entries of the two.`,
         panels: [{ name: `simulated (${values})`, values: rows(fc) }, { name: kind, values: rows(target) }],
       },
     };

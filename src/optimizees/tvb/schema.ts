@@ -34,6 +34,12 @@ export const tvbSchema = z.strictObject({
   sample_ms: positive.default(1).describe('the observable is sampled every this many ms (a whole number of steps)'),
   observable: z.string().optional().describe("the state variable whose FC is fitted (default the model file's first observable)"),
   speed: positive.default(4).describe('conduction speed, mm/ms'),
+  bold: z.strictObject({
+    tr_ms: positive.default(2000).describe('the BOLD sampling period (repetition time), a whole number of sample_ms'),
+    tau_s: positive.optional(), tau_f: positive.optional(), tau_o: positive.optional(), alpha: positive.optional(),
+    TE: positive.optional(), V0: positive.optional(), E0: z.number().gt(0).lt(1).optional(), epsilon: positive.optional(),
+    nu_0: positive.optional(), r_0: positive.optional(),
+  }).optional().describe("fit the FC of the observable's BOLD signal (TVB's BalloonModel: revised coefficients, non-linear; its parameters default to TVB's) sampled every tr_ms, instead of the observable itself; absent: the observable"),
   coupling: z.strictObject({
     kind: z.enum(['linear', 'kuramoto', 'sigmoidal']).optional().describe("the model file's default when absent"),
     a: finite.optional().describe('global coupling: linear a s + b, kuramoto a s, sigmoidal ... exp(-a (s - midpoint) / sigma) (TVB defaults: linear 0.00390625, kuramoto 1, sigmoidal 1)'),
@@ -76,7 +82,11 @@ export const tvbSchema = z.strictObject({
   if ('generate' in c.target) for (const key of Object.keys(c.target.generate)) if (!paths.includes(key)) issue(['target', 'generate', key], key, `what ${m.name} has (one of ${paths.join(', ')})`);
   const every = c.sample_ms / c.dt;
   if (Math.abs(every - Math.round(every)) > 1e-9) issue(['sample_ms'], c.sample_ms, `a whole number of steps of ${c.dt} ms`);
-  if (c.transient_ms + 3 * c.sample_ms > c.duration_ms) issue(['transient_ms'], c.transient_ms, `at most duration_ms - 3 samples (${c.duration_ms - 3 * c.sample_ms} ms), so that the FC has 3 samples`);
+  if (c.bold) {
+    const tr = c.bold.tr_ms / c.sample_ms;
+    if (Math.abs(tr - Math.round(tr)) > 1e-9) issue(['bold', 'tr_ms'], c.bold.tr_ms, `a whole number of samples of ${c.sample_ms} ms`);
+    else if (Math.ceil(c.transient_ms / c.bold.tr_ms - 1e-9) + 3 > Math.floor(c.duration_ms / c.bold.tr_ms + 1e-9)) issue(['duration_ms'], c.duration_ms, `at least transient_ms + 3 BOLD samples of ${c.bold.tr_ms} ms, so that the FC has 3 samples`);
+  } else if (c.transient_ms + 3 * c.sample_ms > c.duration_ms) issue(['transient_ms'], c.transient_ms, `at most duration_ms - 3 samples (${c.duration_ms - 3 * c.sample_ms} ms), so that the FC has 3 samples`);
 });
 
 export type TvbConfig = z.output<typeof tvbSchema>;
