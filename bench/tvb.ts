@@ -3,7 +3,7 @@
  * (bench/tvb/numpy_heun.py, written from the same conventions), side by side in one run: the Generic
  * 2-D oscillator with TVB's defaults on the synthetic 76-region connectome, linear coupling, 4 mm/ms.
  * Ours: one parameter set per call, and 64 per call (multi-instance: the optimizer's case) on 1 and 2
- * threads. Node-steps per second (regions x steps x parameter sets / s); ratio = ours / numpy's. Also
+ * threads, with one speed and with a speed per parameter set (every set its own delays). Node-steps per second (regions x steps x parameter sets / s); ratio = ours / numpy's. Also
  * the final state of the numpy run against ours (the same conventions: the same numbers). TVB's own
  * simulator (tvb-library, bench/tvb/tvb_own.py: Simulator, HeunDeterministic, Raw monitor, the same
  * connectome, speed, coupling and x0) is timed and compared the same way where it imports: from
@@ -34,10 +34,11 @@ const c = CASES.find((x) => x.model === 'generic_2d_oscillator')!;
 const x0 = initialState(c.cols);
 const tvb = loadTvb();
 
-async function ours(instances: number, threads: number): Promise<{ rate: number; final: Float64Array }> {
+async function ours(instances: number, threads: number, speedPerInstance = false): Promise<{ rate: number; final: Float64Array }> {
   const options = {
     model: c.model, nodes: N, instances, steps, dt: 0.1, threads, connectome: k, coupling: 'linear' as const,
-    speed: Float64Array.of(4), coupling_params: Float64Array.of(0.00390625, 0), params: Float64Array.from(c.params), x0,
+    // a speed per instance: 3 to 5 mm/ms, every instance its own delays (the CPU kernel then runs one instance at a time)
+    speed: speedPerInstance ? Float64Array.from({ length: instances }, (_, p) => 3 + (2 * p) / instances) : Float64Array.of(4), coupling_params: Float64Array.of(0.00390625, 0), params: Float64Array.from(c.params), x0,
     record: { every: steps, state: Int32Array.of(0, 1) },
   };
   await tvb.simulate({ ...options, steps: 100 }); // warm-up
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
   const one = await ours(1, 1);
   const batch1 = await ours(64, 1);
   const batch2 = await ours(64, 2);
+  const spread1 = await ours(64, 1, true);
+  const spread2 = await ours(64, 2, true);
   const m = (x: number) => `${(x / 1e6).toFixed(2)} M`;
   const rate = (b: Baseline) => ('error' in b ? `failed: ${b.error}` : m(b.rate));
   const ratio = (x: number, b: Baseline) => ('error' in b ? 'n/a' : `${(x / b.rate).toFixed(1)}x`);
@@ -92,6 +95,8 @@ async function main(): Promise<void> {
     row('ours, one parameter set per call, 1 thread', one.rate),
     row('ours, 64 parameter sets per call, 1 thread', batch1.rate),
     row('ours, 64 parameter sets per call, 2 threads', batch2.rate),
+    row('ours, 64 parameter sets per call, each its own speed (3-5 mm/ms), 1 thread', spread1.rate),
+    row('ours, 64 parameter sets per call, each its own speed (3-5 mm/ms), 2 threads', spread2.rate),
     '',
     'error' in np ? '' : `Final state after ${steps} steps, numpy against ours: ${agreement(np, one.final)}.`,
     '',

@@ -20,14 +20,14 @@ const k76 = conn76();
 const P = 3;
 
 /** A run of P instances of a case, each its own speed, coupling parameters and first model parameter. */
-function run(c: (typeof CASES)[number], coupling: TvbSimulateOptions['coupling'], steps: number, noisy: boolean): TvbSimulateOptions {
+function run(c: (typeof CASES)[number], coupling: TvbSimulateOptions['coupling'], steps: number, noisy: boolean, oneSpeed = false): TvbSimulateOptions {
   const per = coupling === 'linear' ? [0.00390625, 0.01] : coupling === 'kuramoto' ? [1] : [-0.5, 2, 0.5, 1, 3];
   const coupling_params = Float64Array.from({ length: P * per.length }, (_, k) => per[k % per.length] * (1 + 0.25 * Math.floor(k / per.length)));
   const params = Float64Array.from({ length: P * c.params.length }, (_, k) => c.params[k % c.params.length]);
   const x0 = initialState(c.cols);
   return {
     model: c.model, nodes: N, instances: P, steps, dt: 0.1, threads: 2, connectome: k76, coupling, coupling_params,
-    speed: Float64Array.from({ length: P }, (_, p) => 2.5 + 1.5 * p), params, x0,
+    speed: oneSpeed ? Float64Array.of(3) : Float64Array.from({ length: P }, (_, p) => 2.5 + 1.5 * p), params, x0,
     record: { every: 10, state: Int32Array.from(c.vars.map((_, s) => s)) },
     ...(noisy ? { noise: { nsig: new Float64Array(c.vars.length).fill(1e-4), seeds: Uint32Array.from({ length: P }, (_, p) => 7 + p) } } : {}),
   };
@@ -37,14 +37,15 @@ const variants = CASES.flatMap((c) => (c.model === 'kuramoto' ? (['kuramoto', 's
 
 for (const { c, coupling } of variants) {
   t.test(`${c.model}, ${coupling} coupling: the CUDA kernel's code on the host = the CPU kernel, bit for bit`, async (t) => {
-    for (const noisy of [false, true]) {
-      const options = run(c, coupling, 600, noisy);
+    // one speed: the CPU kernel runs its lane-major kernel; a speed per instance: one instance at a time
+    for (const [noisy, oneSpeed] of [[false, true], [true, true], [false, false], [true, false]]) {
+      const options = run(c, coupling, 600, noisy, oneSpeed);
       const [cpu, gpuCode] = await Promise.all([tvb.simulate(options), tvb.simulate({ ...options, engine: 'cuda-code-on-cpu' })]);
       t.equal(gpuCode.samples, 60);
       t.ok(cpu.observed.length === P * 60 * c.vars.length * N && cpu.observed.every(Number.isFinite), `${noisy ? 'stochastic' : 'deterministic'}: ${cpu.observed.length} finite samples`);
       let same = 0;
       cpu.observed.forEach((x, k) => (same += Object.is(x, gpuCode.observed[k]) ? 1 : 0));
-      t.equal(same, cpu.observed.length, `${noisy ? 'stochastic' : 'deterministic'}: ${same} of ${cpu.observed.length} values identical`);
+      t.equal(same, cpu.observed.length, `${noisy ? 'stochastic' : 'deterministic'}, ${oneSpeed ? 'one speed' : 'a speed per instance'}: ${same} of ${cpu.observed.length} values identical`);
       t.same(Array.from(gpuCode.finished), [1, 1, 1]);
       const per = cpu.observed.length / P;
       t.notOk(cpu.observed.subarray(0, per).every((x, k) => x === cpu.observed[per + k]), 'the instances differ');
