@@ -251,7 +251,22 @@ export function scatterMatrixFigure(d: ReportData): Figure {
   const mark = { type: 'circle' as const, size, opacity: 0.7, aria: false };
   const color = fitnessColor(d, o.label);
   const side = Math.max(100, Math.min(200, Math.floor((FACET_WIDTH - 48 * (k - 2)) / Math.max(1, k - 1))));
-  const spec: TopLevelSpec = oneD ? {
+  // two coordinates: one full-size panel, the fitness landscape as explored (a grid search draws it whole)
+  const twoD: TopLevelSpec | null = k === 2 ? {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: `Explored space: ${o.label} over ${names[0]} x ${names[1]}`, subtitle },
+    data: { values: shown.map((s) => ({ a: s.coords[0], b: s.coords[1], f: s.value })) },
+    width: WIDTH,
+    height: 360,
+    mark: { ...mark, size: shown.length > 3000 ? 8 : shown.length > 1000 ? 18 : 60, opacity: 0.85 },
+    encoding: {
+      x: { field: 'a', type: 'quantitative', title: names[0], scale: { zero: false, nice: false, padding: 10 } },
+      y: { field: 'b', type: 'quantitative', title: names[1], scale: { zero: false, nice: false, padding: 10 } },
+      color,
+    },
+  } : null;
+  const spec: TopLevelSpec = twoD ?? (oneD ? {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: { text: `Explored space: ${names[0]} against fitness`, subtitle },
@@ -289,10 +304,10 @@ export function scatterMatrixFigure(d: ReportData): Figure {
       },
     },
     resolve: { scale: { x: 'independent', y: 'independent' } },
-  };
+  });
   return {
     id: 'scatter-matrix', title: 'Explored space',
-    caption: (oneD ? `The one coordinate against ${o.label}` : `Every pair of the first ${k} coordinates of the sampled successful individuals (the lower triangle of a scatter matrix: the row names the vertical coordinate, the column the horizontal one)`) +
+    caption: (oneD ? `The one coordinate against ${o.label}` : k === 2 ? `The two coordinates of the sampled successful individuals` : `Every pair of the first ${k} coordinates of the sampled successful individuals (the lower triangle of a scatter matrix: the row names the vertical coordinate, the column the horizontal one)`) +
       `, coloured by ${o.label} (dark is best, drawn on top): where the optimizer looked, and where it found the good values.`,
     spec,
   };

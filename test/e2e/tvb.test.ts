@@ -61,6 +61,7 @@ t.test('examples/tvb-fit.yaml under mpirun -n 3 recovers the coupling and speed 
   t.equal(rep.code, 0, rep.stderr);
   t.match(readFileSync(join(out, 'report', 'report.html'), 'utf8'), /data-figure="matrices"/, 'the report draws them');
   t.match(readFileSync(join(out, 'report', 'matrices.svg'), 'utf8'), /target FC/);
+  t.match(readFileSync(join(out, 'report', 'scatter-matrix.svg'), 'utf8'), /fitness \(higher is better\) over coupling\.a x speed/, 'and the landscape over coupling x speed as explored');
 });
 
 t.test('a penalty fitness keeps its row a success and its reason in the record', async (t) => {
