@@ -60,30 +60,40 @@ L2L_TVB_DEVICE inline double Normal(uint64_t seed, int64_t step, int s, int32_t 
 }
 
 // numpy's pairwise summation of float32 values (see PairwiseLanes in simulation.cc) of the terms
-// [k0, k0 + n) that `term` computes on demand.
+// [k0, k0 + n) that `term` computes on demand: up to 128 terms in one pass (PairwiseBlock, inlined),
+// above that the two halves (the first a multiple of 8) apart.
 template <class Term>
-L2L_TVB_DEVICE float Pairwise(const Term& term, int64_t k0, int64_t n) {
+L2L_TVB_DEVICE inline float PairwiseBlock(const Term& term, int64_t k0, int64_t n) {
   if (n < 8) {
     float res = 0.0f;
     for (int64_t k = 0; k < n; k++) res += term(k0 + k);
     return res;
   }
-  if (n <= 128) {
-    float r[8];
-    for (int j = 0; j < 8; j++) r[j] = term(k0 + j);
-    int64_t k = 8;
-    for (; k < n - (n % 8); k += 8) {
-      for (int j = 0; j < 8; j++) r[j] += term(k0 + k + j);
-    }
-    float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
-    for (; k < n; k++) res += term(k0 + k);
-    return res;
+  float r[8];
+  for (int j = 0; j < 8; j++) r[j] = term(k0 + j);
+  int64_t k = 8;
+  for (; k < n - (n % 8); k += 8) {
+    for (int j = 0; j < 8; j++) r[j] += term(k0 + k + j);
   }
+  float res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+  for (; k < n; k++) res += term(k0 + k);
+  return res;
+}
+
+template <class Term>
+L2L_TVB_DEVICE float Pairwise(const Term& term, int64_t k0, int64_t n) {
+  if (n <= 128) return PairwiseBlock(term, k0, n);
   int64_t n2 = n / 2;
   n2 -= n2 % 8;
   const float first = Pairwise(term, k0, n2);
   return first + Pairwise(term, k0 + n2, n - n2);
 }
+
+// The terms of a buffer (the host's variant of CoupleNode).
+struct ArrayTerm {
+  const float* a;
+  L2L_TVB_DEVICE float operator()(int64_t k) const { return a[k]; }
+};
 
 // What the kernel reads and writes; instance p is the launch's own index (0 .. instances - 1).
 struct InstanceView {
@@ -95,7 +105,7 @@ struct InstanceView {
   const float* weight = nullptr;       // edge
   int64_t edges = 0;
   const int32_t* delay = nullptr;      // instance x edge, steps
-  float* ring = nullptr;               // instance x H x cvar x nodes
+  float* ring = nullptr;               // instance x cvar x nodes x H: each node's history contiguous in time
   double* x = nullptr;                 // instance x state x nodes
   const double* params = nullptr;      // instance x the model's parameters
   const double* cpl = nullptr;         // instance x kMaxCouplingParams
@@ -112,7 +122,7 @@ struct EdgeTerm {
   const float* weight;
   const int32_t* source;
   const int32_t* delay;  // this instance's
-  const float* ring;     // this instance's, coupling variable v: slot h at ring + h * stride
+  const float* ring;     // this instance's, of one coupling variable: node j's slot h at ring[j * stride + h]
   int64_t stride;
   int32_t now, H;
   bool kuramoto;
@@ -120,7 +130,7 @@ struct EdgeTerm {
   L2L_TVB_DEVICE float operator()(int64_t e) const {
     int32_t slot = now - delay[e];
     if (slot < 0) slot += H;
-    const float xj = ring[slot * stride + source[e]];
+    const float xj = ring[source[e] * stride + slot];
     return weight[e] * (kuramoto ? std::sin(xj - xi) : xj);
   }
 };
@@ -140,27 +150,41 @@ L2L_TVB_DEVICE void InitNode(const InstanceView& v, int32_t p, int32_t i) {
   const int64_t N = v.nodes;
   for (int32_t h = 0; h < v.H; h++) {
     for (int c = 0; c < M::kCvar; c++) {
-      v.ring[((p * static_cast<int64_t>(v.H) + h) * M::kCvar + c) * N + i] = static_cast<float>(v.x[(p * static_cast<int64_t>(M::kState) + M::CvarState(c)) * N + i]);
+      v.ring[((p * static_cast<int64_t>(M::kCvar) + c) * N + i) * v.H + h] = static_cast<float>(v.x[(p * static_cast<int64_t>(M::kState) + M::CvarState(c)) * N + i]);
     }
   }
 }
 
-// Step n of node i of instance p: x_i(t_n) -> x_i(t_{n+1}); reads the ring, writes only x_i.
+// The coupling terms of node i of instance p at step n (one per coupling variable), from the ring.
+// The device streams each edge's term into the sum; with `buffer` (the host's instance-at-a-time path:
+// room for the longest row) the terms go to the buffer first and are summed from there, the same sums
+// in the same order, a tight gather loop and a vectorizable sum instead of a call per target.
 template <class M>
-L2L_TVB_DEVICE void StepNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
+L2L_TVB_DEVICE void CoupleNode(const InstanceView& v, int32_t p, int64_t n, int32_t i, double* cs, float* buffer = nullptr) {
   const int64_t N = v.nodes;
   const int32_t now = static_cast<int32_t>(n % v.H);
   const int32_t e0 = v.row_start[i], e1 = v.row_start[i + 1];
   const double* q = v.cpl + p * static_cast<int64_t>(kMaxCouplingParams);
-  double cs[M::kCvar];
   for (int c = 0; c < M::kCvar; c++) {
-    const float* ring = v.ring + (p * static_cast<int64_t>(v.H) * M::kCvar + c) * N;
-    const int64_t stride = static_cast<int64_t>(M::kCvar) * N;
-    const EdgeTerm term{v.weight, v.source, v.delay + p * v.edges, ring, stride, now, v.H, v.coupling == static_cast<int>(Coupling::kKuramoto), ring[now * stride + i]};
+    const float* ring = v.ring + (p * static_cast<int64_t>(M::kCvar) + c) * N * v.H;
+    const int64_t stride = v.H;
+    const EdgeTerm term{v.weight, v.source, v.delay + p * v.edges, ring, stride, now, v.H, v.coupling == static_cast<int>(Coupling::kKuramoto), ring[i * stride + now]};
     // numpy's add.reduceat: the first term, plus the pairwise sum of the others
-    const float s = e1 > e0 ? term(e0) + Pairwise(term, e0 + 1, e1 - e0 - 1) : 0.0f;
+    float s = 0.0f;
+    if (buffer != nullptr && e1 > e0) {
+      for (int32_t e = e0; e < e1; e++) buffer[e - e0] = term(e);
+      s = buffer[0] + Pairwise(ArrayTerm{buffer}, 1, e1 - e0 - 1);
+    } else if (e1 > e0) {
+      s = term(e0) + Pairwise(term, e0 + 1, e1 - e0 - 1);
+    }
     cs[c] = CouplingPost(v.coupling, s, q);
   }
+}
+
+// The Heun step n of node i of instance p with its coupling terms: x_i(t_n) -> x_i(t_{n+1}); writes only x_i.
+template <class M>
+L2L_TVB_DEVICE void HeunNode(const InstanceView& v, int32_t p, int64_t n, int32_t i, const double* cs) {
+  const int64_t N = v.nodes;
   double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
   const double* ps = v.params + p * static_cast<int64_t>(M::kParams);
   const double dt = v.dt;
@@ -185,13 +209,21 @@ L2L_TVB_DEVICE void StepNode(const InstanceView& v, int32_t p, int64_t n, int32_
   }
 }
 
+// Step n of node i of instance p: x_i(t_n) -> x_i(t_{n+1}); reads the ring, writes only x_i.
+template <class M>
+L2L_TVB_DEVICE void StepNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
+  double cs[M::kCvar];
+  CoupleNode<M>(v, p, n, i, cs);
+  HeunNode<M>(v, p, n, i, cs);
+}
+
 // After every node's step n: node i's coupling variables into ring slot (n + 1) mod H, and its sample.
 template <class M>
 L2L_TVB_DEVICE void StoreNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
   const int64_t N = v.nodes;
   const int32_t slot = static_cast<int32_t>((n + 1) % v.H);
   const double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
-  for (int c = 0; c < M::kCvar; c++) v.ring[((p * static_cast<int64_t>(v.H) + slot) * M::kCvar + c) * N + i] = static_cast<float>(x[M::CvarState(c) * N + i]);
+  for (int c = 0; c < M::kCvar; c++) v.ring[((p * static_cast<int64_t>(M::kCvar) + c) * N + i) * v.H + slot] = static_cast<float>(x[M::CvarState(c) * N + i]);
   if ((n + 1) % v.record_every == 0 && (n + 1) / v.record_every <= v.samples) {
     const int64_t sample = (n + 1) / v.record_every - 1;
     double* o = v.observed + ((p * v.samples + sample) * v.nobs) * N;

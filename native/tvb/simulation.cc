@@ -282,11 +282,18 @@ class Block {
 // then costs a scattered read per edge and lane over every instance's history, where one instance at a
 // time reads its own, which stays in cache (about 1.3x faster, bench/RESULTS.md); the numbers are the
 // same either way (test/native/tvb-cuda.test.ts).
+// With `exact_device_code` the coupling streams its terms as the device does (engine cuda-code-on-cpu);
+// else it buffers them (CoupleNode), the same numbers faster.
 template <class M>
-void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& control, RunOutput& out) {
+void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& control, RunOutput& out, bool exact_device_code) {
   InstanceHost<M> host(run, p0, p1);
   // one instance's ring at a time: the instance's slots are its own
   std::vector<float> ring(static_cast<size_t>(host.H) * M::kCvar * run.nodes);
+  std::vector<double> cs(static_cast<size_t>(run.nodes) * M::kCvar);
+  int32_t longest = 1;
+  for (int32_t i = 0; i < run.nodes; i++) longest = std::max(longest, run.row_start[i + 1] - run.row_start[i]);
+  std::vector<float> terms(longest);
+  float* buffer = exact_device_code ? nullptr : terms.data();
   InstanceView v;
   v.nodes = run.nodes;
   v.H = host.H;
@@ -319,7 +326,9 @@ void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& 
         control.Add(static_cast<uint64_t>(unreported));
         unreported = 0;
       }
-      for (int32_t i = 0; i < run.nodes; i++) StepNode<M>(v, 0, n, i);
+      // every node's coupling first, then every node's Heun step (a loop the compiler may vectorize)
+      for (int32_t i = 0; i < run.nodes; i++) CoupleNode<M>(v, 0, n, i, &cs[static_cast<size_t>(i) * M::kCvar], buffer);
+      for (int32_t i = 0; i < run.nodes; i++) HeunNode<M>(v, 0, n, i, &cs[static_cast<size_t>(i) * M::kCvar]);
       for (int32_t i = 0; i < run.nodes; i++) StoreNode<M>(v, 0, n, i);
       unreported++;
     }
@@ -355,7 +364,7 @@ void SimulateThreads(const RunSpec& run, l2l::CallControl& control, RunOutput& o
         if (!(run.speed.At(p)[0] > 0)) throw std::invalid_argument("instance " + std::to_string(p) + ": the conduction speed must be positive");
       }
       if (instance_path || !UniformDelays(run, p0, p1)) {
-        RunInstances<M>(run, p0, p1, control, out);
+        RunInstances<M>(run, p0, p1, control, out, instance_path);
         return;
       }
       Block<M> block(run, p0, p1);
