@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { MAX_DIMS } from '../../core/limits.js';
 import { TVB_COUPLING_PARAMS, type TvbCouplingKind } from '../../native/tvb.js';
+import { ModelFileError } from './model-file.js';
 import { shippedModel, shippedModels } from './models.js';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
@@ -60,7 +61,15 @@ export const tvbSchema = z.strictObject({
 }).superRefine((c, ctx) => {
   // each issue reads "got <input>, expected <message>"
   const issue = (path: (string | number)[], input: unknown, message: string) => ctx.addIssue({ code: 'custom', path, input, message });
-  const m = shippedModel(c.model);
+  let m: ReturnType<typeof shippedModel>;
+  try {
+    m = shippedModel(c.model);
+  } catch (err) {
+    // a model file edited since the build: its file, line and column, as the build would say
+    if (!(err instanceof ModelFileError)) throw err;
+    issue(['model'], c.model, `a model of native/tvb/models whose files all parse (${err.message})`);
+    return;
+  }
   if (!m) {
     issue(['model'], c.model, `a model of native/tvb/models (one of ${shippedModels().map((x) => x.name).join(', ')})`);
     return;
