@@ -6,8 +6,9 @@
  * kernel's numbers bit for bit, for every model and coupling, deterministic and stochastic, with
  * parameters, couplings and speeds per instance: the indexing of the GPU layout, its streamed pairwise
  * sums and its ring are the CPU kernel's. Where this machine has a GPU: the device against the CPU
- * kernel (bit for bit where a model uses only + - * /, within 1e-6 where CUDA's exp, pow or sin take
- * part); where it has none, the engine is refused with the reason gpu() gives.
+ * kernel (bit for bit where a model uses only + - * / and comparisons, within 1e-6 where CUDA's exp,
+ * pow or sin take part, 1e-4 for the Epileptor's seizures, 1e-3 for chaotic Kuramoto); where it has
+ * none, the engine is refused with the reason gpu() gives.
  */
 import t from 'tap';
 import { loadTvb } from '../../src/native/loader.js';
@@ -24,7 +25,7 @@ function run(c: (typeof CASES)[number], coupling: TvbSimulateOptions['coupling']
   const per = coupling === 'linear' ? [0.00390625, 0.01] : coupling === 'kuramoto' ? [1] : [-0.5, 2, 0.5, 1, 3];
   const coupling_params = Float64Array.from({ length: P * per.length }, (_, k) => per[k % per.length] * (1 + 0.25 * Math.floor(k / per.length)));
   const params = Float64Array.from({ length: P * c.params.length }, (_, k) => c.params[k % c.params.length]);
-  const x0 = initialState(c.cols);
+  const x0 = initialState(c.cols, N, c.ic);
   return {
     model: c.model, nodes: N, instances: P, steps, dt: 0.1, threads: 2, connectome: k76, coupling, coupling_params,
     speed: oneSpeed ? Float64Array.of(3) : Float64Array.from({ length: P }, (_, p) => 2.5 + 1.5 * p), params, x0,
@@ -61,7 +62,7 @@ t.test('sigmoidal coupling: c_i = cmin + (cmax - cmin) / (1 + exp(-a (s_i - midp
   // the largest term, far below the tolerance of 1e-5 relative and far above nothing.
   const c = CASES.find((x) => x.model === 'kuramoto')!;
   const [cmin, cmax, midpoint, a, sigma] = [-0.5, 2, 1.5, 1.2, 2];
-  const x0 = initialState(c.cols);
+  const x0 = initialState(c.cols, N, c.ic);
   const r = await tvb.simulate({ ...run(c, 'sigmoidal', 1, false), instances: 1, coupling_params: Float64Array.of(cmin, cmax, midpoint, a, sigma), speed: Float64Array.of(4), params: Float64Array.of(1), record: { every: 1, state: Int32Array.of(0) } });
   let worst = 0, spread = [Infinity, -Infinity];
   for (let i = 0; i < N; i++) {
@@ -93,11 +94,14 @@ t.test('the CUDA engine: against the CPU kernel on a GPU, else refused with the 
       same += Object.is(x, dev.observed[k]) ? 1 : 0;
       worst = Math.max(worst, Math.abs(x - dev.observed[k]) / Math.max(1e-12, Math.abs(x)));
     });
-    // G2DO with linear coupling takes only + - * /: float64 the same on both; elsewhere CUDA's exp, pow
-    // and float32 sin differ from the C library's in the last bit now and then (Kuramoto being chaotic
-    // lets those grow, as against TVB: within 5e-6 over 200 ms there)
-    const exact = c.model === 'generic_2d_oscillator' && coupling === 'linear';
-    t.ok(exact ? same === cpu.observed.length : worst < (c.model === 'kuramoto' ? 1e-3 : 1e-6), `${c.model}, ${coupling}: ${same} of ${cpu.observed.length} identical, worst relative difference ${worst.toExponential(2)}`);
+    // G2DO and the Epileptor with linear coupling take only + - * / and comparisons: float64 the same on
+    // both; elsewhere CUDA's exp, pow and float32 sin differ from the C library's in the last bit now and
+    // then (Kuramoto being chaotic lets those grow, as against TVB: within 5e-6 over 200 ms there; the
+    // Epileptor's seizures grow them too: an ulp of cmax at every step moves its sigmoidal run by 2.1e-7
+    // relative in these 200 ms on the CPU, so 1e-4 there)
+    const exact = (c.model === 'generic_2d_oscillator' || c.model === 'epileptor') && coupling === 'linear';
+    const tolerance = c.model === 'kuramoto' ? 1e-3 : c.model === 'epileptor' ? 1e-4 : 1e-6;
+    t.ok(exact ? same === cpu.observed.length : worst < tolerance, `${c.model}, ${coupling}: ${same} of ${cpu.observed.length} identical, worst relative difference ${worst.toExponential(2)}`);
     t.same(Array.from(dev.finished), [1, 1, 1]);
   }
 });

@@ -46,7 +46,7 @@ t.test('the configuration is checked against the model file', async (t) => {
     return r.success ? 'ok' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
   };
   t.equal(err({}), 'ok');
-  t.match(err({ model: 'hopf' }), /model: a model of native\/tvb\/models \(one of generic_2d_oscillator, kuramoto/);
+  t.match(err({ model: 'hopf' }), /model: a model of native\/tvb\/models \(one of epileptor, generic_2d_oscillator, kuramoto/);
   t.match(err({ parameters: [{ path: 'model.zeta', lower: 0, upper: 1 }] }), /parameters\.0\.path: what generic_2d_oscillator has \(one of coupling\.a/);
   t.match(err({ params: { zeta: 1 } }), /params\.zeta: a parameter of generic_2d_oscillator/);
   t.match(err({ noise: undefined, parameters: [{ path: 'noise.V', lower: 0, upper: 1 }] }), /parameters\.0\.path: a noise level of a stochastic run/);

@@ -3,13 +3,17 @@
  * variables, parameters and coupling terms, and a few functions, parsed into a tree that the code
  * generator writes out as C++ (and CUDA) with every operation parenthesized as parsed, so the compiled
  * kernel evaluates it in the order written: `f * V * V` is `(f * V) * V`, as numpy and numba evaluate
- * the same text. Errors carry the offset in the text, which the model file turns into a line and column.
+ * the same text. Piecewise terms: `where(a < b, x, y)`, numpy.where's value (x where the comparison
+ * holds, else y; a NaN compares false), written as C++'s `(a < b) ? x : y`; a comparison is where()'s
+ * condition and nothing else. Errors carry the offset in the text, which the model file turns into a
+ * line and column.
  *
  *   expr  := term (('+' | '-') term)*
  *   term  := unary (('*' | '/') unary)*
  *   unary := '-' unary | power
  *   power := atom ('**' unary)?
- *   atom  := number | name | name '(' expr (',' expr)* ')' | '(' expr ')'
+ *   atom  := number | name | 'where' '(' cond ',' expr ',' expr ')' | name '(' expr (',' expr)* ')' | '(' expr ')'
+ *   cond  := expr ('<' | '<=' | '>' | '>=') expr
  */
 
 export type Expr =
@@ -17,7 +21,16 @@ export type Expr =
   | { kind: 'name'; name: string; at: number }
   | { kind: 'neg'; arg: Expr; at: number }
   | { kind: 'binary'; op: '+' | '-' | '*' | '/' | '**'; left: Expr; right: Expr; at: number }
-  | { kind: 'call'; fn: string; args: Expr[]; at: number };
+  | { kind: 'call'; fn: string; args: Expr[]; at: number }
+  | { kind: 'where'; cond: Condition; then: Expr; else: Expr; at: number };
+
+/** where()'s condition: one comparison of two expressions (it has no value of its own). */
+export type Condition = { kind: 'compare'; op: Comparison; left: Expr; right: Expr; at: number };
+export type Comparison = '<' | '<=' | '>' | '>=';
+const COMPARISONS: readonly string[] = ['<', '<=', '>', '>='];
+
+/** The piecewise function: where(condition, value if true, value if false), as numpy.where. */
+export const WHERE = 'where';
 
 /** The functions an expression may call, with their arity and their C++ (and CUDA) spelling. */
 export const FUNCTIONS: Record<string, { arity: number; cpp: string; js: (...x: number[]) => number }> = {
@@ -35,6 +48,9 @@ export const FUNCTIONS: Record<string, { arity: number; cpp: string; js: (...x: 
   min: { arity: 2, cpp: 'std::fmin', js: Math.min },
   max: { arity: 2, cpp: 'std::fmax', js: Math.max },
 };
+
+/** Every function name, where() included (a model may not declare these names). */
+export const FUNCTION_NAMES: readonly string[] = [...Object.keys(FUNCTIONS), WHERE];
 
 /** Names every expression may use besides the model's own (a model may not declare these names). */
 export const CONSTANTS: Record<string, { cpp: string; value: number }> = {
@@ -76,7 +92,15 @@ function tokenize(src: string): Token[] {
       i += 2;
       continue;
     }
-    if ('+-*/(),'.includes(c)) {
+    if (src.startsWith('<=', i) || src.startsWith('>=', i)) {
+      out.push({ kind: 'op', text: src.slice(i, i + 2), at: i });
+      i += 2;
+      continue;
+    }
+    if (src.startsWith('==', i) || src.startsWith('!=', i)) {
+      throw new ExpressionError(`'${src.slice(i, i + 2)}' is not a comparison here: where() compares with < <= > >=`, i);
+    }
+    if ('+-*/(),<>'.includes(c)) {
       out.push({ kind: 'op', text: c, at: i });
       i++;
       continue;
@@ -97,13 +121,33 @@ export function parseExpression(src: string, names: ReadonlySet<string>): Expr {
     if (t.kind !== 'op' || t.text !== text) throw new ExpressionError(t.kind === 'end' ? `expected '${text}' before the end` : `expected '${text}', found '${t.text}'`, t.at);
     p++;
   };
-  const expr = (): Expr => {
+  const isComparison = (t: Token) => t.kind === 'op' && COMPARISONS.includes(t.text);
+  const sum = (): Expr => {
     let left = term();
     for (let t = peek(); t.kind === 'op' && (t.text === '+' || t.text === '-'); t = peek()) {
       p++;
       left = { kind: 'binary', op: t.text as '+' | '-', left, right: term(), at: t.at };
     }
     return left;
+  };
+  /** An expression with a value: a comparison right after it is out of place. */
+  const expr = (): Expr => {
+    const e = sum();
+    const t = peek();
+    if (isComparison(t)) throw new ExpressionError(`a comparison ('${t.text}') is only where()'s condition: write where(a ${t.text} b, value if true, value if false)`, t.at);
+    return e;
+  };
+  /** where()'s condition: exactly one comparison. */
+  const condition = (): Condition => {
+    const start = peek().at;
+    const left = sum();
+    const t = peek();
+    if (!isComparison(t)) throw new ExpressionError(`where's condition must be a comparison (a < b, a <= b, a > b or a >= b)`, start);
+    p++;
+    const right = sum();
+    const next = peek();
+    if (isComparison(next)) throw new ExpressionError(`comparisons do not chain: where's condition is one comparison (nest where() for more)`, next.at);
+    return { kind: 'compare', op: t.text as Comparison, left, right, at: t.at };
   };
   const term = (): Expr => {
     let left = unary();
@@ -139,9 +183,22 @@ export function parseExpression(src: string, names: ReadonlySet<string>): Expr {
     if (t.kind === 'name') {
       p++;
       const next = peek();
+      if (t.text === WHERE) {
+        if (next.kind !== 'op' || next.text !== '(') throw new ExpressionError(`'where' is a function: where(condition, value if true, value if false)`, t.at);
+        p++;
+        const cond = condition();
+        const args: Expr[] = [];
+        while (peek().kind === 'op' && peek().text === ',') {
+          p++;
+          args.push(expr());
+        }
+        take(')');
+        if (args.length !== 2) throw new ExpressionError(`where takes 3 arguments (a condition, the value if true, the value if false), got ${args.length + 1}`, t.at);
+        return { kind: 'where', cond, then: args[0], else: args[1], at: t.at };
+      }
       if (next.kind === 'op' && next.text === '(') {
         const f = FUNCTIONS[t.text];
-        if (!f) throw new ExpressionError(`unknown function '${t.text}'; expected one of ${Object.keys(FUNCTIONS).join(', ')}`, t.at);
+        if (!f) throw new ExpressionError(`unknown function '${t.text}'; expected one of ${FUNCTION_NAMES.join(', ')}`, t.at);
         p++;
         const args = [expr()];
         while (peek().kind === 'op' && peek().text === ',') {
@@ -179,6 +236,7 @@ export function namesOf(e: Expr, into = new Set<string>()): Set<string> {
     namesOf(e.left, into);
     namesOf(e.right, into);
   } else if (e.kind === 'call') e.args.forEach((a) => namesOf(a, into));
+  else if (e.kind === 'where') [e.cond.left, e.cond.right, e.then, e.else].forEach((a) => namesOf(a, into));
   return into;
 }
 
@@ -195,6 +253,8 @@ export function toCpp(e: Expr, name: (n: string) => string): string {
       return e.op === '**' ? `std::pow(${toCpp(e.left, name)}, ${toCpp(e.right, name)})` : `(${toCpp(e.left, name)} ${e.op} ${toCpp(e.right, name)})`;
     case 'call':
       return `${FUNCTIONS[e.fn].cpp}(${e.args.map((a) => toCpp(a, name)).join(', ')})`;
+    case 'where':
+      return `((${toCpp(e.cond.left, name)} ${e.cond.op} ${toCpp(e.cond.right, name)}) ? ${toCpp(e.then, name)} : ${toCpp(e.else, name)})`;
   }
 }
 
@@ -213,5 +273,10 @@ export function evaluate(e: Expr, env: Readonly<Record<string, number>>): number
     }
     case 'call':
       return FUNCTIONS[e.fn].js(...e.args.map((a) => evaluate(a, env)));
+    case 'where': {
+      const a = evaluate(e.cond.left, env), b = evaluate(e.cond.right, env);
+      const holds = e.cond.op === '<' ? a < b : e.cond.op === '<=' ? a <= b : e.cond.op === '>' ? a > b : a >= b;
+      return holds ? evaluate(e.then, env) : evaluate(e.else, env);
+    }
   }
 }

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { CONSTANTS, ExpressionError, FUNCTIONS, namesOf, parseExpression, type Expr } from './expression.js';
+import { CONSTANTS, ExpressionError, FUNCTION_NAMES, namesOf, parseExpression, type Expr } from './expression.js';
 
 export const COUPLINGS = ['linear', 'sigmoidal', 'kuramoto'] as const;
 export type CouplingKind = (typeof COUPLINGS)[number];
@@ -110,7 +110,7 @@ export function parseModelFile(text: string, file: string): ModelDecl {
   const taken = new Map<string, string>();
   const declare = (name: string, offset: number, what: string) => {
     if (!IDENT.test(name)) fail(offset, `${what} '${name}': a name starts with a letter and has letters, digits and _ only`);
-    if (name in CONSTANTS || name in FUNCTIONS) fail(offset, `${what} '${name}': the name of a built-in constant or function`);
+    if (name in CONSTANTS || FUNCTION_NAMES.includes(name)) fail(offset, `${what} '${name}': the name of a built-in constant or function`);
     const before = taken.get(name);
     if (before) fail(offset, `${what} '${name}' is already declared as a ${before}`);
     taken.set(name, what);
