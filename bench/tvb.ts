@@ -3,7 +3,8 @@
  * (bench/tvb/numpy_heun.py, written from the same conventions), side by side in one run: the Generic
  * 2-D oscillator with TVB's defaults on the synthetic 76-region connectome, linear coupling, 4 mm/ms.
  * Ours: one parameter set per call, and 64 per call (multi-instance: the optimizer's case) on 1 and 2
- * threads, with one speed and with a speed per parameter set (every set its own delays). Node-steps per second (regions x steps x parameter sets / s); ratio = ours / numpy's. Also
+ * threads, with one speed and with a speed per parameter set (every set its own delays). Every rate is
+ * the best of 3 runs (the machine is shared). Node-steps per second (regions x steps x parameter sets / s); ratio = ours / numpy's. Also
  * the final state of the numpy run against ours (the same conventions: the same numbers). TVB's own
  * simulator (tvb-library, bench/tvb/tvb_own.py: Simulator, HeunDeterministic, Raw monitor, the same
  * connectome, speed, coupling and x0) is timed and compared the same way where it imports: from
@@ -27,6 +28,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'bench', 'out');
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '20000' } } });
 const steps = Number(values.steps);
+const REPEATS = 3;
 const conn = readConnectome(SYNTHETIC76);
 const k = kernelConnectome(conn);
 const N = conn.nodes;
@@ -42,16 +44,29 @@ async function ours(instances: number, threads: number, speedPerInstance = false
     record: { every: steps, state: Int32Array.of(0, 1) },
   };
   await tvb.simulate({ ...options, steps: 100 }); // warm-up
-  const t0 = performance.now();
-  const r = await tvb.simulate(options);
-  const s = (performance.now() - t0) / 1000;
-  return { rate: (N * steps * instances) / s, final: r.observed.subarray(0, 2 * N) };
+  // the best of REPEATS runs: this machine is shared, and a run's speed is what it can do, not the neighbours' load
+  let best = Infinity;
+  let final: Float64Array = new Float64Array(0);
+  for (let k = 0; k < REPEATS; k++) {
+    const t0 = performance.now();
+    const r = await tvb.simulate(options);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+    final = r.observed.subarray(0, 2 * N);
+  }
+  return { rate: (N * steps * instances) / best, final };
 }
 
 type Baseline = { rate: number; final: number[]; version?: string } | { error: string; unavailable?: boolean };
 
 /** A Python baseline in bench/tvb/ on this problem (JSON on stdin, one JSON line out); tvb_own.py exits 3 when tvb does not import. */
 function python(script: string): Baseline {
+  // the best of REPEATS runs, as ours
+  const runs = Array.from({ length: REPEATS }, () => pythonOnce(script));
+  const ok = runs.filter((r): r is Extract<Baseline, { rate: number }> => !('error' in r));
+  return ok.length === 0 ? runs[0] : ok.reduce((a, b) => (b.rate > a.rate ? b : a));
+}
+
+function pythonOnce(script: string): Baseline {
   const rows = (m: Float64Array) => Array.from({ length: N }, (_, i) => Array.from(m.subarray(i * N, (i + 1) * N)));
   const input = JSON.stringify({ weights: rows(conn.weights), lengths: rows(conn.lengths), x0: Array.from(x0), steps, dt: 0.1, speed: 4, a: 0.00390625 });
   const r = spawnSync('/usr/bin/python3', [join(ROOT, 'bench', 'tvb', script)], { input, encoding: 'utf8', maxBuffer: 1 << 26, timeout: 3_600_000 });

@@ -173,7 +173,8 @@ L2L_TVB_DEVICE void CoupleNode(const InstanceView& v, int32_t p, int64_t n, int3
     float s = 0.0f;
     if (buffer != nullptr && e1 > e0) {
       for (int32_t e = e0; e < e1; e++) buffer[e - e0] = term(e);
-      s = buffer[0] + Pairwise(ArrayTerm{buffer}, 1, e1 - e0 - 1);
+      const int64_t rest = e1 - e0 - 1;
+      s = buffer[0] + (rest <= 128 ? PairwiseBlock(ArrayTerm{buffer}, 1, rest) : Pairwise(ArrayTerm{buffer}, 1, rest));
     } else if (e1 > e0) {
       s = term(e0) + Pairwise(term, e0 + 1, e1 - e0 - 1);
     }
