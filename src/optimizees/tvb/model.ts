@@ -67,6 +67,13 @@ export class TvbModel implements Optimizee {
 
   constructor(private readonly cfg: TvbConfig) {
     this.model = shippedModel(cfg.model)!;
+    // the kernel was generated from the model files at build time: a file added or changed since
+    // would run on code that does not match it
+    const m0 = this.model, built = loadTvb().models().find((b) => b.name === m0.name);
+    if (!built) throw new RangeError(`tvb: model ${m0.name} (${m0.file}) is not in this build of the kernel: rebuild it (npm run build:native)`);
+    if (built.state !== m0.state.length || built.cvar !== m0.cvars.length || built.params !== m0.parameters.length) {
+      throw new RangeError(`tvb: model ${m0.name} (${m0.file}) has changed since the kernel was built (the build has ${built.state} state variables, ${built.cvar} coupling variables, ${built.params} parameters; the file ${m0.state.length}, ${m0.cvars.length}, ${m0.parameters.length}): rebuild it (npm run build:native)`);
+    }
     this.coupling = couplingKind(cfg.coupling.kind, this.model.coupling);
     this.connectome = readConnectome(connectomeDir(cfg.connectome));
     this.kernel = kernelConnectome(this.connectome);
