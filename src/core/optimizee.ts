@@ -32,6 +32,8 @@ export interface EvalContext {
 export interface EvalOutput {
   fitness: ArrayLike<number>;
   outputs?: Float64Array;
+  /** A remark the record keeps beside this success (see BatchOutput.notes). */
+  note?: string;
 }
 
 /** Many individuals at once (a batch of rows), for models that evaluate them together (a GPU kernel). */

@@ -72,16 +72,21 @@ t.test('a penalty fitness keeps its row a success and its reason in the record',
     'optimizee: {type: tvb, model: generic_2d_oscillator, duration_ms: 3000, transient_ms: 2500, target: {sc: true}, penalty: -2,',
     '  parameters: [{path: coupling.a, lower: 0, upper: 0.02}]}', 'stop: {generations: 1}',
   ].join('\n'));
-  const out = join(dir, 'still');
-  const r = runMain(['run', still, '--out', out, '--quiet'], 300_000);
-  t.equal(r.code, 0, r.stderr);
-  const gens = decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
-  const notes = gens.flatMap((g) => Array.from(g.index, (_, i) => ({ status: g.status[i], fitness: g.fitness[i], note: g.errors?.[i] ?? null })));
-  t.equal(notes.length, 2);
-  for (const n of notes) {
-    t.equal(n.status, 0, 'a success');
-    t.equal(n.fitness, -2, 'the penalty');
-    t.match(n.note, /^penalty -2: FC undefined: every region settled on a fixed point/, 'the reason in the record');
+  // in the worker's process, and in a simulation process of its own (the note crosses the pipe)
+  for (const isolation of ['in-process', 'process']) {
+    const file = join(dir, `still-${isolation}.yaml`);
+    writeFileSync(file, `${readFileSync(still, 'utf8')}\nevaluation: {isolation: ${isolation}}\n`);
+    const out = join(dir, `still-${isolation}`);
+    const r = runMain(['run', file, '--out', out, '--quiet'], 300_000);
+    t.equal(r.code, 0, r.stderr);
+    const gens = decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
+    const notes = gens.flatMap((g) => Array.from(g.index, (_, i) => ({ status: g.status[i], fitness: g.fitness[i], note: g.errors?.[i] ?? null })));
+    t.equal(notes.length, 2);
+    for (const n of notes) {
+      t.equal(n.status, 0, `${isolation}: a success`);
+      t.equal(n.fitness, -2, `${isolation}: the penalty`);
+      t.match(n.note, /^penalty -2: FC undefined: every region settled on a fixed point/, `${isolation}: the reason in the record`);
+    }
   }
 });
 

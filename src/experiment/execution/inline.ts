@@ -5,6 +5,7 @@
  */
 import type { BatchOutput, Optimizee } from '../../core/optimizee.js';
 import { emptyResults, failRow as fail, noteRow, type EvalBatch, type EvalResults } from '../eval-results.js';
+import { STATUS_CODES } from '../../core/fitness.js';
 import { OutputCapture, withOutput } from '../output-capture.js';
 import type { Evaluator } from './evaluator.js';
 
@@ -39,7 +40,7 @@ export class InlineEvaluator implements Evaluator {
         started.fill(start);
         if (out.errors) {
           const printed = capture.take();
-          for (let i = 0; i < n; i++) if (out.errors[i] !== null) out.errors[i] = withOutput(out.errors[i]!, printed);
+          for (let i = 0; i < n; i++) if (out.errors[i] !== null && out.status[i] !== STATUS_CODES.ok) out.errors[i] = withOutput(out.errors[i]!, printed);
         }
       } else {
         for (let i = 0; i < n; i++) {
@@ -91,6 +92,7 @@ export class InlineEvaluator implements Evaluator {
         out.fitness[i * nObj + k] = f;
       }
       if (r.outputs) (out.outputs ??= new Array<Float64Array | null>(b.index.length).fill(null))[i] = r.outputs;
+      if (r.note) noteRow(out, i, r.note);
       return null;
     } catch (err) {
       const e = err as Error;

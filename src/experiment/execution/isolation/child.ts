@@ -5,7 +5,7 @@
  * stdout:
  *
  *   {op: 'init', type, config}                 -> {op: 'ready', nObj, dim, pid} | {op: 'error', error, detail}
- *   {op: 'eval', generation, index, seed, x}   -> {op: 'result', fitness, outputs?, err} | {op: 'result', error, err}
+ *   {op: 'eval', generation, index, seed, x}   -> {op: 'result', fitness, outputs?, note?, err} | {op: 'result', error, err}
  *   {op: 'end'}                                -> exits 0
  *
  * x travels as the bytes of a Float64Array. `err` counts the bytes this process has written to its
@@ -54,7 +54,7 @@ async function evaluateRow(model: Optimizee, x: Float64Array, generation: number
     const control = { cancel: new Int32Array(1), progress: new Float64Array(2) };
     const r = await model.evaluateAsync(x, { generation, index: Int32Array.of(index), seed: Uint32Array.of(seed), threads: availableParallelism(), print, ...(withPython ? { python: embeddedPython } : {}) }, control);
     if (r.errors?.[0]) throw new Error(r.errors[0]);
-    return { fitness: r.fitness, ...(r.outputs?.[0] ? { outputs: r.outputs[0] } : {}) };
+    return { fitness: r.fitness, ...(r.outputs?.[0] ? { outputs: r.outputs[0] } : {}), ...(r.notes?.[0] ? { note: r.notes[0] } : {}) };
   }
   throw new Error('the optimizee has neither evaluate() nor evaluateAsync()');
 }
@@ -87,7 +87,7 @@ async function handle(msg: Record<string, unknown>): Promise<void> {
       try {
         const r = await evaluateRow(optimizee, x, msg.generation as number, msg.index as number, msg.seed as number);
         const fitness = Array.from(r.fitness);
-        send(r.outputs ? { op: 'result', fitness, outputs: r.outputs, err: errBytes } : { op: 'result', fitness, err: errBytes });
+        send({ op: 'result', fitness, ...(r.outputs ? { outputs: r.outputs } : {}), ...(r.note ? { note: r.note } : {}), err: errBytes });
       } catch (err) {
         send({ op: 'result', error: (err as Error)?.stack ?? String(err), err: errBytes });
       }

@@ -23,7 +23,7 @@ import { STATUS_CODES } from '../../../core/fitness.js';
 import { silentLogger, type Logger } from '../../../runtime/log.js';
 import type { ResolvedExperiment } from '../../config.js';
 import { withOutput } from '../../output-capture.js';
-import { emptyResults, failRow as fail, type EvalBatch, type EvalResults } from '../../eval-results.js';
+import { emptyResults, failRow as fail, noteRow, type EvalBatch, type EvalResults } from '../../eval-results.js';
 import type { Evaluator } from '../evaluator.js';
 import { frame, FrameReader } from './frames.js';
 
@@ -466,6 +466,7 @@ export class IsolatedEvaluator implements Evaluator {
       } else outputs = Float64Array.from(o as ArrayLike<number>);
       (out.outputs ??= new Array<Float64Array | null>(out.status.length).fill(null))[i] = outputs;
     }
+    if (typeof reply.note === 'string' && reply.note !== '') noteRow(out, i, reply.note);
     return null;
   }
 
