@@ -23,7 +23,10 @@ import type { Evaluations } from './rows.js';
 
 export interface OptimizerContext {
   space: Space;
-  /** Fitness weights: the core maximises dot(fitness, weights). */
+  /**
+   * Fitness weights: the core maximises dot(fitness, weights); a multi-objective core (nsga2, ibea)
+   * keeps the components apart and maximises each sign(w_j) * fitness_j (a zero weight: left out).
+   */
   weights: readonly number[];
   /** The experiment seed; cores derive their streams from it with Rng.derive(seed, ...). */
   seed: number;

@@ -15,6 +15,8 @@ import { esOptimizer } from './es/index.js';
 import { nesOptimizer } from './nes/index.js';
 import { gradientDescentOptimizer } from './gradient-descent/index.js';
 import { cmaesOptimizer } from './cmaes/index.js';
+import { nsga2Optimizer } from './nsga2/index.js';
+import { ibeaOptimizer } from './ibea/index.js';
 
 const FACTORIES: readonly OptimizerFactory[] = [
   gaOptimizer,
@@ -30,6 +32,8 @@ const FACTORIES: readonly OptimizerFactory[] = [
   nesOptimizer,
   gradientDescentOptimizer,
   cmaesOptimizer,
+  nsga2Optimizer,
+  ibeaOptimizer,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));
