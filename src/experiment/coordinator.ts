@@ -199,7 +199,7 @@ export class Coordinator {
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
     const resume = this.opts.resume;
     const recorder = resume ? Recorder.resume(outDir, resume.checkpoint.journalBytes) : Recorder.open(outDir, { force });
-    recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size, ...(optimizee.objectives ? { objectives: [...optimizee.objectives] } : {}) }, core.mode);
+    recorder.writeConfig({ experiment: exp, space: space.toJSON(), version, ranks: system.size, weights, ...(optimizee.objectives ? { objectives: [...optimizee.objectives] } : {}) }, core.mode);
     this.opts.logSink?.open((text) => recorder.appendLog(text));
     const fields = { name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size, dim: space.dim, outDir, version };
     if (resume) this.log.info({ ...fields, checkpoint: resume.checkpoint.seq, ...resume.checkpoint.counters, eventsAfterCheckpoint: resume.events.length }, 'run resumed');

@@ -103,7 +103,7 @@ export class Recorder {
   }
 
   /** config.json, and the journal's header (which records the run's mode). */
-  writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number; objectives?: string[] }, mode: RunMode): void {
+  writeConfig(config: { experiment: unknown; space: ParamSpec[]; version: string; ranks: number; weights?: number[]; objectives?: string[] }, mode: RunMode): void {
     if (this.resuming) return; // the run's own config.json stays
     this.writeAtomic(CONFIG_FILE, JSON.stringify(config, null, 2) + '\n');
     const path = join(this.dir, JOURNAL_FILE);

@@ -18,6 +18,7 @@ import { Journal } from '../results/journal.js';
 import { ASSESSMENT_FILE, JOURNAL_FILE, type GenerationRecord, type RunMode } from '../results/records.js';
 import type { ParamSpec } from '../core/space.js';
 import { STATUS_NAMES } from '../core/fitness.js';
+import { nondominated, rankedObjectives } from '../core/pareto.js';
 
 /** Scatter plots sample at most this many individuals. */
 export const SAMPLE_TARGET = 5000;
@@ -199,7 +200,7 @@ export interface ReportData {
   /** The inner runs of a nested experiment, in generation and index order (empty otherwise). */
   inner: InnerRunRow[];
   summary: RunSummary;
-  config: { experiment?: Record<string, unknown>; space: ParamSpec[]; version?: string; ranks?: number; objectives?: string[] };
+  config: { experiment?: Record<string, unknown>; space: ParamSpec[]; version?: string; ranks?: number; weights?: number[]; objectives?: string[] };
   /** Flattened coordinate names: `name` for a scalar, `name[j]` for an array element. */
   coordNames: string[];
   dim: number;
@@ -222,8 +223,69 @@ export interface ReportData {
   failures: { total: number; messages: FailureMessage[]; rows: FailureRow[]; rowsShown: number };
   /** With several fitness values per evaluation: each one's best and median per point of the series. */
   objectives: Array<{ objective: string; x: number; best: number; median: number }>;
+  /** With two or more nonzero weights: the non-dominated set of the successful evaluations (see ParetoData). */
+  pareto: ParetoData | null;
   /** assessment.json, where the run has one (the best individual on held-out data). */
   assessment: { summary: string; metrics: Record<string, number>; [k: string]: unknown } | null;
+}
+
+/**
+ * The Pareto front of a run with two or more ranked objectives (nonzero weights), whatever its
+ * optimizer: objectives sign(w_j) * fitness_j as the multi-objective cores rank them (src/core/pareto.ts),
+ * over every successful evaluation with finite ranked components; the same set as trajectory.h5's
+ * /pareto/rows. Values are the fitness components as recorded.
+ */
+export interface ParetoData {
+  /** Every ranked objective: its fitness component, name (config.json's `objectives`, else fitness[j]) and sign (+1 maximised, -1 minimised). */
+  objectives: Array<{ component: number; name: string; sign: number }>;
+  /** Successful evaluations with finite ranked components (the set the front is taken from). */
+  evaluations: number;
+  /** The first two ranked objectives of at most SAMPLE_TARGET of them (every k-th, in journal order). */
+  points: Array<{ a: number; b: number }>;
+  /** The front, by the first objective ascending (ties by evaluation): its first two ranked objectives, and its 0-based evaluation number. */
+  front: Array<{ a: number; b: number; evaluation: number }>;
+}
+
+/** The run's weights: config.json's (written since the Pareto front is recorded), else the experiment's; null when unknown or not one per fitness value. */
+function weightsOf(config: ReportData['config'], nObj: number): number[] | null {
+  const w = config.weights ?? ((config.experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined);
+  return Array.isArray(w) && w.length === nObj && w.every((v) => typeof v === 'number' && Number.isFinite(v)) ? w : null;
+}
+
+/** The Pareto front of the records (see ParetoData); null with fewer than two ranked objectives. */
+function paretoOf(config: ReportData['config'], records: GenerationRecord[], nObj: number): ParetoData | null {
+  const weights = weightsOf(config, nObj);
+  if (!weights) return null;
+  const { component, sign } = rankedObjectives(weights);
+  const m = component.length;
+  if (m < 2) return null;
+  const total = records.reduce((n, r) => n + r.index.length, 0);
+  const y = new Float64Array(total * m);
+  const evaluation = new Float64Array(total);
+  let n = 0;
+  let e = 0;
+  for (const r of records) {
+    for (let k = 0; k < r.index.length; k++, e++) {
+      if (r.status[k] !== 0) continue;
+      let ok = true;
+      for (let j = 0; j < m; j++) {
+        const v = sign[j] * r.fitness[k * r.nObj + component[j]];
+        if (!Number.isFinite(v)) ok = false;
+        y[n * m + j] = v;
+      }
+      if (ok) evaluation[n++] = e;
+    }
+  }
+  const front = nondominated(y, m, n);
+  front.sort((p, q) => sign[0] * (y[p * m] - y[q * m]) || p - q);
+  const step = Math.max(1, Math.ceil(n / SAMPLE_TARGET));
+  const points: ParetoData['points'] = [];
+  for (let i = 0; i < n; i += step) points.push({ a: sign[0] * y[i * m], b: sign[1] * y[i * m + 1] });
+  return {
+    objectives: component.map((c, j) => ({ component: c, name: config.objectives?.[c] ?? `fitness[${c}]`, sign: sign[j] })),
+    evaluations: n, points,
+    front: front.map((i) => ({ a: sign[0] * y[i * m], b: sign[1] * y[i * m + 1], evaluation: evaluation[i] })),
+  };
 }
 
 /**
@@ -259,9 +321,9 @@ function coordNamesOf(space: ParamSpec[]): string[] {
   return space.flatMap((p) => (p.length === null ? [p.name] : Array.from({ length: p.length }, (_, j) => `${p.name}[${j}]`)));
 }
 
-function objectiveOf(experiment: Record<string, unknown> | undefined, records: GenerationRecord[]): Omit<Objective, 'log'> {
+function objectiveOf(config: ReportData['config'], records: GenerationRecord[]): Omit<Objective, 'log'> {
   const nObj = records[0]?.nObj ?? 1;
-  let weights = ((experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined) ?? null;
+  let weights = config.weights ?? ((config.experiment?.optimizee as Record<string, unknown> | undefined)?.weights as number[] | undefined) ?? null;
   if (!weights && nObj === 1) {
     // weighted = fitness * w: any successful row with a non-zero fitness gives w
     outer: for (const r of records) {
@@ -321,7 +383,7 @@ export function loadReportData(dir: string): ReportData {
   const coordNames = coordNamesOf(config.space);
   const dim = records[0]?.dim ?? coordNames.length;
   while (coordNames.length < dim) coordNames.push(`x[${coordNames.length}]`);
-  const obj = objectiveOf(config.experiment, records);
+  const obj = objectiveOf(config, records);
   const w = obj.single ? obj.weights![0] : 1;
   /** The shown value of a weighted fitness. */
   const show = (weighted: number) => weighted / w;
@@ -568,7 +630,7 @@ export function loadReportData(dir: string): ReportData {
   const assessment = existsSync(join(dir, ASSESSMENT_FILE)) ? (readJson(dir, ASSESSMENT_FILE) as ReportData['assessment']) : null;
 
   return {
-    objectives, assessment: assessment && typeof assessment === 'object' && typeof assessment.summary === 'string' ? assessment : null,
+    objectives, pareto: paretoOf(config, records, obj.nObj), assessment: assessment && typeof assessment === 'object' && typeof assessment.summary === 'string' ? assessment : null,
     dir, inner: innerRuns(dir), summary, config, coordNames, dim, mode,
     xLabel: steady ? 'evaluations' : 'generation',
     binned, binWidth, records: records.length, evaluations, truncated, objective, series, bestSoFar: bestSoFarBounded, samples,

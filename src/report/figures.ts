@@ -38,10 +38,15 @@ function percentText(f: number): string {
   return p > 0 && p < 1 ? `${Number(p.toPrecision(2))}%` : `${p.toFixed(1)}%`;
 }
 
+/** An every-k-th subset of at most `max` rows (deterministic), in their order. */
+function everyKth<T>(rows: readonly T[], max: number): T[] {
+  const step = Math.max(1, Math.ceil(rows.length / Math.max(1, max)));
+  return rows.filter((_, i) => i % step === 0);
+}
+
 /** An every-k-th subset of at most `max` (deterministic), worst first so the best are drawn on top. */
 function thin(samples: Sample[], max: number, minimize: boolean): Sample[] {
-  const step = Math.max(1, Math.ceil(samples.length / max));
-  const out = samples.filter((_, i) => i % step === 0);
+  const out = everyKth(samples, max);
   // failed (null) first, then worst to best
   return out.sort((a, b) => {
     if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? 0 : -1) : 1;
@@ -549,7 +554,68 @@ export function failuresFigure(d: ReportData): Figure {
   };
 }
 
+/**
+ * The Pareto front of a run with two or more ranked objectives (nonzero weights): every successful
+ * evaluation's first two ranked objectives as recorded (grey), the non-dominated set of all of them
+ * (red; with exactly two, joined in order of the first objective: the trade-off curve).
+ */
+export function paretoFigure(d: ReportData): Figure | null {
+  const p = d.pareto;
+  if (!p) return null;
+  const [oa, ob] = p.objectives;
+  const better = (o: { sign: number }) => (o.sign < 0 ? 'lower is better' : 'higher is better');
+  const m = p.objectives.length;
+  const over = m > 2 ? `; the front is over all ${m} objectives (${p.objectives.map((o) => o.name).join(', ')}), the figure shows the first two` : '';
+  if (p.front.length === 0) {
+    return {
+      id: 'pareto', title: 'Pareto front',
+      caption: `No successful evaluation with finite ${oa.name} and ${ob.name}, so no Pareto front${over}.`,
+      spec: textFigure('Pareto front', d.evaluations === 0 ? 'no evaluations recorded' : 'no successful evaluation'),
+    };
+  }
+  const front = everyKth(p.front, MAX_MARKS / 2);
+  const points = everyKth(p.points, MAX_MARKS - front.length);
+  const line = m === 2;
+  const kinds = { domain: ['evaluations', 'non-dominated'], range: ['#b5b5b5', '#c0392b'] };
+  const axis = (field: string, o: { name: string; sign: number }) => ({
+    field, type: 'quantitative' as const, title: legendTitle(`${o.name} (${better(o)})`), scale: { zero: false, nice: false, padding: 10 },
+  });
+  const frontNote = front.length < p.front.length ? ` (${front.length} drawn)` : '';
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: {
+      text: `Pareto front: ${oa.name} x ${ob.name}`,
+      subtitle: `${p.front.length} non-dominated of ${p.evaluations} successful evaluations${frontNote}; ${points.length < p.evaluations ? `${points.length} of them drawn (a fixed sample)` : 'all drawn'}${m > 2 ? `; front over all ${m} objectives` : ''}`,
+    },
+    width: WIDTH,
+    height: 360,
+    encoding: { x: { ...axis('a', oa), title: `${oa.name} (${better(oa)})` }, y: axis('b', ob) },
+    layer: [
+      {
+        data: { values: points },
+        mark: { type: 'circle', size: points.length > 3000 ? 8 : points.length > 1000 ? 14 : 24, opacity: 0.6, aria: false },
+        encoding: { color: { datum: 'evaluations', scale: kinds, legend: { title: null, symbolOpacity: 1 } } },
+      },
+      ...(line ? [{ data: { values: front }, mark: { type: 'line' as const, strokeWidth: 1.5, color: '#c0392b', aria: false } }] : []),
+      {
+        data: { values: front },
+        mark: { type: 'circle', size: front.length > 1000 ? 18 : 46, opacity: 0.95, aria: false },
+        encoding: { color: { datum: 'non-dominated', scale: kinds } },
+      },
+    ],
+  };
+  return {
+    id: 'pareto', title: 'Pareto front',
+    caption: `The first two ranked objectives of every successful evaluation (grey${points.length < p.evaluations ? `, a fixed sample of ${points.length} of the ${p.evaluations}` : ''}): ` +
+      `${oa.name} (${better(oa)}: weight ${oa.sign < 0 ? 'negative' : 'positive'}) against ${ob.name} (${better(ob)}: weight ${ob.sign < 0 ? 'negative' : 'positive'}), as recorded. ` +
+      `In red the ${p.front.length} non-dominated of all ${p.evaluations} (no other is as good in every objective and better in one)${frontNote}` +
+      `${line ? ', joined in order of the first objective' : ''}${over}. Failed evaluations are left out; the same set as trajectory.h5's /pareto/rows.`,
+    spec,
+  };
+}
+
 export function allFigures(d: ReportData): Figure[] {
-  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, confusionFigure(d), rasterFigure(d), matricesFigure(d)].filter((f): f is Figure => f !== null);
+  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, paretoFigure(d), confusionFigure(d), rasterFigure(d), matricesFigure(d)].filter((f): f is Figure => f !== null);
   return [fitnessFigure(d), bestSoFarFigure(d), ...extra, parametersFigure(d), scatterMatrixFigure(d), utilizationFigure(d), failuresFigure(d)];
 }

@@ -13,6 +13,8 @@
  *                weighted, status, attempts, error, seconds, started, rank, seed, outputs (only when any)
  *   /parameters  one dataset per parameter of the space, columns of x: f8 [N] or f8 [N, length]
  *   /generations one row per journal record (G rows): generation, offset, count, one f8 per statistic
+ *   /pareto      with 2 or more nonzero weights: rows, the non-dominated set of the successful
+ *                evaluations (row indices into /individuals), and the objectives as attributes
  *
  * Memory stays bounded: two passes over the journal (the first only measures N, G, the widest outputs
  * row and the statistics' names), then chunked datasets sized once and filled in blocks of rows. It is
@@ -27,6 +29,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ParamSpec } from '../core/space.js';
+import { nondominated, rankedObjectives } from '../core/pareto.js';
 import { Journal, JOURNAL_FILE, type RawGenerationRecord } from './journal.js';
 
 export const TRAJECTORY_FILE = 'trajectory.h5';
@@ -54,6 +57,9 @@ interface RunConfig {
   space: ParamSpec[];
   version: string;
   ranks: number;
+  /** The fitness weights in effect (written since the Pareto front is recorded); else the experiment's own. */
+  weights?: number[];
+  objectives?: string[];
 }
 
 /** What the first pass learns about the journal. */
@@ -113,9 +119,11 @@ export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}
   let open = true;
   try {
     writeAttributes(file, config, journal);
-    const w = new Writer(Module, file, config.space, extent, sizes);
+    const pareto = ParetoFront.of(config, extent);
+    const w = new Writer(Module, file, config.space, extent, sizes, pareto);
     for (const rec of journal.rawRecords(extent.G)) w.append(rec); // stops at the first pass's count: a live run may have grown
     w.finish();
+    pareto?.write(file);
     open = false;
     if (file.close() < 0) throw new TrajectoryError(`closing ${tmp} failed`);
     renameSync(tmp, final);
@@ -385,7 +393,10 @@ class Writer {
   private readonly statNames: Array<{ key: string; name: string }>;
   private offset = 0;
 
-  constructor(Module: H5Module, file: H5File, private readonly space: ParamSpec[], private readonly e: Extent, sizes: Required<TrajectoryTuning>) {
+  constructor(
+    Module: H5Module, file: H5File, private readonly space: ParamSpec[], private readonly e: Extent, sizes: Required<TrajectoryTuning>,
+    private readonly pareto: ParetoFront | null,
+  ) {
     const { N, G, dim, nObj, k } = e;
     this.individuals = new Table(Module, file, '/individuals', [
       { name: 'generation', kind: 'i4', width: null }, { name: 'index', kind: 'i4', width: null },
@@ -425,6 +436,7 @@ class Writer {
     ind.copy('started', at, r.started);
     ind.copy('rank', at, r.rank);
     ind.copy('seed', at, r.seed);
+    this.pareto?.append(ind.col<Float64Array>('fitness'), ind.col<Uint8Array>('status'), at, n, this.offset);
     if (r.errors) {
       const errors = ind.col<string[]>('error');
       for (const row in r.errors) {
@@ -482,5 +494,77 @@ class Writer {
     this.individuals.done();
     this.parameters.done();
     this.generations.done();
+  }
+}
+
+/**
+ * /pareto: the non-dominated set of every successful evaluation of a run whose fitness has two or more
+ * nonzero weights, whatever its optimizer, with objectives as the multi-objective cores rank them
+ * (src/core/pareto.ts): sign(w_j) * fitness_j over the nonzero weights; a row that failed, or whose
+ * ranked components are not all finite, is never on it. The successes' objective vectors are gathered
+ * as the rows are written (16 bytes a success with two objectives) and filtered once at the end:
+ * O(N log N) with two objectives, O(m N f) for more (f the front's size).
+ */
+class ParetoFront {
+  private y: Float64Array;
+  private rows: Float64Array;
+  private n = 0;
+
+  private constructor(private readonly component: number[], private readonly sign: number[], private readonly names: string[], private readonly nObj: number, capacity: number) {
+    this.y = new Float64Array(Math.max(1, capacity) * component.length);
+    this.rows = new Float64Array(Math.max(1, capacity));
+  }
+
+  /** The front of a run with two or more ranked objectives; null otherwise, or when its weights are not known or do not fit the fitness. */
+  static of(config: RunConfig, e: Extent): ParetoFront | null {
+    const weights = config.weights ?? (config.experiment.optimizee as { weights?: unknown }).weights;
+    if (!Array.isArray(weights) || weights.length !== e.nObj || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))) return null;
+    const { component, sign } = rankedObjectives(weights as number[]);
+    if (component.length < 2) return null;
+    const names = component.map((c) => config.objectives?.[c] ?? `fitness[${c}]`);
+    return new ParetoFront(component, sign, names, e.nObj, Math.min(e.N, 1 << 16));
+  }
+
+  /** Rows [at, at + n) of the individuals' block (fitness [., nObj], status), the first being row `row0` of /individuals. */
+  append(fitness: Float64Array, status: Uint8Array, at: number, n: number, row0: number): void {
+    const m = this.component.length;
+    for (let i = 0; i < n; i++) {
+      if (status[at + i] !== 0) continue;
+      if (this.n === this.rows.length) this.grow();
+      const base = (at + i) * this.nObj;
+      let ok = true;
+      for (let j = 0; j < m; j++) {
+        const v = this.sign[j] * fitness[base + this.component[j]];
+        if (!Number.isFinite(v)) ok = false;
+        this.y[this.n * m + j] = v;
+      }
+      if (!ok) continue;
+      this.rows[this.n++] = row0 + i;
+    }
+  }
+
+  private grow(): void {
+    const y = new Float64Array(this.y.length * 2);
+    y.set(this.y);
+    this.y = y;
+    const rows = new Float64Array(this.rows.length * 2);
+    rows.set(this.rows);
+    this.rows = rows;
+  }
+
+  /** /pareto/rows: the front's rows, by the first objective's fitness value ascending (ties by row); the objectives as attributes. */
+  write(file: H5File): void {
+    const m = this.component.length;
+    const front = nondominated(this.y, m, this.n);
+    const first = (k: number) => this.sign[0] * this.y[k * m];
+    front.sort((a, b) => first(a) - first(b) || this.rows[a] - this.rows[b]);
+    file.create_group('pareto');
+    const g = file.get('pareto') as InstanceType<H5['Group']>;
+    const rows = BigInt64Array.from(front, (k) => BigInt(this.rows[k]));
+    g.create_dataset({ name: 'rows', data: rows, shape: [rows.length], dtype: '<q' });
+    g.create_attribute('objectives', this.names, null, 'S');
+    g.create_attribute('components', this.component, null, '<i');
+    g.create_attribute('signs', this.sign, null, '<i');
+    g.create_attribute('evaluations', this.n, null, '<q');
   }
 }

@@ -6,6 +6,7 @@
 import t from 'tap';
 import { STATUS_CODES } from '../../src/core/fitness.js';
 import type { Evaluations, Generation, OptimizerContext } from '../../src/core/optimizer.js';
+import { nondominated } from '../../src/core/pareto.js';
 import { Space } from '../../src/core/space.js';
 import { Rng } from '../../src/math/rng.js';
 import { row } from '../../src/math/rows.js';
@@ -103,6 +104,23 @@ t.test('dominance and the non-dominated sort (maximised objectives; failures las
   t.same(firstFront(ys), [1, 3, 4, 6, 7]);
   t.same(nondominatedSort([null, null]), [[0, 1]]);
   t.same(nondominatedSort([]), []);
+});
+
+t.test('nondominated (src/core/pareto.ts, what trajectory.h5 and the report use) equals the front by pairwise dominance, ties and duplicates included', async (t) => {
+  const rng = Rng.derive(11);
+  for (const m of [1, 2, 3, 4]) {
+    for (const n of [0, 1, 2, 7, 60, 400]) {
+      // small integers: many ties in one objective, and duplicates
+      const ys = Array.from({ length: n }, () => Float64Array.from({ length: m }, () => Math.floor(rng.uniform() * 6)));
+      const flat = new Float64Array(n * m);
+      ys.forEach((y, i) => flat.set(y, i * m));
+      t.same(nondominated(flat, m, n), firstFront(ys), `m ${m}, n ${n}`);
+    }
+  }
+  // a front of every point (a line of trade-offs), and one point dominating all
+  const line = Float64Array.from({ length: 200 }, (_, k) => (k % 2 === 0 ? k / 2 : 100 - (k - 1) / 2));
+  t.equal(nondominated(line, 2, 100).length, 100);
+  t.same(nondominated(Float64Array.from([1, 1, 5, 5, 2, 2, 5, 5]), 2, 4), [1, 3]);
 });
 
 t.test('crowding distance: extremes infinite, interior the normalised gap of its neighbours', async (t) => {

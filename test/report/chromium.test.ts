@@ -17,8 +17,8 @@ import { writeSyntheticRun } from './fixtures/synthetic-run.js';
 
 const CHROMIUM = process.env.L2L_CHROMIUM ?? '/usr/bin/chromium';
 const FIGURES = ['fitness', 'best-so-far', 'parameters', 'scatter-matrix', 'utilization', 'failures'];
-/** The figures of a run: with several objectives (the synthetic run has two), each one's figure after best-so-far. */
-const figuresOf = (name: string) => (name === 'synthetic' ? [...FIGURES.slice(0, 2), 'objectives', ...FIGURES.slice(2)] : FIGURES);
+/** The figures of a run: with several objectives (the synthetic run has two, both weighted), each one's figure and the Pareto front after best-so-far. */
+const figuresOf = (name: string) => (name === 'synthetic' ? [...FIGURES.slice(0, 2), 'objectives', 'pareto', ...FIGURES.slice(2)] : FIGURES);
 
 const root = mkdtempSync(join(tmpdir(), 'l2l-chromium-'));
 const shots = join(root, 'screenshots');

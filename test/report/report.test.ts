@@ -10,7 +10,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import resvg from '@resvg/resvg-js';
-import { runMain, runMainMpi } from '../helpers/run-main.js';
+import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
+import { readJournal } from '../../src/results/journal.js';
 import { loadReportData, LOW_UTILIZATION, MAX_SERIES, SAMPLE_TARGET, SHORT_EVALUATION_SECONDS } from '../../src/report/data.js';
 import { writeSyntheticRun } from './fixtures/synthetic-run.js';
 
@@ -35,9 +36,10 @@ function markTypes(svg: string): Set<string> {
   return new Set([...svg.matchAll(/class="mark-([a-z]+) role-mark/g)].map((m) => m[1]));
 }
 
-function checkReport(t: Test, out: string, stdout: string): Record<string, string> {
+/** Checks the figures every run has, and `extra` (a run's own: pareto), written, parsed and shown. */
+function checkReport(t: Test, out: string, stdout: string, extra: string[] = []): Record<string, string> {
   const svgs: Record<string, string> = {};
-  for (const id of FIGURES) {
+  for (const id of [...FIGURES, ...extra]) {
     for (const ext of ['svg', 'png']) {
       const f = join(out, `${id}.${ext}`);
       t.ok(existsSync(f), `${id}.${ext} written`);
@@ -57,7 +59,7 @@ function checkReport(t: Test, out: string, stdout: string): Record<string, strin
   const html = readFileSync(join(out, 'report.html'), 'utf8');
   t.notMatch(html, /<script/i, 'no scripts');
   t.notMatch(html.replace(/xmlns(:xlink)?="http:\/\/www\.w3\.org\/[^"]*"/g, ''), /(src|href)\s*=\s*["']?(https?:)?\/\//i, 'no external URLs');
-  for (const id of FIGURES) t.match(html, `<figure id="fig-${id}"`, `report.html shows ${id}`);
+  for (const id of [...FIGURES, ...extra]) t.match(html, `<figure id="fig-${id}"`, `report.html shows ${id}`);
   return svgs;
 }
 
@@ -87,6 +89,9 @@ t.test('a generational GA run: every figure, fitness as the function value on a 
 
   const d = loadReportData(out);
   t.match(d.objective, { single: true, minimize: true, log: true, weights: [-1] });
+  t.equal(d.pareto, null, 'one objective: no Pareto front');
+  t.notOk(existsSync(join(out, 'report', 'pareto.svg')), 'nor its figure');
+  t.notMatch(html, /fig-pareto/);
   t.equal(d.mode, 'generational');
   t.equal(d.series.length, 15);
   t.equal(d.evaluations, summary.evaluations);
@@ -222,7 +227,7 @@ t.test('a run with failures: counted per generation, messages grouped, tabled', 
   const rep = runMain(['report', out]);
   t.equal(rep.code, 0, rep.stderr);
   t.equal(rep.stderr, '');
-  const svgs = checkReport(t, join(out, 'report'), rep.stdout);
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout, ['objectives', 'pareto']);
   t.ok(markTypes(svgs.failures).has('rect') && markTypes(svgs.failures).has('text'), 'failures per generation and the messages');
   t.match(svgs.failures, /ValueError: weight matrix is singular/);
   t.match(svgs.failures, new RegExp(`${failures} of ${evaluations} evaluations failed`));
@@ -237,11 +242,62 @@ t.test('a run with failures: counted per generation, messages grouped, tabled', 
   t.match(d.failures.messages[0].example, /at Network\.step/, 'the whole text kept for the table');
   t.equal(d.series.reduce((n, p) => n + p.failed + p.timedOut, 0), failures);
   t.match(d.objective, { single: false, weights: [1, -0.5], minimize: false, log: false });
+  // two weighted objectives, whatever the optimizer (a GA here): the Pareto front, after the objectives figure
+  t.match(d.pareto?.objectives, [{ component: 0, name: 'fitness[0]', sign: 1 }, { component: 1, name: 'fitness[1]', sign: -1 }]);
+  t.equal(d.pareto?.evaluations, evaluations - failures, 'every success, no failure');
+  t.match(svgs.pareto, /fitness\[0\] \(higher is better\)/);
+  t.match(svgs.pareto, /lower is better/);
+  t.match(svgs.pareto, new RegExp(`${d.pareto!.front.length} non-dominated of ${evaluations - failures} successful evaluations`));
   t.same(d.coordNames, ['gain', 'w[0]', 'w[1]', 'w[2]']);
   const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
   t.match(html, /<table id="failure-messages"/);
   t.match(html, /Traceback \(most recent call last\)/, 'full text in the table');
   t.match(html, /<td id="summary-failures">33<\/td>/);
+});
+
+/** The non-dominated successful evaluations (0-based, journal order) of a run's journal, by pairwise dominance, as ranked with `signs`. */
+function bruteFront(dir: string, signs: number[]): number[] {
+  const rows: Array<number[] | null> = [];
+  for (const r of readJournal(join(dir, 'generations.msgpack')).records) {
+    for (let k = 0; k < r.index.length; k++) {
+      const y = signs.map((s, j) => s * r.fitness[k * r.nObj + j]);
+      rows.push(r.status[k] === 0 && y.every(Number.isFinite) ? y : null);
+    }
+  }
+  const dominates = (a: number[], b: number[]) => a.every((v, j) => v >= b[j]) && a.some((v, j) => v > b[j]);
+  return rows.flatMap((y, i) => (y && !rows.some((z) => z && dominates(z, y)) ? [i] : []));
+}
+
+t.test('an nsga2 run of two minimised objectives (ZDT1 in Python): the Pareto front drawn, the non-dominated set of all evaluations', async (t) => {
+  const out = join(root, 'nsga2');
+  const r = runMain(['run', experiment('nsga2', `optimizer: {type: nsga2, pop_size: 24}
+optimizee:
+  type: python
+  module: ${ROOT}test/report/fixtures/zdt1.py
+  weights: [-1, -1]
+  parameters: [{name: x, lower: 0, upper: 1, length: 4}]
+stop: {generations: 12}
+evaluation: {isolation: process}
+`), '--out', out, '--quiet']);
+  t.equal(r.code, 0, r.stderr);
+  const rep = runMain(['report', out]);
+  t.equal(rep.code, 0, rep.stderr);
+  t.equal(rep.stderr, '', 'nothing on stderr (no vega warnings)');
+  const svgs = checkReport(t, join(out, 'report'), rep.stdout, ['objectives', 'pareto']);
+  const d = loadReportData(out);
+  const brute = bruteFront(out, [-1, -1]);
+  t.ok(brute.length >= 3, `a front of ${brute.length}`);
+  t.same(d.pareto!.front.map((p) => p.evaluation).sort((a, b) => a - b), brute, 'the non-dominated set of every evaluation');
+  t.ok(d.pareto!.front.every((p, i, f) => i === 0 || (p.a >= f[i - 1].a && p.b <= f[i - 1].b)), 'in order of the first objective: the second falls along it');
+  t.equal(d.pareto!.evaluations, d.evaluations);
+  t.equal(d.pareto!.points.length, d.evaluations, 'few evaluations: every one drawn');
+  t.ok(markTypes(svgs.pareto).has('symbol') && markTypes(svgs.pareto).has('line'), 'points and the front\'s line');
+  t.match(svgs.pareto, /fitness\[0\] \(lower is better\)/);
+  t.match(svgs.pareto, new RegExp(`${brute.length} non-dominated of ${d.evaluations} successful evaluations`));
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  const order = [...html.matchAll(/<figure id="fig-([a-z-]+)"/g)].map((m) => m[1]);
+  t.equal(order.indexOf('pareto'), order.indexOf('objectives') + 1, 'the Pareto front right after each objective');
+  t.match(html, new RegExp(`In red the ${brute.length} non-dominated of all ${d.evaluations}`));
 });
 
 t.test('a killed run: a truncated last record is left out, and the page says so', async (t) => {

@@ -426,3 +426,104 @@ t.test('a journal with no complete generation is refused', async (t) => {
   await t.rejects(writeTrajectory(dir), TrajectoryError);
   t.notOk(existsSync(join(dir, 'trajectory.h5')));
 });
+
+// ---- /pareto: the non-dominated set of the successful evaluations of a run with 2+ ranked objectives
+
+/** A generation of rows with the given fitness vectors; rows in `failed` have status failed (their fitness kept, finite or not). */
+function paretoRecord(generation: number, fitness: number[][], failed: number[] = []): GenerationRecord {
+  const n = fitness.length;
+  const nObj = fitness[0].length;
+  return {
+    generation, dim: 1, nObj, stats: { evaluated: n },
+    index: Int32Array.from({ length: n }, (_, i) => i), x: Float64Array.from({ length: n }, (_, i) => i / 10),
+    fitness: Float64Array.from(fitness.flat()), weighted: new Float64Array(n),
+    status: Uint8Array.from({ length: n }, (_, i) => (failed.includes(i) ? 1 : 0)), attempts: new Uint8Array(n).fill(1),
+    seconds: new Float64Array(n), started: new Float64Array(n), rank: new Int32Array(n).fill(1), seed: new Uint32Array(n),
+    errors: null, outputs: null,
+  };
+}
+
+const PARETO_PY = String.raw`
+import json, sys
+import h5py
+with h5py.File(sys.argv[1], 'r') as f:
+    if 'pareto' not in f:
+        print(json.dumps(None))
+    else:
+        g = f['pareto']
+        print(json.dumps({'rows': g['rows'][()].tolist(), 'dtype': g['rows'].dtype.str, 'attrs': {k: (v.tolist() if hasattr(v, 'tolist') else v) for k, v in g.attrs.items()}},
+                         default=lambda b: b.decode('utf-8')))
+`;
+const paretoScript = join(tmp, 'pareto.py');
+writeFileSync(paretoScript, PARETO_PY);
+
+function paretoOf(file: string): { rows: number[]; dtype: string; attrs: Record<string, unknown> } | null {
+  const r = spawnSync(PYTHON, [paretoScript, file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`h5py could not read ${file}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+async function paretoRun(name: string, records: GenerationRecord[], extra: { weights?: number[]; objectives?: string[] }): Promise<string> {
+  const dir = join(tmp, name);
+  const rec = Recorder.open(dir, { force: true });
+  rec.writeConfig({ experiment: { ...EXPERIMENT, optimizer: { type: 'nsga2' } }, space: [{ name: 'x', length: null, lower: 0, upper: 1 }], version: 't', ranks: 1, ...extra }, 'generational');
+  for (const r of records) rec.recordGeneration(r);
+  await rec.close();
+  await writeTrajectory(dir, { blockBytes: 64 }); // blocks of a few rows: the front is gathered across them
+  return join(dir, 'trajectory.h5');
+}
+
+// weights [-1, 1]: fitness[0] minimised, fitness[1] maximised
+const PARETO_RECORDS = [
+  paretoRecord(0, [
+    [1, 1], //     0: on the front
+    [2, 3], //     1: on the front
+    [0, 10], //    2: failed: would dominate every row, never counts
+    [1, 1], //     3: a duplicate of row 0: neither dominates the other, both on the front
+    [3, 3], //     4: dominated by row 1 (same fitness[1], larger fitness[0])
+  ], [2]),
+  paretoRecord(1, [
+    [0.5, 0.5], // 5: on the front (the smallest fitness[0])
+    [1, 0.5], //   6: dominated by row 0 (same fitness[0], smaller fitness[1])
+    [2.5, 4], //   7: on the front
+    [NaN, 50], //  8: status ok but a ranked component not finite: never on the front
+    [4, 4], //     9: dominated by row 7
+    [0.5, 0.5], // 10: a duplicate of row 5
+  ]),
+];
+
+t.test('/pareto holds exactly the non-dominated successful rows of a 2-objective run, sorted by the first objective', async (t) => {
+  const missing = h5pyMissing();
+  if (missing) return t.fail(missing);
+  const p = paretoOf(await paretoRun('pareto2', PARETO_RECORDS, { weights: [-1, 1], objectives: ['cost', 'gain'] }));
+  t.same(p, {
+    rows: [5, 10, 0, 3, 1, 7], dtype: '<i8',
+    attrs: { objectives: ['cost', 'gain'], components: [0, 1], signs: [-1, 1], evaluations: 9 },
+  });
+
+  // the weights from the experiment when config.json has none; names fitness[j] without the optimizee's
+  const cfgWeights = join(tmp, 'pareto-exp');
+  const rec = Recorder.open(cfgWeights, { force: true });
+  rec.writeConfig({ experiment: { ...EXPERIMENT, optimizee: { type: 'python', weights: [-2, 0.5] } }, space: [{ name: 'x', length: null, lower: 0, upper: 1 }], version: 't', ranks: 1 }, 'generational');
+  for (const r of PARETO_RECORDS) rec.recordGeneration(r);
+  await rec.close();
+  await writeTrajectory(cfgWeights);
+  t.match(paretoOf(join(cfgWeights, 'trajectory.h5')), { rows: [5, 10, 0, 3, 1, 7], attrs: { objectives: ['fitness[0]', 'fitness[1]'], signs: [-1, 1] } });
+
+  // both maximised: another front from the same rows, row 9 (4, 4) alone (row 2 still failed, row 8 still not finite)
+  t.match(paretoOf(await paretoRun('pareto-max', PARETO_RECORDS, { weights: [1, 1] })), { rows: [9], attrs: { signs: [1, 1] } });
+});
+
+t.test('/pareto: a zero weight leaves its component out; three ranked objectives; one ranked objective or unknown weights write none', async (t) => {
+  const missing = h5pyMissing();
+  if (missing) return t.fail(missing);
+  // a middle component of weight 0 that would change the front were it ranked
+  const three = PARETO_RECORDS.map((r) => paretoRecord(r.generation,
+    Array.from({ length: r.index.length }, (_, i) => [r.fitness[2 * i], 100 - i, r.fitness[2 * i + 1]]), Array.from(r.status).flatMap((s, i) => (s ? [i] : []))));
+  t.match(paretoOf(await paretoRun('pareto-zero', three, { weights: [-1, 0, 1] })), { rows: [5, 10, 0, 3, 1, 7], attrs: { components: [0, 2], signs: [-1, 1], objectives: ['fitness[0]', 'fitness[2]'] } });
+  // all three ranked (the middle one 100 - the row's position in its generation): the duplicates 3 and 10 and
+  // the rows 4, 6 and 9 fall behind rows 0, 5, 1 and 7, each as good elsewhere and better in the middle one
+  t.same(paretoOf(await paretoRun('pareto-three', three, { weights: [-1, 1, 1] }))?.rows, [5, 0, 1, 7], 'three objectives');
+  t.equal(paretoOf(await paretoRun('pareto-one', PARETO_RECORDS, { weights: [0, 1] })), null, 'one ranked objective: no /pareto');
+  t.equal(paretoOf(await paretoRun('pareto-unknown', PARETO_RECORDS, {})), null, 'weights not recorded: no /pareto');
+});

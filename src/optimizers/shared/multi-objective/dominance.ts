@@ -1,20 +1,12 @@
 /**
  * Pareto dominance over maximised objective vectors (objectives.ts), the non-dominated sort and the
  * crowding distance of NSGA-II (Deb, Pratap, Agarwal and Meyarivan, IEEE TEC 6(2), 2002, sections
- * III-A and III-B). A failure (null) is dominated by every success and dominates nothing.
+ * III-A and III-B). A failure (null) is dominated by every success and dominates nothing. `dominates`
+ * itself lives in src/core/pareto.ts, which what reads a run (trajectory.h5, the report) shares.
  */
+import { dominates } from '../../../core/pareto.js';
 
-/** a dominates b: no worse in any objective and better in at least one. */
-export function dominates(a: Float64Array | null, b: Float64Array | null): boolean {
-  if (a === null) return false;
-  if (b === null) return true;
-  let better = false;
-  for (let j = 0; j < a.length; j++) {
-    if (a[j] < b[j]) return false;
-    if (a[j] > b[j]) better = true;
-  }
-  return better;
-}
+export { dominates };
 
 /**
  * The fronts, best first, as indices into ys, ascending within each: front 0 is the non-dominated

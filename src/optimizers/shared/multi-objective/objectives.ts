@@ -11,6 +11,7 @@
  */
 import { STATUS_CODES } from '../../../core/fitness.js';
 import type { Evaluations } from '../../../core/optimizer.js';
+import { rankedObjectives } from '../../../core/pareto.js';
 import { row } from '../../../math/rows.js';
 
 /** An evaluated individual as a multi-objective core keeps it. */
@@ -30,14 +31,7 @@ export class Objectives {
   readonly sign: readonly number[];
 
   constructor(weights: readonly number[], who: string) {
-    const component: number[] = [];
-    const sign: number[] = [];
-    weights.forEach((w, i) => {
-      if (w !== 0) {
-        component.push(i);
-        sign.push(Math.sign(w));
-      }
-    });
+    const { component, sign } = rankedObjectives(weights);
     if (component.length === 0) {
       throw new RangeError(`${who}: every fitness weight is 0, expected at least one nonzero weight (its sign says whether that objective is maximised or minimised)`);
     }
