@@ -248,8 +248,8 @@ struct InstanceHost {
     for (int64_t p = 0; p < P; p++) {
       const double speed = run.speed.At(p0 + p)[0];
       if (!(speed > 0)) throw std::invalid_argument("instance " + std::to_string(p0 + p) + ": the conduction speed must be positive");
-      for (int64_t e = 0; e < E; e++) delay[p * E + e] = static_cast<int32_t>(std::nearbyint((run.length[e] / speed) / run.dt));
-      max_delay = std::max(max_delay, static_cast<int32_t>(std::nearbyint((run.max_length / speed) / run.dt)));
+      for (int64_t e = 0; e < E; e++) delay[p * E + e] = DelaySteps(run.length[e], speed, run.dt);
+      max_delay = std::max(max_delay, DelaySteps(run.max_length, speed, run.dt));
     }
     H = max_delay + 1;
     x.resize(P * M::kState * N);

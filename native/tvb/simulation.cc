@@ -72,8 +72,8 @@ class Block {
     for (int32_t p = 0; p < P_; p++) {
       const double speed = run.speed.At(p0_ + p)[0];
       if (!(speed > 0)) throw std::invalid_argument("instance " + std::to_string(p0_ + p) + ": the conduction speed must be positive");
-      for (int64_t e = 0; e < E; e++) delay_[e * P_ + p] = static_cast<int32_t>(std::nearbyint((run.length[e] / speed) / run.dt));
-      max_delay = std::max(max_delay, static_cast<int32_t>(std::nearbyint((run.max_length / speed) / run.dt)));
+      for (int64_t e = 0; e < E; e++) delay_[e * P_ + p] = DelaySteps(run.length[e], speed, run.dt);
+      max_delay = std::max(max_delay, DelaySteps(run.max_length, speed, run.dt));
     }
     // one speed for the block (a sweep of other parameters): one delay per edge, contiguous reads
     uniform_ = true;
@@ -342,9 +342,9 @@ bool UniformDelays(const RunSpec& run, int32_t p0, int32_t p1) {
   for (int32_t p = p0 + 1; p < p1; p++) {
     const double s0 = run.speed.At(p0)[0], s = run.speed.At(p)[0];
     if (s == s0) continue;
-    if (std::nearbyint((run.max_length / s) / run.dt) != std::nearbyint((run.max_length / s0) / run.dt)) return false;
+    if (DelaySteps(run.max_length, s, run.dt) != DelaySteps(run.max_length, s0, run.dt)) return false;
     for (size_t e = 0; e < run.length.size(); e++) {
-      if (std::nearbyint((run.length[e] / s) / run.dt) != std::nearbyint((run.length[e] / s0) / run.dt)) return false;
+      if (DelaySteps(run.length[e], s, run.dt) != DelaySteps(run.length[e], s0, run.dt)) return false;
     }
   }
   return true;

@@ -26,6 +26,7 @@
 // on the host (to test it where there is no GPU).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -73,6 +74,12 @@ struct RunSpec {
   int32_t record_every = 1;        // steps between samples of the observables
   std::vector<int32_t> record_state;  // the state variables recorded
 };
+
+// A tract's delay in steps, TVB's rounding: rint((length / speed) / dt). Every kernel computes its delays
+// here, so that they agree on every edge.
+inline int32_t DelaySteps(double length, double speed, double dt) {
+  return static_cast<int32_t>(std::nearbyint((length / speed) / dt));
+}
 
 struct RunOutput {
   int64_t samples = 0;
