@@ -23,12 +23,15 @@ interface Options {
 /** Imports what must precede MPI; returns the modules imported (for the log), or null when nothing ran. */
 export async function preimportPython(opts: Options): Promise<string[] | null> {
   const { rank, size } = launchedRank();
-  if (rank === 0 && size > 1) return null; // rank 0 evaluates nothing when it has workers
   const exp = rawExperiment(opts);
   const evaluation = exp?.evaluation as { isolation?: unknown } | undefined;
-  if (evaluation?.isolation === 'process') return null;
-  const request = pythonPreimport(exp?.optimizee);
-  if (!request) return null;
+  const found = pythonPreimport(exp?.optimizee);
+  if (!found) return null;
+  // rank 0 evaluates nothing when it has workers, but a native model's assess() calls its Python there
+  if (rank === 0 && size > 1 && !found.onRankZero) return null;
+  // in a child process the workers' model imports after no MPI at all (rank 0's assess() stays in-process)
+  if (evaluation?.isolation === 'process' && !(rank === 0 && found.onRankZero)) return null;
+  const request = found.request;
   try {
     const { preimport } = await import('../runtime/python.js');
     return await preimport(request);
@@ -37,8 +40,12 @@ export async function preimportPython(opts: Options): Promise<string[] | null> {
   }
 }
 
-/** The preimport request of an optimizee whose execution is embedded Python (as the file gives it), or null. */
-function pythonPreimport(optimizee: unknown): Record<string, unknown> | null {
+/**
+ * The preimport request of an optimizee whose execution is embedded Python, or a native model's that
+ * calls Python (as the file gives it), and whether rank 0 needs it too (a native model assesses there);
+ * null when there is none.
+ */
+function pythonPreimport(optimizee: unknown): { request: Record<string, unknown>; onRankZero: boolean } | null {
   const o = optimizee as Record<string, unknown> | undefined;
   if (!o || typeof o.type !== 'string') return null;
   try {
@@ -47,7 +54,8 @@ function pythonPreimport(optimizee: unknown): Record<string, unknown> | null {
     const parsed = factory.schema.safeParse(rest);
     if (!parsed.success) return null;
     const e = executionOf(factory, parsed.data as Record<string, unknown>);
-    return e.kind === 'python' ? e.python.preimport : null;
+    if (e.kind === 'python') return { request: e.python.preimport, onRankZero: false };
+    return e.kind === 'native' && e.python && e.preimport ? { request: e.preimport, onRankZero: true } : null;
   } catch {
     return null;
   }

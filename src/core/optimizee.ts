@@ -193,6 +193,12 @@ export type Execution =
        * TypeScript (the snn optimizee's Brian2 and NEST back ends).
        */
       python?: true;
+      /**
+       * With python: the bridge's preimport() request ({preimport: [module, ...]}), run before MPI_Init
+       * on every rank that calls into the model's Python, rank 0 included (its assess()): NEURON must
+       * be imported before MPI starts (docs/architecture.md, "Process lifetime").
+       */
+      preimport?: Record<string, unknown>;
     }
   | {
       kind: 'python';
