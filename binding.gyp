@@ -1,7 +1,8 @@
 # node-gyp build of the same addons as CMakeLists.txt (`npx node-gyp rebuild` or `npm run build:gyp`
-# -> build/Release/l2l_linalg.node, l2l_mpi.node, l2l_python.node, l2l_relax.node, l2l_snn.node and l2l_tvb.node;
-# l2l_python needs Debian's python3-dev; l2l_tvb is CPU-only here (the CUDA kernel is CMake's) and generates its
-# models with tools/tvb-codegen.ts, which needs the devDependency tsx).
+# -> build/Release/l2l_linalg.node, l2l_mpi.node, l2l_python.node, l2l_relax.node, l2l_snn.node, l2l_tvb.node and
+# l2l_arbor.node; l2l_python needs Debian's python3-dev; l2l_tvb is CPU-only here (the CUDA kernel is CMake's) and
+# generates its models with tools/tvb-codegen.ts, which needs the devDependency tsx; l2l_arbor is built without
+# Arbor here (it says so; CMake builds it with Arbor where it finds the package)).
 # cmake-js is the primary build; this one exists for environments that only have node-gyp (prebuild tooling, npm install hooks) and as a cross-check of the flags.
 {
   "targets": [
@@ -116,6 +117,19 @@
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
       "libraries": ["-lpthread"]
+    },
+    {
+      "target_name": "l2l_arbor",
+      "sources": [
+        "native/arbor/addon.cc",
+        "native/arbor/arbor_absent.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O3"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"]
     }
   ]
 }

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonNotBuiltError, KernelError } from './errors.js';
+import type { ArborAddon } from './arbor.js';
 import type { LinalgAddon } from './linalg.js';
 import type { MpiAddon } from './mpi.js';
 import type { PythonAddon } from './python.js';
@@ -95,4 +96,9 @@ export function loadSnn(): SnnAddon {
 /** The neural-mass network kernel (native/tvb). */
 export function loadTvb(): TvbAddon {
   return loadKernel<TvbAddon>('l2l_tvb');
+}
+
+/** Single cells through Arbor's C++ API (native/arbor); its status() says whether the build has Arbor. */
+export function loadArbor(): ArborAddon {
+  return loadKernel<ArborAddon>('l2l_arbor');
 }
