@@ -8,6 +8,7 @@ import { pythonOptimizee } from './python/index.js';
 import { experimentOptimizee } from './experiment/index.js';
 import { snnOptimizee } from './snn/index.js';
 import { tvbOptimizee } from './tvb/index.js';
+import { cellOptimizee } from './cell/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
@@ -16,6 +17,7 @@ const FACTORIES: readonly OptimizeeFactory[] = [
   experimentOptimizee,
   snnOptimizee,
   tvbOptimizee,
+  cellOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));
