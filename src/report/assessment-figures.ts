@@ -120,3 +120,85 @@ export function rasterFigure(d: ReportData): Figure | null {
   };
   return { id: 'raster', title: 'Raster', caption: 'The spikes of every neuron of the network during one held-out sample, shown to the best individual at the assessment (assessment.json), coloured by population.', spec };
 }
+
+/**
+ * The assessment's voltage traces, where it has them (`traces: {title, caption, dt_ms, protocols: [{name,
+ * target, best}]}`): the cell optimizee's best individual against the target, one panel per protocol.
+ */
+export function tracesFigure(d: ReportData): Figure | null {
+  const t = d.assessment?.traces as { title: string; caption?: string; dt_ms: number; protocols: Array<{ name: string; target: number[]; best: number[] }> } | undefined;
+  if (!t || !Array.isArray(t.protocols) || t.protocols.length === 0) return null;
+  // at most MAX_MARKS points per line in all
+  const total = t.protocols.reduce((s, p) => s + p.target.length, 0);
+  const stride = Math.max(1, Math.ceil(total / (MAX_MARKS / 2)));
+  const rows = t.protocols.flatMap((p) => (['target', 'best'] as const).flatMap((which) => {
+    const v = which === 'target' ? p.target : p.best;
+    const out: Array<{ protocol: string; which: string; t: number; v: number }> = [];
+    for (let k = 0; k < v.length; k += stride) out.push({ protocol: p.name, which, t: Number((k * t.dt_ms).toFixed(6)), v: v[k] });
+    return out;
+  }));
+  const columns = Math.min(2, t.protocols.length);
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: t.title, subtitle: d.assessment!.summary.length > 160 ? `${d.assessment!.summary.slice(0, 157)}...` : d.assessment!.summary },
+    data: { values: rows },
+    facet: { field: 'protocol', type: 'nominal', title: null, sort: t.protocols.map((p) => p.name) },
+    columns,
+    spec: {
+      width: Math.floor((FACET_WIDTH - 60 * columns) / columns),
+      height: 220,
+      mark: { type: 'line', strokeWidth: 1.2, aria: false },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'time (ms)' },
+        y: { field: 'v', type: 'quantitative', title: 'voltage (mV)', scale: { zero: false } },
+        color: { field: 'which', type: 'nominal', scale: { domain: ['target', 'best'], range: ['#888888', '#c0392b'] }, legend: { title: null } },
+        strokeDash: { field: 'which', type: 'nominal', scale: { domain: ['target', 'best'], range: [[1, 0], [4, 2]] }, legend: { title: null } },
+      },
+    },
+    resolve: { scale: { y: 'independent' } },
+  };
+  return { id: 'traces', title: 'Traces of the best individual', caption: `${t.caption ?? ''} The target in grey, the best individual dashed red, one panel per protocol; from the run's assessment (assessment.json).`.trim(), spec };
+}
+
+/**
+ * The assessment's features, where it has them (`features: [{protocol, feature, unit, target, std, best,
+ * z}]`): how far each feature of the best individual lies from the target's, in standard deviations.
+ */
+export function featuresFigure(d: ReportData): Figure | null {
+  const f = d.assessment?.features as Array<{ protocol: string; feature: string; unit: string; target: number | null; std: number | null; best: number | null; z: number | null }> | undefined;
+  if (!Array.isArray(f) || f.length === 0) return null;
+  const fmtv = (v: number | null, unit: string) => (v === null ? 'missing' : `${Number(v.toPrecision(4))}${unit ? ` ${unit}` : ''}`);
+  const rows = f.map((r) => ({
+    ...r, label: `${r.protocol} ${r.feature}`,
+    shown: r.z ?? 0,
+    state: r.z !== null ? 'scored' : r.target === null && r.best === null ? 'missing in both' : 'missing in one',
+    text: `target ${fmtv(r.target, r.unit)}${r.std !== null ? ` \u00b1 ${Number(r.std.toPrecision(3))}` : ''}, best ${fmtv(r.best, r.unit)}`,
+  }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: 'Feature errors of the best individual', subtitle: '|best - target| / std per protocol and feature (eFEL-like definitions, docs/cell.md)' },
+    data: { values: rows },
+    width: 300,
+    height: Math.max(80, rows.length * 16),
+    hconcat: [
+      {
+        width: 300,
+        mark: { type: 'bar', aria: false },
+        encoding: {
+          y: { field: 'label', type: 'nominal', title: null, sort: null, axis: { labelLimit: 260 } },
+          x: { field: 'shown', type: 'quantitative', title: 'distance (standard deviations)' },
+          color: { field: 'state', type: 'nominal', scale: { domain: ['scored', 'missing in one', 'missing in both'], range: ['#1f5fa8', '#c0392b', '#b5b5b5'] }, legend: { title: null } },
+        },
+      },
+      {
+        width: 340,
+        view: { stroke: null },
+        mark: { type: 'text', align: 'left', fontSize: 11 },
+        encoding: { y: { field: 'label', type: 'nominal', axis: null, sort: null }, x: { value: 4 }, text: { field: 'text' } },
+      },
+    ],
+  };
+  return { id: 'features', title: 'Feature errors', caption: 'Each feature of the best individual against the target, in the target\'s standard deviations (the fitness with fitness: features); a feature missing from one of the two (no spike, say) is what the feature_penalty is given for, one missing from both agrees. From the run\'s assessment (assessment.json).', spec };
+}
