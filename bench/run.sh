@@ -89,6 +89,8 @@ if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
 if selected reservoir "$@"; then section reservoir 3600 node --import tsx bench/reservoir.ts; fi
 # tvb also times TVB's own simulator where it imports (TVB_SOURCE=a tvb_library folder, else /tmp/tvbsrc/tvb_library): sudo apt-get install -y python3-numba python3-deprecated
 if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
+# cell: standalone NEURON (/usr/bin/python3 with python3-neuron) against our NEURON back end, and Arbor where the build has it
+if selected cell "$@"; then section cell 900 node --import tsx bench/cell.ts; fi
 
 {
   echo '# Benchmark results'
