@@ -96,3 +96,23 @@ t.test('bad input: one line, exit code 2, before any rank simulates', async (t) 
     t.notMatch(r.stderr, /worker ready|gen \d/, `${name}: no rank started simulating`);
   }
 });
+
+t.test('examples/cell-features.yaml (IBEA on 16 feature objectives), shortened, under mpirun -n 3: penalties noted, a Pareto front drawn', async (t) => {
+  const file = join(dir, 'features.yaml');
+  writeFileSync(file, readFileSync(join(ROOT, 'examples', 'cell-features.yaml'), 'utf8').replace('pop_size: 32', 'pop_size: 16').replace('generations: 30', 'generations: 3'));
+  const out = join(dir, 'features');
+  const r = await runMainMpi(3, ['run', file, '--out', out, '--quiet'], 600_000);
+  t.equal(r.code, 0, r.stderr);
+  const gens = decodeGenerations(readFileSync(join(out, 'generations.msgpack')));
+  t.same(gens.map((g) => [g.index.length, g.nObj]), [[16, 16], [16, 16], [16, 16]], '3 generations of 16, 16 objectives (2 protocols x 8 features)');
+  const rows = gens.flatMap((g) => Array.from(g.index, (_, i) => ({ status: g.status[i], f: Array.from(g.fitness.subarray(i * 16, (i + 1) * 16)), note: g.errors?.[i] ?? null })));
+  t.ok(rows.every((x) => x.status === 0 && x.f.every((v) => v >= 0 && v <= 250)), 'every row a success, every objective a distance in [0, 250]');
+  const penalised = rows.filter((x) => x.f.includes(250));
+  t.ok(penalised.length > 0, `the box's random individuals include some without a feature the target has (${penalised.length} of ${rows.length})`);
+  t.ok(penalised.every((x) => /^penalty 250: (fire|hyperpolarise) [a-z_]+: /.test(x.note ?? '')), 'each says which feature was missing, and why');
+  t.equal(rows.filter((x) => x.note !== null).length, penalised.length, 'and only those carry a note');
+  const rep = runMain(['report', out], 300_000);
+  t.equal(rep.code, 0, rep.stderr);
+  const html = readFileSync(join(out, 'report', 'report.html'), 'utf8');
+  for (const fig of ['pareto', 'traces', 'features']) t.match(html, new RegExp(`data-figure="${fig}"`), `the report draws ${fig}`);
+});

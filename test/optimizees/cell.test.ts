@@ -185,6 +185,50 @@ t.test('Arbor and NEURON: the same description, the same traces within the state
   t.ok(worst < 0.2, `subthreshold (0 to 120 ms of the hyperpolarising step): max |V_NEURON - V_Arbor| ${worst.toFixed(4)} mV < 0.2 mV`);
 });
 
+t.test('targets from CSV files: the traces a generated target has, read back, score 0; a file too short is refused', async (t) => {
+  const describe = (target: Record<string, unknown>) => cellSchema.parse({
+    morphology: { sections: [{ name: 'soma', length: 20, diameter: 20 }] },
+    mechanisms: { soma: { hh: { gnabar: 0.12, gkbar: 0.036 } } },
+    dt: 0.05, sample_ms: 0.1,
+    protocols: [{ name: 'fire', tstop: 50, stimuli: [{ delay: 5, duration: 40, amplitude: 0.2 }] }, { name: 'rest', tstop: 30, stimuli: [{ delay: 5, duration: 20, amplitude: -0.05 }] }],
+    target, parameters: [{ path: 'soma.hh.gnabar', lower: 0.05, upper: 0.3 }],
+  });
+  const generated = new CellModel(describe({ generate: { 'soma.hh.gnabar': 0.15 } }));
+  const traces = (await generated.traces(Float64Array.of(0.15), 1, 1, embeddedPython))[0];
+  const dir = t.testdir({});
+  const csv = (v: Float64Array) => `time_ms,voltage_mV\n${Array.from(v, (x, k) => `${Number((k * 0.1).toFixed(6))},${x.toPrecision(17)}`).join('\n')}\n`;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(join(dir, 'fire.csv'), csv(traces[0]));
+  writeFileSync(join(dir, 'rest.csv'), csv(traces[1]));
+  const fromFiles = new CellModel(describe({ traces: { fire: join(dir, 'fire.csv'), rest: join(dir, 'rest.csv') } }));
+  const out = await fromFiles.evaluateAsync(Float64Array.of(0.15, 0.12), ctx(2), control());
+  // (the files' times are k x 0.1 to 6 decimals, the sample times k x 0.1 in binary: the interpolation
+  // weights differ from 0 by about 1e-15, so 0 up to that)
+  t.ok(out.fitness[0] < 1e-20 && out.fitness[1] < 1e-20, `the values that made the files: MSE ${out.fitness[0]}, ${out.fitness[1]} on the two`);
+  t.ok(out.fitness[2] > 1, `gnabar 0.12: MSE ${out.fitness[2].toFixed(2)} mV^2 on fire`);
+  writeFileSync(join(dir, 'short.csv'), csv(traces[1].subarray(0, 200)));
+  t.throws(() => new CellModel(describe({ traces: { fire: join(dir, 'fire.csv'), rest: join(dir, 'short.csv') } })), /target\.traces: .*short\.csv covers 0\.\.19\.9 ms, expected 0\.\.30 ms/);
+  t.throws(() => cellSchema.parse({ ...describe({ generate: {} }), target: { traces: { fire: 'a.csv' } } }), /a trace for every protocol \(rest has none\)/);
+});
+
+t.test('an SWC cell on NEURON (and on Arbor where the build has it): it fires, the regions get their mechanisms', async (t) => {
+  const swc = (backend: 'neuron' | 'arbor') => cellSchema.parse({
+    backend,
+    morphology: { swc: join(FIXTURES, 'small.swc') },
+    mechanisms: { soma: { hh: {} }, axon: { hh: {} }, dend: { pas: { g: 5e-5, e: -65 } }, apic: { pas: { g: 5e-5, e: -65 } } },
+    dt: 0.025, sample_ms: 0.1,
+    protocols: [{ name: 'fire', tstop: 60, stimuli: [{ at: 'soma', delay: 10, duration: 40, amplitude: 0.3 }], record: { at: 'axon[0]', x: 0.5 } }],
+    target: { generate: { 'apic.pas.g': 5e-5 } },
+    parameters: [{ path: 'apic.pas.g', lower: 1e-5, upper: 1e-3, log: true }],
+  });
+  const n = (await new CellModel(swc('neuron')).traces(Float64Array.of(Math.log10(5e-5)), 1, 1, embeddedPython))[0][0];
+  const count = (v: Float64Array) => traceFeatures(v, 0.1, { delay: 10, duration: 40, amplitude: 0.3 }, -20).spike_count.value!;
+  t.ok(count(n) >= 2, `the axon, recorded, carries the soma's spikes: ${count(n)}`);
+  if (!arbor.built) return;
+  const a = (await new CellModel(swc('arbor')).traces(Float64Array.of(Math.log10(5e-5)), 1, 1))[0][0];
+  t.equal(count(a), count(n), `Arbor: the same spike count (${count(a)})`);
+});
+
 t.test('the backend and names are checked when the model is built: one line each', async (t) => {
   const base = { morphology: { sections: [{ name: 'soma', length: 20, diameter: 20 }] }, mechanisms: { soma: { hh: {} } }, protocols: [{ name: 'p', tstop: 10, stimuli: [{ delay: 1, duration: 5, amplitude: 0.1 }] }], target: { generate: {} }, parameters: [{ path: 'soma.hh.gnabar', lower: 0.05, upper: 0.3 }] };
   t.throws(() => new CellModel(cellSchema.parse({ ...base, mechanisms: { dend: { pas: {} } } })), /mechanisms\.dend: got "dend", expected a region of the morphology \(one of soma\)/);

@@ -277,7 +277,7 @@ export class CellModel implements Optimizee {
         if (target.mean === null && mine.value === null) values.push(0); // missing in both: they agree
         else if (target.mean === null || mine.value === null) {
           values.push(this.cfg.feature_penalty);
-          notes.push(`${name} ${f}: ${mine.value === null ? mine.missing : `the target has ${target.missing}`}`);
+          notes.push(`${name} ${f}: ${mine.value === null ? mine.missing : `the target has none (${target.missing})`}`);
         } else values.push(Math.abs(mine.value - target.mean) / target.std);
       }
     });
