@@ -9,6 +9,7 @@ import { experimentOptimizee } from './experiment/index.js';
 import { snnOptimizee } from './snn/index.js';
 import { tvbOptimizee } from './tvb/index.js';
 import { cellOptimizee } from './cell/index.js';
+import { processOptimizee } from './process/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
@@ -18,6 +19,7 @@ const FACTORIES: readonly OptimizeeFactory[] = [
   snnOptimizee,
   tvbOptimizee,
   cellOptimizee,
+  processOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));
