@@ -5,6 +5,7 @@
  * traces against the target's: the mean squared voltage difference per protocol, or the distance of
  * each feature from the target's in standard deviations (features.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee, PythonService } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
@@ -17,9 +18,25 @@ import type { CellConfig } from './schema.js';
 /** NEURON's built-in density mechanisms and their parameters (what Debian's NEURON has without compiling .mod files). */
 const NEURON_CATALOGUE: Record<string, string[]> = { hh: ['gnabar', 'gkbar', 'gl', 'el'], pas: ['g', 'e'] };
 
+let neuronChecked = false;
+
+/** NEURON importable in this machine's /usr/bin/python3 (the embedded interpreter's), or a one-line Error that says how to get it. */
+function checkNeuron(): void {
+  if (neuronChecked) return;
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import neuron'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, NEURON_MODULE_OPTIONS: '-nogui' } });
+  if (r.status !== 0) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').at(-1);
+    throw new Error(`backend: got "neuron", but \`import neuron\` fails in /usr/bin/python3 (${why}): install Debian's python3-neuron, or use backend: arbor where the build has Arbor`);
+  }
+  neuronChecked = true;
+}
+
 /** The back end's density mechanisms: NEURON's built-ins, or the default catalogue of this build's Arbor (absent: why, in one line). */
 function catalogue(backend: CellConfig['backend']): Record<string, string[]> {
-  if (backend === 'neuron') return NEURON_CATALOGUE;
+  if (backend === 'neuron') {
+    checkNeuron();
+    return NEURON_CATALOGUE;
+  }
   const arbor = loadArbor();
   const status = arbor.status();
   if (!status.built) throw new RangeError(`backend: got "arbor", but ${status.reason}; or use backend: neuron`);
