@@ -6,7 +6,6 @@
  * each feature from the target's in standard deviations (features.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee, PythonService } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import type { CellFree, CellProtocol, CellRunOptions, CellSpec } from '../../native/arbor.js';
@@ -14,6 +13,7 @@ import { loadArbor } from '../../native/loader.js';
 import { FEATURE_STD_FLOOR, FEATURE_UNITS, traceFeatures, type FeatureName, type FeatureValues } from './features.js';
 import { builtinMorphology, swcMorphology, type Morphology } from './morphology.js';
 import type { CellConfig } from './schema.js';
+import { readTraceCsv } from './targets.js';
 
 /** NEURON's built-in density mechanisms and their parameters (what Debian's NEURON has without compiling .mod files). */
 const NEURON_CATALOGUE: Record<string, string[]> = { hh: ['gnabar', 'gkbar', 'gl', 'el'], pas: ['g', 'e'] };
@@ -139,38 +139,9 @@ export class CellModel implements Optimizee {
     return Math.floor(this.protocols[p].tstop / this.cfg.sample_ms + 1e-9) + 1;
   }
 
-  /** A target trace from a CSV file (time ms, voltage mV), linearly interpolated onto the sample times. */
+  /** A target trace from a CSV file, on this protocol's sample times. */
   private readTrace(file: string, p: number): Float64Array {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new RangeError(`target.traces: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    const t: number[] = [], v: number[] = [];
-    text.split('\n').forEach((raw, i) => {
-      const line = raw.replace(/#.*/, '').trim();
-      if (line === '') return;
-      const f = line.split(/[\s,;]+/).map(Number);
-      if (f.length < 2 || !Number.isFinite(f[0]) || !Number.isFinite(f[1])) {
-        if (t.length === 0 && i === 0) return; // a header
-        throw new RangeError(`target.traces: ${file}:${i + 1}: expected time, voltage, got "${line.slice(0, 60)}"`);
-      }
-      if (t.length > 0 && !(f[0] > t[t.length - 1])) throw new RangeError(`target.traces: ${file}:${i + 1}: times must increase`);
-      t.push(f[0]);
-      v.push(f[1]);
-    });
-    const n = this.samples(p), dts = this.cfg.sample_ms;
-    if (t.length < 2 || t[0] > 1e-9 || t[t.length - 1] < (n - 1) * dts - 1e-9) throw new RangeError(`target.traces: ${file} covers ${t[0] ?? 0}..${t[t.length - 1] ?? 0} ms, expected 0..${this.protocols[p].tstop} ms (the protocol's tstop)`);
-    const out = new Float64Array(n);
-    let j = 0;
-    for (let k = 0; k < n; k++) {
-      const tk = k * dts;
-      while (j + 2 < t.length && t[j + 1] < tk) j++;
-      const w = Math.min(1, Math.max(0, (tk - t[j]) / (t[j + 1] - t[j])));
-      out[k] = v[j] + w * (v[j + 1] - v[j]);
-    }
-    return out;
+    return readTraceCsv(file, this.samples(p), this.cfg.sample_ms, this.protocols[p].tstop);
   }
 
   /** What the run's options say for these rows of free values. */
