@@ -45,7 +45,7 @@ async function ours(input: Record<string, unknown>): Promise<number> {
     const t0 = performance.now();
     const out = await ev.evaluate(batch(N));
     best = Math.min(best, (performance.now() - t0) / 1000 / N);
-    if (!out.status.every((s) => s === 0)) throw new Error(`failed rows: ${out.errors.find((e) => e)}`);
+    if (!out.status.every((s) => s === 0)) throw new Error(`failed rows: ${out.errors?.find((e) => e)}`);
   }
   await ev.stop();
   return best;
