@@ -94,6 +94,24 @@
       "libraries": ["-lpthread"]
     },
     {
+      "target_name": "l2l_ants",
+      "sources": [
+        "native/ants/addon.cc",
+        "native/ants/colony.cc",
+        "native/ants/netlogo_brain.cc",
+        "native/ants/run_call.cc",
+        "native/ants/simulation.cc",
+        "native/ants/world.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wall", "-Wextra"],
+      "cflags!": ["-fno-exceptions", "-O2"],
+      "cflags_cc": ["-std=c++17", "-fexceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],
+      "libraries": ["-lpthread"]
+    },
+    {
       "target_name": "l2l_tvb",
       "actions": [
         {

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AddonNotBuiltError, KernelError } from './errors.js';
+import type { AntsAddon } from './ants.js';
 import type { ArborAddon } from './arbor.js';
 import type { LinalgAddon } from './linalg.js';
 import type { MpiAddon } from './mpi.js';
@@ -91,6 +92,11 @@ export function loadRelax(): RelaxAddon {
 /** The spiking network simulator (native/snn). */
 export function loadSnn(): SnnAddon {
   return loadKernel<SnnAddon>('l2l_snn');
+}
+
+/** NetLogo's Ants model, many colonies per call (native/ants). */
+export function loadAnts(): AntsAddon {
+  return loadKernel<AntsAddon>('l2l_ants');
 }
 
 /** The neural-mass network kernel (native/tvb). */

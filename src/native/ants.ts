@@ -1,0 +1,106 @@
+/**
+ * Typed facade of the l2l_ants addon (native/ants): declarations only. NetLogo's Ants model (Uri
+ * Wilensky, 1997: Sample Models/Biology/Ants): a colony forages from a nest at the centre of a 71 x 71
+ * world to three food sources, laying chemical on its way back that others follow. Many independent
+ * colonies per call, on threads, off the JS thread (native/common/long_call.h). The model's rules and
+ * the order of a tick are stated in native/ants/colony.h; a colony's numbers depend on its seed and its
+ * parameters only (never on the thread count or the other colonies of the call).
+ *
+ * Patches are laid out in NetLogo's order: row by row from the top, patch (pxcor, pycor) at index
+ * (max_pxcor - pycor) * side + (pxcor + max_pxcor), side = 2 max_pxcor + 1. Ticks are NetLogo's: in
+ * tick t (from 0: the go during which NetLogo's tick counter reads t) the ants with who < t act, so
+ * ant k leaves the nest in tick k + 1 and none acts in tick 0; a trace's entry t is the state at the
+ * end of tick t. Food sources are numbered 1 (right, nearest), 2 (lower left), 3 (upper left, farthest).
+ *
+ * Food: a unit is picked up by a searching ant standing on food, and counts as returned when its
+ * carrier reaches a nest patch (the model itself counts nothing there); so picked = food_initial -
+ * food_left (summed over the sources), returned <= picked, and the difference is being carried.
+ */
+import type { CallControl } from './relax.js';
+
+export type { CallControl } from './relax.js';
+
+/** The per-ant decision (sensors -> turn, pick up, drop, deposit); only NetLogo's rules so far. */
+export type AntsBrain = 'netlogo';
+
+export interface AntsRunOptions {
+  /** Colonies in the call (>= 1). */
+  instances: number;
+  /** Ticks (go) each colony runs (>= 0). */
+  ticks: number;
+  /** One seed per colony: its food amounts, headings, order of the ants and wiggles. */
+  seeds: Uint32Array;
+  /** Threads the call may use (default 1); colonies are spread over them. */
+  threads?: number;
+  /** Ants per colony (default 125, NetLogo's slider). */
+  population?: number;
+  /** Percent of a patch's chemical shared with its 8 neighbours per tick (default 50): one for all, or one per colony. */
+  diffusion_rate?: number | Float64Array;
+  /** Percent of the chemical that evaporates per tick (default 10): one for all, or one per colony. */
+  evaporation_rate?: number | Float64Array;
+  /** The world is [-max_pxcor, max_pxcor]^2 (default 35; the food sources scale with it). */
+  max_pxcor?: number;
+  /** Default 'netlogo'. */
+  brain?: AntsBrain;
+  /**
+   * The chemical at setup (default 0 everywhere): side^2 values for every colony, or side^2 per colony
+   * (finite, >= 0). For tests of diffusion and evaporation; the model itself starts from 0.
+   */
+  initial_chemical?: Float64Array;
+  record?: {
+    /** `returned_trace`: the food returned by the end of each tick. */
+    returned?: boolean;
+    /** `food_trace`: the food left at each source by the end of each tick. */
+    food?: boolean;
+    /** `ants`: every ant's position and load at the end of each tick (frames of a movie). */
+    ants?: boolean;
+    /** `final`: the patches and the ants at the end, and the world's layout. */
+    final?: boolean;
+  };
+}
+
+export interface AntsRunResult {
+  /** Per colony: 1 when it ran all its ticks, 0 where a cancel stopped it first. */
+  finished: Uint8Array;
+  /** Per colony: the ticks it ran (its counters below are as of then; a colony a cancel kept from starting has 0 here and in its counters). */
+  ticks_done: Int32Array;
+  /** Per colony: food units delivered to the nest (a carrying ant reaching a nest patch). */
+  returned: Int32Array;
+  /** Per colony: food units picked up (= food_initial - food_left, summed; returned <= picked). */
+  picked: Int32Array;
+  /** Colonies x 3: the food at sources 1, 2 and 3 at setup. */
+  food_initial: Int32Array;
+  /** Colonies x 3: the food left at sources 1, 2 and 3. */
+  food_left: Int32Array;
+  /** The world's side (2 max_pxcor + 1). */
+  side: number;
+  /** record.returned: colonies x ticks, the food returned by the end of each tick. */
+  returned_trace?: Int32Array;
+  /** record.food: colonies x ticks x 3, the food left at each source by the end of each tick. */
+  food_trace?: Int32Array;
+  /** record.ants: colonies x ticks x population, by the end of each tick. */
+  ants?: { x: Float64Array; y: Float64Array; carrying: Uint8Array };
+  /** record.final: the end state (colonies x side^2 patches, colonies x population ants) and the shared layout (side^2). */
+  final?: {
+    chemical: Float64Array;
+    food: Int32Array;
+    x: Float64Array;
+    y: Float64Array;
+    /** Degrees, 0 north, clockwise. */
+    heading: Float64Array;
+    carrying: Uint8Array;
+    nest: Uint8Array;
+    /** 0: none, 1 to 3: the food source. */
+    source: Uint8Array;
+    nest_scent: Float64Array;
+  };
+}
+
+export interface AntsAddon {
+  /** The error class a failed run rejects with (KernelError); once per process. */
+  init(errorClass: new (message: string) => Error): void;
+  /** Runs the colonies off the JS thread; options are checked at once (TypeError, RangeError naming the field). */
+  run(options: AntsRunOptions, control?: CallControl): Promise<AntsRunResult>;
+  /** The brains this build knows. */
+  readonly brains: readonly AntsBrain[];
+}
