@@ -10,6 +10,7 @@ import { snnOptimizee } from './snn/index.js';
 import { tvbOptimizee } from './tvb/index.js';
 import { cellOptimizee } from './cell/index.js';
 import { processOptimizee } from './process/index.js';
+import { antsOptimizee } from './ants/index.js';
 
 const FACTORIES: readonly OptimizeeFactory[] = [
   benchmarkOptimizee,
@@ -20,6 +21,7 @@ const FACTORIES: readonly OptimizeeFactory[] = [
   tvbOptimizee,
   cellOptimizee,
   processOptimizee,
+  antsOptimizee,
 ];
 
 const BY_TYPE = new Map(FACTORIES.map((f) => [f.type, f]));

@@ -202,3 +202,32 @@ export function featuresFigure(d: ReportData): Figure | null {
   };
   return { id: 'features', title: 'Feature errors', caption: 'Each feature of the best individual against the target, in the target\'s standard deviations (the fitness with fitness: features); a feature missing from one of the two (no spike, say) is what the feature_penalty is given for, one missing from both agrees. From the run\'s assessment (assessment.json).', spec };
 }
+
+/**
+ * The assessment's series, where it has them (`series: {title, caption?, x, y, lines: [{name, points:
+ * [[x, y], ...]}]}`): the ants optimizee's food returned tick by tick by the best individual's colonies.
+ */
+export function seriesFigure(d: ReportData): Figure | null {
+  const s = d.assessment?.series as { title: string; caption?: string; x: string; y: string; lines: Array<{ name: string; points: Array<[number, number]> }> } | undefined;
+  if (!s || !Array.isArray(s.lines) || s.lines.length === 0) return null;
+  const per = Math.max(1, Math.floor(MAX_MARKS / s.lines.length));
+  const rows = s.lines.flatMap((l) => {
+    const stride = Math.max(1, Math.ceil(l.points.length / per));
+    return l.points.filter((_, k) => k % stride === 0).map(([x, y]) => ({ line: l.name, x, y }));
+  });
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: { text: s.title, subtitle: d.assessment!.summary },
+    width: WIDTH,
+    height: 300,
+    data: { values: rows },
+    mark: { type: 'line', strokeWidth: 1.5, aria: false },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: s.x },
+      y: { field: 'y', type: 'quantitative', title: s.y },
+      color: { field: 'line', type: 'nominal', sort: s.lines.map((l) => l.name), legend: { title: null } },
+    },
+  };
+  return { id: 'series', title: s.title, caption: `${s.caption ?? ''} From the run's assessment (assessment.json).`.trim(), spec };
+}

@@ -1,0 +1,58 @@
+/**
+ * The ants optimizee through the whole stack (examples/ants-netlogo.yaml, shortened): CMA-ES over
+ * NetLogo's two chemical sliders, each generation's colonies one kernel call per worker; the same rows
+ * in one process and under mpirun -n 3 (a colony depends on its seed and its parameters only); each
+ * fitness the mean of its colonies' food returned, as the kernel gives it called directly; the best
+ * assessed again (the same mean) and drawn tick by tick in the report; a path the model lacks refused
+ * with one line and exit code 2.
+ */
+import t from 'tap';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
+import { AntsModel, antsSchema } from '../../src/optimizees/ants/index.js';
+import { ROOT } from '../helpers/mpirun.js';
+import { runMain, runMainMpi } from '../helpers/run-main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'l2l-ants-'));
+const file = join(dir, 'ants.yaml');
+const example = readFileSync(join(ROOT, 'examples', 'ants-netlogo.yaml'), 'utf8');
+writeFileSync(file, example.replace('generations: 10', 'generations: 3').replace('ticks: 200', 'ticks: 150'));
+
+const rows = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).flatMap((g) => Array.from(g.index, (index, i) => ({
+  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], status: g.status[i],
+})));
+
+t.test('in one process and under mpirun -n 3: the same rows, each the mean food of its colonies', async (t) => {
+  const alone = join(dir, 'alone');
+  const a = runMain(['run', file, '--out', alone, '--quiet'], 300_000);
+  t.equal(a.code, 0, a.stderr);
+  const mpi = join(dir, 'mpi');
+  const m = await runMainMpi(3, ['run', file, '--out', mpi, '--quiet'], 300_000);
+  t.equal(m.code, 0, m.stderr);
+  const ra = rows(alone);
+  t.equal(ra.length, 24, '3 generations of 8');
+  t.same(rows(mpi), ra, 'identical rows under mpirun');
+  t.ok(ra.every((r) => r.status === 0 && r.fitness > 0 && Number.isInteger(r.fitness * 4)), 'every fitness a mean of 4 whole counts, above 0');
+  // the kernel called directly for two of the rows
+  const model = new AntsModel(antsSchema.parse({ ticks: 150, colonies: 4, parameters: [{ path: 'diffusion_rate', lower: 0, upper: 99 }, { path: 'evaporation_rate', lower: 0, upper: 99 }] }));
+  const picked = [ra[0], ra[ra.length - 1]];
+  const direct = await model.evaluateAsync(Float64Array.from(picked.flatMap((r) => r.x)), { generation: 0, index: Int32Array.of(0, 1), seed: Uint32Array.of(0, 0), threads: 1 }, { cancel: new Int32Array(1), progress: new Float64Array(2) });
+  t.same(Array.from(direct.fitness), picked.map((r) => r.fitness), 'the rows\' fitness, called directly');
+  const best = ra.reduce((p, q) => (q.fitness > p.fitness ? q : p));
+  const assessment = JSON.parse(readFileSync(join(mpi, 'assessment.json'), 'utf8'));
+  t.equal(assessment.metrics.food_returned, best.fitness, 'the assessment gives back the best fitness');
+  t.equal(assessment.series.lines.length, 4, 'a line per colony');
+  const rep = runMain(['report', mpi], 300_000);
+  t.equal(rep.code, 0, rep.stderr);
+  t.match(readFileSync(join(mpi, 'report', 'report.html'), 'utf8'), /data-figure="series"/, 'the report draws them');
+});
+
+t.test('a parameter the model does not have: one line, exit code 2', async (t) => {
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, readFileSync(file, 'utf8').replace('path: evaporation_rate', 'path: population'));
+  const r = runMain(['run', bad, '--out', join(dir, 'bad'), '--quiet']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /^error: .*bad\.yaml: optimizee\.parameters\.1\.path: .*"population"/m);
+});
