@@ -92,6 +92,7 @@ if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
 # cell: standalone NEURON (/usr/bin/python3 with python3-neuron) against our NEURON back end, and Arbor where the build has it
 if selected cell "$@"; then section cell 900 node --import tsx bench/cell.ts; fi
 if selected process "$@"; then section process 600 node --import tsx bench/process.ts; fi
+if selected ants "$@"; then section ants 600 node --import tsx bench/ants.ts; fi
 
 {
   echo '# Benchmark results'
