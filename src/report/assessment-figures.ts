@@ -231,3 +231,55 @@ export function seriesFigure(d: ReportData): Figure | null {
   };
   return { id: 'series', title: s.title, caption: `${s.caption ?? ''} From the run's assessment (assessment.json).`.trim(), spec };
 }
+
+/**
+ * The assessment's colony, where it has one (`colony: {title, max_pxcor, returned, patches: [{x, y,
+ * chemical, food, nest}], ants: [{x, y, carrying}]}`): a frame of the ants optimizee's world, patches
+ * coloured by chemical (green, log scale), food (cyan) and nest (violet), the ants drawn where they stand
+ * (red searching, orange carrying), as NetLogo colours them.
+ */
+export function colonyFigure(d: ReportData): Figure | null {
+  const c = d.assessment?.colony as { title: string; max_pxcor: number; returned: number; patches: Array<{ x: number; y: number; chemical: number; food: number; nest: number }>; ants: Array<{ x: number; y: number; carrying: number }> } | undefined;
+  if (!c || !Array.isArray(c.patches)) return null;
+  const m = c.max_pxcor, side = 2 * m + 1;
+  const size = Math.min(560, Math.max(280, side * 6));
+  const domain = [-m - 0.5, m + 0.5];
+  const axis = { field: '', type: 'quantitative' as const, scale: { domain, nice: false, zero: false }, axis: null };
+  const kind = (p: { chemical: number; food: number; nest: number }) => (p.nest ? 'nest' : p.food > 0 ? 'food' : 'chemical');
+  const patches = c.patches.map((p) => ({ x0: p.x - 0.5, x1: p.x + 0.5, y0: p.y - 0.5, y1: p.y + 0.5, chemical: Math.max(p.chemical, 0.05), kind: kind(p), food: p.food }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: { ...CONFIG, view: { fill: 'black', stroke: null } },
+    title: { text: c.title, subtitle: `${c.returned} food returned; ${c.ants.filter((a) => a.carrying).length} of ${c.ants.length} ants carrying food` },
+    width: size,
+    height: size,
+    layer: [
+      {
+        data: { values: patches.filter((p) => p.kind === 'chemical') },
+        mark: { type: 'rect', aria: false },
+        encoding: {
+          x: { ...axis, field: 'x0' }, x2: { field: 'x1' }, y: { ...axis, field: 'y0' }, y2: { field: 'y1' },
+          color: { field: 'chemical', type: 'quantitative', scale: { type: 'log', domain: [0.05, 60], clamp: true, range: ['#0b3d0b', '#7cfc00'] }, legend: { title: 'chemical', format: '~g' } },
+        },
+      },
+      {
+        data: { values: patches.filter((p) => p.kind !== 'chemical') },
+        mark: { type: 'rect', aria: false },
+        encoding: {
+          x: { ...axis, field: 'x0' }, x2: { field: 'x1' }, y: { ...axis, field: 'y0' }, y2: { field: 'y1' },
+          fill: { field: 'kind', type: 'nominal', scale: { domain: ['nest', 'food'], range: ['#8e44ad', '#00bcd4'] }, legend: { title: null } },
+        },
+      },
+      {
+        data: { values: c.ants.map((a) => ({ ...a, load: a.carrying ? 'carrying' : 'searching' })) },
+        mark: { type: 'circle', size: size > 400 ? 30 : 16, opacity: 1, strokeWidth: 0, aria: false },
+        encoding: {
+          x: { ...axis, field: 'x' }, y: { ...axis, field: 'y' },
+          fill: { field: 'load', type: 'nominal', scale: { domain: ['searching', 'carrying'], range: ['#e74c3c', '#f39c12'] }, legend: { title: 'ants' } },
+        },
+      },
+    ],
+    resolve: { scale: { color: 'independent', fill: 'independent' } },
+  };
+  return { id: 'colony', title: 'A colony', caption: 'The world of one of the best individual\'s colonies at the end of its ticks (as NetLogo draws it): chemical in green (log scale), food in cyan, the nest in violet, the ants red while searching and orange while carrying food. From the run\'s assessment (assessment.json).', spec };
+}

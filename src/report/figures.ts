@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { BATCH_GAP_SECONDS, LOW_UTILIZATION, SHORT_EVALUATION_SECONDS, type ReportData } from './data.js';
-import { confusionFigure, featuresFigure, matricesFigure, objectivesFigure, rasterFigure, seriesFigure, tracesFigure } from './assessment-figures.js';
+import { colonyFigure, confusionFigure, featuresFigure, matricesFigure, objectivesFigure, rasterFigure, seriesFigure, tracesFigure } from './assessment-figures.js';
 import { CONFIG, FACET_WIDTH, MAX_MARKS, WIDTH, everyKth, fitnessColor, legendTitle, textFigure, thin, yFitness, type Figure } from './figure-style.js';
 import { paretoFigure, scatterMatrixFigure } from './space-figures.js';
 
@@ -411,6 +411,6 @@ export function failuresFigure(d: ReportData): Figure {
 }
 
 export function allFigures(d: ReportData): Figure[] {
-  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, paretoFigure(d), confusionFigure(d), rasterFigure(d), matricesFigure(d), tracesFigure(d), featuresFigure(d), seriesFigure(d)].filter((f): f is Figure => f !== null);
+  const extra = [d.objectives.length > 0 ? objectivesFigure(d) : null, paretoFigure(d), confusionFigure(d), rasterFigure(d), matricesFigure(d), tracesFigure(d), featuresFigure(d), seriesFigure(d), colonyFigure(d)].filter((f): f is Figure => f !== null);
   return [fitnessFigure(d), bestSoFarFigure(d), ...extra, parametersFigure(d), scatterMatrixFigure(d), utilizationFigure(d), failuresFigure(d)];
 }

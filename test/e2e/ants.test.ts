@@ -46,7 +46,13 @@ t.test('in one process and under mpirun -n 3: the same rows, each the mean food 
   t.equal(assessment.series.lines.length, 4, 'a line per colony');
   const rep = runMain(['report', mpi], 300_000);
   t.equal(rep.code, 0, rep.stderr);
-  t.match(readFileSync(join(mpi, 'report', 'report.html'), 'utf8'), /data-figure="series"/, 'the report draws them');
+  const html = readFileSync(join(mpi, 'report', 'report.html'), 'utf8');
+  t.match(html, /data-figure="series"/, 'the report draws them');
+  t.match(html, /data-figure="colony"/, 'and a frame of a colony');
+  const colony = assessment.colony as { ants: unknown[]; patches: Array<{ nest: number; food: number }>; returned: number };
+  t.equal(colony.ants.length, 125, 'every ant of the colony drawn');
+  t.equal(colony.patches.filter((p) => p.nest === 1).length, 69, 'the nest\'s 69 patches');
+  t.equal(colony.returned, assessment.series.lines[0].points.at(-1)[1], 'the frame\'s colony is the first line\'s');
 });
 
 t.test('a parameter the model does not have: one line, exit code 2', async (t) => {

@@ -6,7 +6,7 @@
 import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
 import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
-import type { AntsRunOptions } from '../../native/ants.js';
+import type { AntsRunOptions, AntsRunResult } from '../../native/ants.js';
 import { loadAnts } from '../../native/loader.js';
 import type { AntsConfig } from './schema.js';
 
@@ -59,10 +59,22 @@ export class AntsModel implements Optimizee {
     return { fitness, unfinished };
   }
 
+  /** Colony c at the end, as the report draws it: each patch's chemical and food and whether it is nest, the ants where they stand. */
+  private frame(r: AntsRunResult, c: number): Record<string, unknown> {
+    const f = r.final!, side = r.side, cells = side * side, P = this.cfg.population, m = this.cfg.max_pxcor;
+    // patch index (m - pycor) * side + (pxcor + m), NetLogo's order
+    const patches = Array.from({ length: cells }, (_, k) => ({
+      x: (k % side) - m, y: m - Math.floor(k / side),
+      chemical: Number(f.chemical[c * cells + k].toPrecision(3)), food: f.food[c * cells + k], nest: f.nest[k],
+    })).filter((p) => p.chemical >= 0.05 || p.food > 0 || p.nest === 1);
+    const ants = Array.from({ length: P }, (_, a) => ({ x: Number(f.x[c * P + a].toFixed(2)), y: Number(f.y[c * P + a].toFixed(2)), carrying: f.carrying[c * P + a] }));
+    return { title: `Colony 1 of the best individual after ${this.cfg.ticks} ticks`, max_pxcor: m, returned: r.returned[c], patches, ants };
+  }
+
   /** The best individual's colonies again (rank 0, after the run): the food returned tick by tick, per colony. */
   async assess(x: Float64Array, ctx: AssessContext): Promise<Assessment> {
     const seeds = [this.seeds(0)];
-    const r = await loadAnts().run({ ...this.options(x, seeds, ctx.threads), record: { returned: true } });
+    const r = await loadAnts().run({ ...this.options(x, seeds, ctx.threads), record: { returned: true, final: true } });
     const C = this.cfg.colonies, T = this.cfg.ticks;
     const values = this.space.params.map((p, d) => `${p.name} ${Number(x[d].toPrecision(4))}`).join(', ');
     const mean = Array.from(r.returned).reduce((a, b) => a + b, 0) / C;
@@ -70,6 +82,7 @@ export class AntsModel implements Optimizee {
     return {
       summary: `best individual (${values}): ${mean.toFixed(2)} food returned on average over ${C} colonies in ${T} ticks`,
       metrics: { food_returned: mean },
+      colony: this.frame(r, 0),
       series: {
         title: 'Food returned to the nest by the best individual\'s colonies',
         x: 'tick', y: 'food returned',
