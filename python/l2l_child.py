@@ -172,11 +172,13 @@ def _send_error_without_msgpack(line):
     os.write(1, struct.pack("<I", len(body)) + body)
 
 
-def main():
+def serve(make, what):
+    """A child's life: frames on stdin and stdout, `init` and `eval` handed to make(proto)'s methods of
+    those names, until `end` or the end of stdin. Also python/l2l_command.py's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker rank decides when a run stops
     _die_with_parent()
     proto = Protocol()
-    child = Child(proto)
+    child = make(proto)
     while True:
         msg = proto.read()
         if msg is None or msg.get("op") == "end":
@@ -187,7 +189,11 @@ def main():
         elif op == "init":
             child.init(msg)
         else:
-            proto.send({"op": "error", "error": f"the python child cannot handle '{op}'"})
+            proto.send({"op": "error", "error": f"{what} cannot handle '{op}'"})
+
+
+def main():
+    serve(Child, "the python child")
 
 
 try:

@@ -166,21 +166,7 @@ class Command:
 
 
 def main():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the worker rank decides when a run stops
-    l2l_child._die_with_parent()
-    proto = l2l_child.Protocol()
-    cmd = Command(proto)
-    while True:
-        msg = proto.read()
-        if msg is None or msg.get("op") == "end":
-            return
-        op = msg.get("op")
-        if op == "eval":
-            cmd.evaluate(msg)
-        elif op == "init":
-            cmd.init(msg)
-        else:
-            proto.send({"op": "error", "error": f"the command runner cannot handle '{op}'"})
+    l2l_child.serve(Command, "the command runner")
 
 
 if __name__ == "__main__":
