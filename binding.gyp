@@ -78,11 +78,13 @@
       "target_name": "l2l_snn",
       "sources": [
         "native/snn/addon.cc",
+        "native/snn/loop.cc",
         "native/snn/network.cc",
         "native/snn/network_spec.cc",
         "native/snn/propagators.cc",
         "native/snn/run_call.cc",
         "native/snn/simulation.cc",
+        "native/snn/stepper.cc",
         "native/snn/update_kernels.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
@@ -101,11 +103,16 @@
         "native/ants/netlogo_brain.cc",
         "native/ants/run_call.cc",
         "native/ants/simulation.cc",
-        "native/ants/world.cc"
+        "native/ants/snn_brain.cc",
+        "native/ants/world.cc",
+        "native/snn/network_spec.cc",
+        "native/snn/propagators.cc",
+        "native/snn/stepper.cc",
+        "native/snn/update_kernels.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "native"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
-      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-fno-trapping-math", "-ffp-contract=off", "-Wno-psabi", "-Wall", "-Wextra"],
       "cflags!": ["-fno-exceptions", "-O2"],
       "cflags_cc": ["-std=c++17", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17"],

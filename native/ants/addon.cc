@@ -31,8 +31,9 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
 Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("run", Napi::Function::New(env, Run, "run"));
-  auto brains = Napi::Array::New(env, 1);
+  auto brains = Napi::Array::New(env, 2);
   brains.Set(0u, Napi::String::New(env, "netlogo"));
+  brains.Set(1u, Napi::String::New(env, "snn"));
   exports.Set("brains", brains);
   return exports;
 }

@@ -1,8 +1,10 @@
 // The per-ant decision of a tick as one function of what the ant senses: Sensors -> Action. The
 // colony (colony.h) computes the sensors, asks the colony's brain, then carries the action out (the
 // body: food, chemical, heading) and adds the motor noise and the step every ant takes (wiggle, fd 1).
-// NetLogo's rule set is one brain (netlogo_brain.h); another one (a spiking network) replaces it by
-// mapping the same Sensors to an Action.
+// NetLogo's rule set is one brain (netlogo_brain.h), asked ant by ant as NetLogo's ask does; a
+// spiking network per ant (snn_brain.h) is the other, asked for every ant at once between the tick's
+// two halves (colony.h: Sense, then Act), which is also where a brain outside the process (NEST,
+// stepped in lockstep through Python) takes its turn.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +13,7 @@ namespace l2l_ants {
 
 enum class BrainKind : int32_t {
   kNetlogo = 0,  // NetLogo's reflexes: look-for-food, return-to-nest, uphill-chemical, uphill-nest-scent
+  kSnn = 1,      // a spiking network per ant (snn_brain.h), all ants sensing, then all acting
 };
 
 // What an ant senses where it stands, before it acts. "Left", "ahead" and "right" are the patches at
@@ -21,6 +24,8 @@ struct Sensors {
   double chemical_left = 0, chemical_ahead = 0, chemical_right = 0;
   double scent_left = 0, scent_ahead = 0, scent_right = 0;
   bool food_here = false;  // food > 0 on its patch
+  bool food_ahead = false;  // food > 0 on the patch ahead
+  bool edge_ahead = false;  // the point ahead is outside the world
   bool on_nest = false;    // nest? of its patch
   bool carrying = false;   // it holds a unit of food (NetLogo: color is not red)
 };

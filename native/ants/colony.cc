@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include "../common/counter_rng.h"
 #include "netlogo_brain.h"
@@ -87,10 +88,17 @@ void Colony::Setup(const ColonyParams& params) {
   heading_.resize(n);
   for (int32_t k = 0; k < n; k++) heading_[k] = RandomInt(l2l::CounterUniform(params.seed, kStreamHeading, static_cast<uint64_t>(k), 0), 360);
   order_.reserve(n);
+  snn_.reset();
+  if (params.brain == BrainKind::kSnn) {
+    if (!params.network) throw std::invalid_argument("a spiking brain needs its network");
+    snn_ = std::make_unique<SnnBrain>(params.snn, params.network, n);
+    sensors_.assign(n, 0);
+    counts_.assign(static_cast<size_t>(n) * SnnBrain::kMotors, 0);
+  }
 }
 
-void Colony::Tick() {
-  // 1. ask turtles [ if who >= ticks [ stop ] ... ], in a random order (Fisher-Yates over those that act)
+void Colony::Shuffle() {
+  // ask turtles [ if who >= ticks [ stop ] ... ], in a random order (Fisher-Yates over those that act)
   const int32_t acting = static_cast<int32_t>(std::min<int64_t>(ticks_, params_.population));
   order_.resize(acting);
   std::iota(order_.begin(), order_.end(), 0);
@@ -99,7 +107,9 @@ void Colony::Tick() {
     const int32_t j = RandomInt(l2l::CounterUniform(params_.seed, kStreamOrder, t, static_cast<uint64_t>(i)), i + 1);
     std::swap(order_[i], order_[j]);
   }
-  for (int32_t ant : order_) Act(ant);
+}
+
+void Colony::EndTick() {
   // 2. diffuse chemical (diffusion-rate / 100)
   world_.Diffuse(params_.diffusion_rate / 100);
   // 3. evaporation
@@ -108,13 +118,101 @@ void Colony::Tick() {
   ticks_++;
 }
 
+void Colony::Tick() {
+  if (snn_) {
+    Sense(sensors_.data());
+    snn_->Tick(sensors_.data(), counts_.data());
+    Act(counts_.data());
+    return;
+  }
+  Shuffle();
+  for (int32_t ant : order_) ActNetlogo(ant);
+  EndTick();
+}
+
+void Colony::Sense(uint32_t* sensors) {
+  Shuffle();
+  std::fill(sensors, sensors + params_.population, 0u);
+  const double* chemical = world_.chemical();
+  int32_t* food = world_.food();
+  const double* scent = world_.nest_scent();
+  for (int32_t ant : order_) {
+    const int32_t here = world_.PatchAt(x_[ant], y_[ant]);
+    // contact: food picked up, food handed to the nest
+    if (!carrying_[ant] && food[here] > 0) {
+      food[here] -= 1;
+      food_left_[world_.source()[here] - 1] -= 1;
+      carrying_[ant] = 1;
+      picked_++;
+    } else if (carrying_[ant] && world_.nest()[here] != 0) {
+      carrying_[ant] = 0;
+      returned_++;
+    }
+    Sensors s;
+    s.chemical_here = chemical[here];
+    s.food_here = food[here] > 0;
+    s.on_nest = world_.nest()[here] != 0;
+    s.carrying = carrying_[ant] != 0;
+    const int32_t left = PatchRightAndAhead(ant, -45);
+    const int32_t ahead = PatchRightAndAhead(ant, 0);
+    const int32_t right = PatchRightAndAhead(ant, 45);
+    s.chemical_left = left < 0 ? 0 : chemical[left];
+    s.chemical_ahead = ahead < 0 ? 0 : chemical[ahead];
+    s.chemical_right = right < 0 ? 0 : chemical[right];
+    s.scent_left = left < 0 ? 0 : scent[left];
+    s.scent_ahead = ahead < 0 ? 0 : scent[ahead];
+    s.scent_right = right < 0 ? 0 : scent[right];
+    s.edge_ahead = ahead < 0;
+    s.food_ahead = ahead >= 0 && food[ahead] > 0;
+    sensors[ant] = SnnBrain::Encode(s);
+  }
+}
+
+void Colony::Act(const int32_t* counts) {
+  const SnnParams& p = params_.snn;
+  for (int32_t ant : order_) {
+    const int32_t* c = counts + static_cast<size_t>(ant) * SnnBrain::kMotors;
+    double h = heading_[ant];
+    if (c[SnnBrain::kLeft] > c[SnnBrain::kRight]) h = Normalize(h - p.turn);
+    else if (c[SnnBrain::kRight] > c[SnnBrain::kLeft]) h = Normalize(h + p.turn);
+    if (p.wiggle) h = Wiggle(ant, h);
+    heading_[ant] = h;
+    if (c[SnnBrain::kMove] > 0) Forward(ant, h);
+    if (c[SnnBrain::kPheromone] > 0) {
+      double* chemical = world_.chemical();
+      const int32_t here = world_.PatchAt(x_[ant], y_[ant]);
+      chemical[here] = chemical[here] + p.deposit;
+    }
+  }
+  EndTick();
+}
+
+double Colony::Wiggle(int32_t ant, double h) const {
+  // rt random 40, lt random 40
+  const uint64_t t = static_cast<uint64_t>(ticks_);
+  h = Normalize(h + RandomInt(l2l::CounterUniform(params_.seed, kStreamWiggle, t, 2 * static_cast<uint64_t>(ant)), 40));
+  return Normalize(h - RandomInt(l2l::CounterUniform(params_.seed, kStreamWiggle, t, 2 * static_cast<uint64_t>(ant) + 1), 40));
+}
+
+void Colony::Forward(int32_t ant, double h) {
+  // fd 1 (jump 1: no move when the step would leave the world)
+  double dx, dy;
+  Direction(h, false, &dx, &dy);
+  const double nx = x_[ant] + dx;
+  const double ny = y_[ant] + dy;
+  if (world_.Inside(nx, ny)) {
+    x_[ant] = nx;
+    y_[ant] = ny;
+  }
+}
+
 int32_t Colony::PatchRightAndAhead(int32_t ant, double angle) const {
   double dx, dy;
   Direction(Normalize(heading_[ant] + angle), true, &dx, &dy);
   return world_.PatchAt(x_[ant] + dx, y_[ant] + dy);
 }
 
-void Colony::Act(int32_t ant) {
+void Colony::ActNetlogo(int32_t ant) {
   double* chemical = world_.chemical();
   int32_t* food = world_.food();
   const double* scent = world_.nest_scent();
@@ -136,11 +234,7 @@ void Colony::Act(int32_t ant) {
   s.scent_ahead = ahead < 0 ? 0 : scent[ahead];
   s.scent_right = right < 0 ? 0 : scent[right];
   Action a;
-  switch (params_.brain) {
-    case BrainKind::kNetlogo:
-      a = NetlogoBrain::Decide(s);
-      break;
-  }
+  a = NetlogoBrain::Decide(s);
 
   // the body carries it out
   if (a.deposit != 0) chemical[here] = chemical[here] + a.deposit;
@@ -158,22 +252,12 @@ void Colony::Act(int32_t ant) {
   if (a.turn != 0) h = Normalize(h + a.turn);
 
   // wiggle: rt random 40, lt random 40, if not can-move? 1 [ rt 180 ]
-  const uint64_t t = static_cast<uint64_t>(ticks_);
-  h = Normalize(h + RandomInt(l2l::CounterUniform(params_.seed, kStreamWiggle, t, 2 * static_cast<uint64_t>(ant)), 40));
-  h = Normalize(h - RandomInt(l2l::CounterUniform(params_.seed, kStreamWiggle, t, 2 * static_cast<uint64_t>(ant) + 1), 40));
+  h = Wiggle(ant, h);
   heading_[ant] = h;
   double dx, dy;
   Direction(h, true, &dx, &dy);
   if (!world_.Inside(x_[ant] + dx, y_[ant] + dy)) heading_[ant] = h = Normalize(h + 180);
-
-  // fd 1 (jump 1: no move when the step would leave the world)
-  Direction(h, false, &dx, &dy);
-  const double nx = x_[ant] + dx;
-  const double ny = y_[ant] + dy;
-  if (world_.Inside(nx, ny)) {
-    x_[ant] = nx;
-    y_[ant] = ny;
-  }
+  Forward(ant, h);
 }
 
 }  // namespace l2l_ants

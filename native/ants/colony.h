@@ -42,16 +42,28 @@
 //   - The model counts no food at the nest; we count a unit returned at the moment of return-to-nest
 //     where nest? is true for a carrying ant (it turns red there). Food is counted once: picked up =
 //     initial - remaining, returned <= picked up, and picked up - returned = the ants carrying.
-//   - Only the NetLogo brain exists so far; the body honours a pick-up or a drop only where the model
-//     allows one (brain.h), so any brain keeps that count.
+//   - The body honours a pick-up or a drop only where the model allows one (brain.h), so any brain
+//     keeps that count.
+//
+// A tick with a brain that decides for all ants at once (kSnn: snn_brain.h; or a brain outside, the
+// caller stepping Sense and Act itself), the reference's NetLogo-NEST go:
+//   1. Sense: the ants that act (who < t, as above), in a random order drawn afresh each tick: contact
+//      first (a searching ant on food picks a unit up, a carrying ant on the nest hands it over), then
+//      the sensors (snn_brain.h's 11), encoded; an ant that does not act yet senses nothing (0);
+//   2. the brains: every ant's network runs the tick's steps with its sensors' currents;
+//   3. Act, the same ants in the same order: turn toward the rotate motor with more spikes, wiggle if
+//      asked, move 1 (jump) if the move motor fired, then add the deposit where it stands if the
+//      pheromone motor fired; then diffusion, evaporation and the tick counter as above.
 //   - sin and cos are the C library's (NetLogo: StrictMath, fdlibm); both are within an ulp, and the
 //     table's values at whole degrees rarely if ever differ in the last bit.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "brain.h"
+#include "snn_brain.h"
 #include "world.h"
 
 namespace l2l_ants {
@@ -63,6 +75,9 @@ struct ColonyParams {
   uint64_t seed = 0;
   BrainKind brain = BrainKind::kNetlogo;
   const double* initial_chemical = nullptr;  // patches values, or null for 0
+  // kSnn: the ants' network (one genome for the colony) and how a tick drives it
+  std::shared_ptr<const l2l_snn::NetworkSpec> network;
+  SnnParams snn;
 };
 
 class Colony {
@@ -73,6 +88,12 @@ class Colony {
   void Setup(const ColonyParams& params);
   // go: one tick (the order above).
   void Tick();
+
+  // The halves of a tick for a brain outside (above, steps 1 and 3): Sense writes each ant's sensors
+  // (SnnBrain::Encode's bits; 0 for an ant that does not act yet), Act takes each ant's motor spike
+  // counts (SnnBrain::kMotors per ant) and ends the tick.
+  void Sense(uint32_t* sensors);
+  void Act(const int32_t* counts);
 
   int64_t ticks() const { return ticks_; }
   int32_t population() const { return params_.population; }
@@ -87,8 +108,15 @@ class Colony {
   const uint8_t* carrying() const { return carrying_.data(); }
 
  private:
-  // One ant's turn in step 1 of the tick.
-  void Act(int32_t ant);
+  // One ant's turn in step 1 of the tick (NetLogo's brain).
+  void ActNetlogo(int32_t ant);
+  // The ants that act this tick, in this tick's random order, into order_.
+  void Shuffle();
+  // After the ants: diffusion, evaporation, the tick counter.
+  void EndTick();
+  // NetLogo's turtle moves: jump 1 along heading h (not off the world); wiggle's two draws.
+  void Forward(int32_t ant, double h);
+  double Wiggle(int32_t ant, double h) const;
   // The patch right-and-ahead of the ant by `angle` degrees at distance 1, or -1 (nobody).
   int32_t PatchRightAndAhead(int32_t ant, double angle) const;
 
@@ -101,6 +129,9 @@ class Colony {
   std::vector<double> x_, y_, heading_;
   std::vector<uint8_t> carrying_;
   std::vector<int32_t> order_;
+  std::unique_ptr<SnnBrain> snn_;
+  std::vector<uint32_t> sensors_;
+  std::vector<int32_t> counts_;
 };
 
 }  // namespace l2l_ants

@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "brain.h"
+#include "snn_brain.h"
 
 namespace l2l_ants {
 
@@ -21,6 +23,10 @@ struct RunSpec {
   std::vector<double> evaporation_rate;    // per colony, percent
   const double* initial_chemical = nullptr;  // patches values (stride 0) or instances x patches
   int64_t initial_chemical_stride = 0;
+  // kSnn: the genomes' networks; colony i uses networks[i / (instances / networks.size())] (the
+  // colonies of one genome consecutive)
+  std::vector<std::shared_ptr<const l2l_snn::NetworkSpec>> networks;
+  SnnParams snn;
 };
 
 // Arrays by colony, colony-major; a null pointer is a record not asked for.

@@ -42,6 +42,11 @@ bool Simulation::RunColony(Colony& colony, int32_t i, l2l::CallControl& control)
   p.seed = run_.seeds[i];
   p.brain = run_.brain;
   p.initial_chemical = run_.initial_chemical ? run_.initial_chemical + run_.initial_chemical_stride * i : nullptr;
+  if (run_.brain == BrainKind::kSnn) {
+    const int32_t per_genome = run_.instances / static_cast<int32_t>(run_.networks.size());
+    p.network = run_.networks[i / per_genome];
+    p.snn = run_.snn;
+  }
   colony.Setup(p);
   for (int32_t s = 1; s <= 3; s++) out_.food_initial[3 * i + s - 1] = colony.world().initial_food(s);
   int64_t unreported = 0;

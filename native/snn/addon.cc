@@ -5,6 +5,7 @@
 // simulation.h; src/native/snn.ts is the typed facade.
 #include <napi.h>
 
+#include "loop.h"
 #include "network.h"
 
 namespace l2l_snn {
@@ -23,6 +24,7 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
 Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("Network", Network::Define(env));
+  Loop::Define(env);  // made by network.loop() only
   return exports;
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "../common/typed_fields.h"
+#include "loop.h"
 #include "run_call.h"
 
 namespace l2l_snn {
@@ -20,6 +21,7 @@ Napi::FunctionReference Network::error_class;
 Napi::Function Network::Define(Napi::Env env) {
   return DefineClass(env, "Network", {
     InstanceMethod<&Network::Run>("run"),
+    InstanceMethod<&Network::MakeLoop>("loop"),
     InstanceAccessor<&Network::Neurons>("neurons"),
     InstanceAccessor<&Network::Synapses>("synapses"),
     InstanceAccessor<&Network::MaxDelay>("maxDelay"),
@@ -68,6 +70,8 @@ Napi::Value Network::Run(const Napi::CallbackInfo& info) {
   auto* call = new RunCall(info, spec_, error_class.Value());
   return call->Start();
 }
+
+Napi::Value Network::MakeLoop(const Napi::CallbackInfo& info) { return Loop::New(info.Env(), spec_); }
 
 Napi::Value Network::Neurons(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), spec_->n()); }
 Napi::Value Network::Synapses(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(spec_->synapses())); }

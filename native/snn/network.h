@@ -1,5 +1,6 @@
 // The JS class Network: a network's static part (NetworkSpec) built once from typed arrays, and
-// run(options, control?) -> Promise, which simulates instances of it off the JS thread (RunCall).
+// run(options, control?) -> Promise, which simulates instances of it off the JS thread (RunCall), and
+// loop(), one instance of it stepped in closed loop on the JS thread (loop.h).
 #pragma once
 
 #include <napi.h>
@@ -20,6 +21,7 @@ class Network : public Napi::ObjectWrap<Network> {
 
  private:
   Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value MakeLoop(const Napi::CallbackInfo& info);
   Napi::Value Neurons(const Napi::CallbackInfo& info);
   Napi::Value Synapses(const Napi::CallbackInfo& info);
   Napi::Value MaxDelay(const Napi::CallbackInfo& info);

@@ -39,6 +39,8 @@
 
 namespace l2l_snn {
 
+struct InstanceState;
+
 // A per-run array given either once for all instances (stride 0) or per instance (stride = its length).
 struct PerInstance {
   const double* data = nullptr;
@@ -106,9 +108,8 @@ class Simulation {
   void Run(l2l::CallControl& control, RunOutput& out);
 
  private:
-  struct State;
   // One trial of one instance on the calling thread; false when a cancel stopped it.
-  bool RunTrial(State& s, const SynapsePart& syn, const double* w, int32_t instance, int32_t trial, l2l::CallControl& control, RunOutput& out);
+  bool RunTrial(InstanceState& s, const SynapsePart& syn, const double* w, int32_t instance, int32_t trial, l2l::CallControl& control, RunOutput& out);
   void RunSplit(l2l::CallControl& control, RunOutput& out);
 
   const NetworkSpec& net_;

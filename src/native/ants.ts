@@ -20,8 +20,44 @@ import type { CallControl } from './relax.js';
 
 export type { CallControl } from './relax.js';
 
-/** The per-ant decision (sensors -> turn, pick up, drop, deposit); only NetLogo's rules so far. */
-export type AntsBrain = 'netlogo';
+/**
+ * The per-ant decision: 'netlogo', the model's own rules, ant by ant; 'snn', a spiking network per ant
+ * (the reference's NetLogo-NEST ants: 11 sensory neurons, a heartbeat, 10 hidden, 4 motor neurons;
+ * native/ants/snn_brain.h states the network, the sensors and the motors), all ants sensing, then
+ * all acting (native/ants/colony.h).
+ */
+export type AntsBrain = 'netlogo' | 'snn';
+
+/** The genes of one 'snn' genome: weights (and as many delays) in the reference's order (snn_brain.h). */
+export const SNN_GENES = 250;
+export const SNN_SENSORS = ['edge ahead', 'food ahead', 'chemical left', 'chemical ahead', 'chemical right', 'carrying', 'food here', 'nest left', 'nest ahead', 'nest right', 'on nest'] as const;
+export const SNN_MOTORS = ['move', 'rotate left', 'rotate right', 'pheromone'] as const;
+
+/** brain 'snn': the genomes and how a tick drives their networks. */
+export interface AntsSnnOptions {
+  /**
+   * SNN_GENES weights per genome (finite; pA / weight_scale, the reference's range [-20, 20]); g
+   * genomes for a call of g * k colonies, colony i using genome floor(i / k) (an individual's colonies
+   * consecutive).
+   */
+  weights: Float64Array;
+  /** One per weight: integer delays in [1, 7] steps of 1 ms. */
+  delays: Int32Array;
+  /** pA into a sensory neuron whose sensor is on (default 1000). */
+  input_current?: number;
+  /** pA per unit of weight (default 100, the reference's). */
+  weight_scale?: number;
+  /** 1 ms steps per tick (default 20, the reference's nest.Simulate(20)). */
+  steps_per_tick?: number;
+  /** Steps between heartbeat spikes (default 2). */
+  heartbeat_every?: number;
+  /** Degrees an ant rotates when one rotate motor spiked more than the other (default 45). */
+  turn?: number;
+  /** Chemical an ant adds where it stands when the pheromone motor fired (default 60, NetLogo's). */
+  deposit?: number;
+  /** NetLogo's wiggle (rt random 40, lt random 40) after the turn (default false: the reference has none). */
+  wiggle?: boolean;
+}
 
 export interface AntsRunOptions {
   /** Colonies in the call (>= 1). */
@@ -42,6 +78,8 @@ export interface AntsRunOptions {
   max_pxcor?: number;
   /** Default 'netlogo'. */
   brain?: AntsBrain;
+  /** Required with brain 'snn'. */
+  snn?: AntsSnnOptions;
   /**
    * The chemical at setup (default 0 everywhere): side^2 values for every colony, or side^2 per colony
    * (finite, >= 0). For tests of diffusion and evaporation; the model itself starts from 0.

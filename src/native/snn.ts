@@ -102,6 +102,28 @@ export interface SnnNetwork {
   readonly maxDelay: number;
   /** Simulates off the JS thread; options are checked at once (TypeError, RangeError). */
   run(options: SnnRunOptions, control?: CallControl): Promise<SnnRunResult>;
+  /** One instance at rest, stepped in closed loop on the JS thread (native/snn/stepper.h). */
+  loop(): SnnLoop;
+}
+
+/**
+ * A network stepped one step at a time, its inputs set between steps (an agent's brain). Each step is
+ * a step of run() (the same update, threshold, reset and propagation), so constant inputs give run()'s
+ * spike train one for one.
+ */
+export interface SnnLoop {
+  /** Neuron i's constant current from the next step on (replacing its I_e), in the network's current unit. */
+  setCurrent(neuron: number, amplitude: number): void;
+  /** A spike of `neuron` in the coming step, relayed through its synapses (the neuron itself untouched): a spike generator. */
+  emit(neuron: number): void;
+  /** One step; the neurons that fired in it, in order. */
+  step(): Int32Array;
+  /** Back to rest, the step counter at 0. */
+  reset(): void;
+  /** Neuron i's membrane potential now (absolute, mV). */
+  v(neuron: number): number;
+  /** Steps taken since the start or the last reset. */
+  readonly steps: number;
 }
 
 export interface SnnAddon {

@@ -435,7 +435,7 @@ t.test('cancel: the colonies stop between ticks and say how far they got', async
 t.test('arguments are checked before anything runs, each error naming its field', async (t) => {
   const good = (): AntsRunOptions => ({ instances: 2, ticks: 5, seeds: seedsOf(2) });
   const bad = (over: Record<string, unknown>) => ({ ...good(), ...over }) as unknown as AntsRunOptions;
-  t.same(ants.brains, ['netlogo']);
+  t.same(ants.brains, ['netlogo', 'snn']);
   t.throws(() => ants.run(undefined as unknown as AntsRunOptions), TypeError);
   t.throws(() => ants.run(bad({ instances: undefined })), { name: 'TypeError', message: /options\.instances/ });
   t.throws(() => ants.run(bad({ instances: 0 })), { name: 'RangeError', message: /options\.instances/ });
@@ -452,7 +452,7 @@ t.test('arguments are checked before anything runs, each error naming its field'
   t.throws(() => ants.run(bad({ evaporation_rate: Float64Array.of(10) })), { name: 'RangeError', message: /options\.evaporation_rate/ });
   t.throws(() => ants.run(bad({ evaporation_rate: Float64Array.of(10, -1) })), { name: 'RangeError', message: /options\.evaporation_rate/ });
   t.throws(() => ants.run(bad({ evaporation_rate: [10, 10] })), { name: 'TypeError', message: /options\.evaporation_rate/ });
-  t.throws(() => ants.run(bad({ brain: 'snn' })), { name: 'RangeError', message: /options\.brain/ });
+  t.throws(() => ants.run(bad({ brain: 'spiking' })), { name: 'RangeError', message: /options\.brain/ });
   t.throws(() => ants.run(bad({ brain: 1 })), { name: 'TypeError', message: /options\.brain/ });
   t.throws(() => ants.run(bad({ initial_chemical: new Float64Array(10) })), { name: 'RangeError', message: /options\.initial_chemical/ });
   t.throws(() => ants.run(bad({ initial_chemical: new Float64Array(PATCHES).fill(-1) })), { name: 'RangeError', message: /options\.initial_chemical/ });
