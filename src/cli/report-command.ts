@@ -21,7 +21,8 @@ Figures: fitness (best, median, spread per generation), best-so-far (against eva
 parameters (each coordinate per generation, coloured by fitness), scatter-matrix (pairs of up to 6
 coordinates), utilization (busy fraction per rank over time; for a run whose evaluations are too
 short to show there, throughput and dispatch overhead instead, saying so), failures (per generation,
-and the most frequent messages). Exit code 0 when written, 2 when RESULTS_DIR is not a results directory.
+and the most frequent messages); colony.gif, an animation, where the run's assessment has a colony's
+frames (ants). Exit code 0 when written, 2 when RESULTS_DIR is not a results directory.
 `;
 
 const FORMATS = ['png', 'svg'] as const;
@@ -39,8 +40,8 @@ export interface ReportOutput {
  * the command line starts (every rank of every run would pay for them).
  */
 export async function writeReport(dir: string, opts: { outDir?: string; formats?: readonly Format[]; scale?: number } = {}): Promise<ReportOutput> {
-  const [{ loadReportData }, { allFigures }, { renderPage }, { renderPng, renderSvg }] = await Promise.all([
-    import('../report/data.js'), import('../report/figures.js'), import('../report/page.js'), import('../report/render.js'),
+  const [{ loadReportData }, { allFigures }, { renderPage }, { renderPng, renderSvg }, { allAnimations }] = await Promise.all([
+    import('../report/data.js'), import('../report/figures.js'), import('../report/page.js'), import('../report/render.js'), import('../report/colony-animation.js'),
   ]);
   const t0 = performance.now();
   const data = loadReportData(dir);
@@ -63,8 +64,14 @@ export async function writeReport(dir: string, opts: { outDir?: string; formats?
       files.push(join(outDir, `${f.id}.png`));
     }
   }
+  // animations (the ants colony's GIF) whatever the formats: they have no SVG or PNG of their own
+  const animations = allAnimations(data);
+  for (const a of animations) {
+    writeFileSync(join(outDir, a.file), a.bytes);
+    files.push(join(outDir, a.file));
+  }
   const t3 = performance.now();
-  const html = renderPage(data, rendered, { generatedBy: `l2l-mpi ${version()} report` });
+  const html = renderPage(data, rendered, { generatedBy: `l2l-mpi ${version()} report` }, animations);
   writeFileSync(join(outDir, 'report.html'), html);
   files.push(join(outDir, 'report.html'));
   const t4 = performance.now();

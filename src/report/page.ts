@@ -1,9 +1,10 @@
 /**
  * report.html: one self-contained page (no scripts, no external URLs): the run summary, every figure
- * as inline SVG with its caption, and the failures table.
+ * as inline SVG with its caption (an animation as an inline GIF), and the failures table.
  */
 import type { ReportData } from './data.js';
 import type { Figure } from './figures.js';
+import type { Animation } from './colony-animation.js';
 
 export interface RenderedFigure extends Figure {
   svg: string;
@@ -142,6 +143,7 @@ td.n { text-align: right; font-variant-numeric: tabular-nums; }
 .note { background: #fff3cd; padding: 0.5em 0.8em; border-radius: 0.3em; }
 figure { margin: 1.2em 0 2em; }
 figure svg { max-width: 100%; height: auto; display: block; }
+figure img { max-width: 100%; height: auto; display: block; image-rendering: pixelated; }
 
 figcaption { color: #444; margin-top: 0.4em; max-width: 60em; }
 nav a { margin-right: 1em; }
@@ -164,10 +166,20 @@ ${rows}
 </section>`;
 }
 
-export function renderPage(d: ReportData, figures: RenderedFigure[], meta: { generatedBy: string }): string {
+/** An animation inline (a data: URL keeps the page self-contained), at its size or the page's width. */
+function inlineAnimation(a: Animation): string {
+  return `<img src="data:${a.mime};base64,${Buffer.from(a.bytes).toString('base64')}" width="${a.width}" height="${a.height}" alt="${escapeHtml(a.title)}">`;
+}
+
+export function renderPage(d: ReportData, figures: RenderedFigure[], meta: { generatedBy: string }, animations: Animation[] = []): string {
   const s = d.summary;
-  const figs = figures.map((f, i) => `<figure id="fig-${f.id}" class="figure" data-figure="${f.id}">
-${inlineSvg(f.svg, `fig-${f.id}`)}
+  // each animation after the figure it names, the others at the end
+  const shown: Array<RenderedFigure | Animation> = [
+    ...figures.flatMap((f) => [f, ...animations.filter((a) => a.after === f.id)]),
+    ...animations.filter((a) => !figures.some((f) => f.id === a.after)),
+  ];
+  const figs = shown.map((f, i) => `<figure id="fig-${f.id}" class="figure" data-figure="${f.id}">
+${'svg' in f ? inlineSvg(f.svg, `fig-${f.id}`) : inlineAnimation(f)}
 <figcaption><b>Figure ${i + 1}. ${escapeHtml(f.title)}.</b> ${escapeHtml(f.caption)}</figcaption>
 </figure>`).join('\n');
   return `<!DOCTYPE html>

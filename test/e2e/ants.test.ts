@@ -3,15 +3,16 @@
  * NetLogo's two chemical sliders, each generation's colonies one kernel call per worker; the same rows
  * in one process and under mpirun -n 3 (a colony depends on its seed and its parameters only); each
  * fitness the mean of its colonies' food returned, as the kernel gives it called directly; the best
- * assessed again (the same mean) and drawn tick by tick in the report; a path the model lacks refused
- * with one line and exit code 2.
+ * assessed again (the same mean) and drawn tick by tick in the report, its first colony animated
+ * (colony.gif); a path the model lacks refused with one line and exit code 2.
  */
 import t from 'tap';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeGenerations } from '../../src/results/journal-codec.js';
 import { AntsModel, antsSchema } from '../../src/optimizees/ants/index.js';
+import { decodeGif } from '../helpers/gif.js';
 import { ROOT } from '../helpers/mpirun.js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
 
@@ -53,6 +54,17 @@ t.test('in one process and under mpirun -n 3: the same rows, each the mean food 
   t.equal(colony.ants.length, 125, 'every ant of the colony drawn');
   t.equal(colony.patches.filter((p) => p.nest === 1).length, 69, 'the nest\'s 69 patches');
   t.equal(colony.returned, assessment.series.lines[0].points.at(-1)[1], 'the frame\'s colony is the first line\'s');
+  // the colony animated: its frames in the assessment, a GIF beside the figures and in the page
+  const animation = assessment.animation as { ticks: number[]; returned: number[] };
+  t.equal(animation.ticks.at(-1), 150, 'the animation ends at the last tick');
+  t.equal(animation.returned.at(-1), colony.returned, 'where the frame of the colony is');
+  const gifFile = join(mpi, 'report', 'colony.gif');
+  t.ok(existsSync(gifFile), 'colony.gif written');
+  const gif = decodeGif(readFileSync(gifFile));
+  t.equal(gif.version, '89a');
+  t.ok(gif.images.length > 1, `an animation: ${gif.images.length} frames`);
+  t.equal(gif.images.length, animation.ticks.length, 'a frame per frame of the assessment');
+  t.match(html, /<figure id="fig-colony-animation"[^>]*>\n<img src="data:image\/gif;base64,/, 'and shown in the page, inline');
 });
 
 t.test('a parameter the model does not have: one line, exit code 2', async (t) => {

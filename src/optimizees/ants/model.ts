@@ -8,6 +8,7 @@ import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
 import type { AntsRunOptions, AntsRunResult } from '../../native/ants.js';
 import { loadAnts } from '../../native/loader.js';
+import { colonyFrames } from './frames.js';
 import type { AntsConfig } from './schema.js';
 
 export class AntsModel implements Optimizee {
@@ -74,7 +75,12 @@ export class AntsModel implements Optimizee {
   /** The best individual's colonies again (rank 0, after the run): the food returned tick by tick, per colony. */
   async assess(x: Float64Array, ctx: AssessContext): Promise<Assessment> {
     const seeds = [this.seeds(0)];
-    const r = await loadAnts().run({ ...this.options(x, seeds, ctx.threads), record: { returned: true, final: true } });
+    // the first colony alone (a model of one colony per individual builds its options), for the animation's frames
+    const first = new AntsModel({ ...this.cfg, colonies: 1 }).options(x, [seeds[0].slice(0, 1)], 1);
+    const [r, animation] = await Promise.all([
+      loadAnts().run({ ...this.options(x, seeds, ctx.threads), record: { returned: true, final: true } }),
+      colonyFrames(first, this.cfg.ticks),
+    ]);
     const C = this.cfg.colonies, T = this.cfg.ticks;
     const values = this.space.params.map((p, d) => `${p.name} ${Number(x[d].toPrecision(4))}`).join(', ');
     const mean = Array.from(r.returned).reduce((a, b) => a + b, 0) / C;
@@ -83,6 +89,7 @@ export class AntsModel implements Optimizee {
       summary: `best individual (${values}): ${mean.toFixed(2)} food returned on average over ${C} colonies in ${T} ticks`,
       metrics: { food_returned: mean },
       colony: this.frame(r, 0),
+      animation,
       series: {
         title: 'Food returned to the nest by the best individual\'s colonies',
         x: 'tick', y: 'food returned',
