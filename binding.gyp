@@ -99,9 +99,11 @@
       "target_name": "l2l_ants",
       "sources": [
         "native/ants/addon.cc",
+        "native/ants/colonies.cc",
         "native/ants/colony.cc",
         "native/ants/netlogo_brain.cc",
         "native/ants/run_call.cc",
+        "native/ants/run_options.cc",
         "native/ants/simulation.cc",
         "native/ants/snn_brain.cc",
         "native/ants/world.cc",

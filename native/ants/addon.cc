@@ -4,6 +4,7 @@
 // colonies are run by simulation.h; src/native/ants.ts is the typed facade.
 #include <napi.h>
 
+#include "colonies.h"
 #include "run_call.h"
 
 namespace l2l_ants {
@@ -31,6 +32,7 @@ Napi::Value Run(const Napi::CallbackInfo& info) {
 Napi::Object Register(Napi::Env env, Napi::Object exports) {
   exports.Set("init", Napi::Function::New(env, Init, "init"));
   exports.Set("run", Napi::Function::New(env, Run, "run"));
+  exports.Set("Colonies", Colonies::Define(env));
   auto brains = Napi::Array::New(env, 2);
   brains.Set(0u, Napi::String::New(env, "netlogo"));
   brains.Set(1u, Napi::String::New(env, "snn"));

@@ -14,6 +14,7 @@ namespace l2l_ants {
 enum class BrainKind : int32_t {
   kNetlogo = 0,  // NetLogo's reflexes: look-for-food, return-to-nest, uphill-chemical, uphill-nest-scent
   kSnn = 1,      // a spiking network per ant (snn_brain.h), all ants sensing, then all acting
+  kExternal = 2, // the same, with the networks outside (the caller steps Sense and Act: colonies.h)
 };
 
 // What an ant senses where it stands, before it acts. "Left", "ahead" and "right" are the patches at

@@ -23,10 +23,6 @@ class RunCall : public l2l::LongCall {
   Napi::Value Result(Napi::Env env) override;
 
  private:
-  // A rate (percent, in [0, 100]) for all colonies (a number) or each (a Float64Array of instances).
-  std::vector<double> RateField(const Napi::Object& o, const char* key, double fallback);
-  // brain 'snn': options.snn (the genomes, checked, made networks; how a tick drives them).
-  void ReadSnn(const Napi::Object& o);
 
   RunSpec run_;
   RunOutput out_;

@@ -134,7 +134,31 @@ export interface AntsRunResult {
   };
 }
 
+/**
+ * Colonies whose ants' brains run outside the addon (NEST through the embedded Python), stepped from JS
+ * in lockstep: a tick is sense(), the brains' turn, act(counts). The world is run()'s with brain 'snn'
+ * (native/ants/colony.h), so a brain that computes what the native one does gives the same colonies.
+ */
+export interface AntsColonies {
+  /** The tick's first half: every ant's sensors (colonies x population words of SNN_SENSORS bits; 0 for an ant that does not act yet). */
+  sense(): Uint32Array;
+  /** The tick's second half, with every ant's motor spike counts (colonies x population x SNN_MOTORS, in SNN_MOTORS' order). */
+  act(counts: Int32Array): void;
+  /** The colonies as they stand. */
+  state(): {
+    returned: Int32Array; picked: Int32Array; food_left: Int32Array;
+    x: Float64Array; y: Float64Array; heading: Float64Array; carrying: Uint8Array; chemical: Float64Array;
+  };
+  /** Ticks ended so far. */
+  readonly ticks: number;
+}
+
+/** What Colonies takes: run()'s options without ticks, record, threads and brain; snn's drive only (turn, deposit, wiggle) counts. */
+export type AntsColoniesOptions = Omit<AntsRunOptions, 'ticks' | 'record' | 'threads' | 'brain' | 'snn'> & { snn?: Omit<AntsSnnOptions, 'weights' | 'delays'> };
+
 export interface AntsAddon {
+  /** Colonies stepped from JS, their brains outside (options checked at once, as run()'s). */
+  Colonies: new (options: AntsColoniesOptions) => AntsColonies;
   /** The error class a failed run rejects with (KernelError); once per process. */
   init(errorClass: new (message: string) => Error): void;
   /** Runs the colonies off the JS thread; options are checked at once (TypeError, RangeError naming the field). */

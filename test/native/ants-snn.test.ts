@@ -3,11 +3,15 @@
  * reaches its motors leaves every ant at the nest; a heartbeat wired to the move motor walks each ant
  * one patch per tick it acts, straight along its heading; the world's rules hold under any genome
  * (ants in the world, food counted once); a colony's numbers depend on its seed and genome only (any
- * thread count, any company); arguments are checked.
+ * thread count, any company); colonies stepped from JS with brains outside (new Colonies: the NEST
+ * brain's lockstep) are run()'s colonies tick for tick when those brains compute what the native
+ * ones do (here the same networks written out by src/optimizees/ants/network.ts, stepped by
+ * network.loop()); arguments are checked.
  */
 import t from 'tap';
-import { loadAnts } from '../../src/native/loader.js';
+import { loadAnts, loadSnn } from '../../src/native/loader.js';
 import { SNN_GENES, type AntsRunOptions } from '../../src/native/ants.js';
+import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from '../../src/optimizees/ants/network.js';
 
 const ants = loadAnts();
 const MAX = 35;
@@ -109,6 +113,47 @@ t.test('random genomes: ants in the world, food counted once, a colony its own w
   }
   t.ok(Array.from(f.x).every((x) => x >= -MAX - 0.5 && x < MAX + 0.5) && Array.from(f.y).every((y) => y >= -MAX - 0.5 && y < MAX + 0.5), 'every ant in the world');
   t.ok(Array.from(all.picked).some((p) => p > 0), 'some random network picks food up (the test sees food moving)');
+});
+
+t.test('colonies stepped from JS with brains outside: run()\'s colonies, tick for tick', async (t) => {
+  const snn = loadSnn();
+  const G = 3, C = 2, P = 15, T = 150;
+  const genomes = randomGenomes(G, 23);
+  const seeds = Uint32Array.from({ length: G * C }, (_, i) => 40 + (i % C));
+  const expected = await ants.run({ instances: G * C, ticks: T, seeds, population: P, brain: 'snn', snn: genomes, record: { final: true, returned: true } });
+  const colonies = new ants.Colonies({ instances: G * C, seeds, population: P });
+  // one loop per ant, each colony's ants with their genome's network
+  const nets = Array.from({ length: G }, (_, g) => new snn.Network(antNetwork(genomes.weights, genomes.delays, 100, g * SNN_GENES)));
+  const loops = Array.from({ length: G * C * P }, (_, a) => nets[Math.floor(a / (C * P))].loop());
+  const counts = new Int32Array(G * C * P * MOTORS);
+  const returned: number[] = [];
+  for (let tick = 0; tick < T; tick++) {
+    const sensors = colonies.sense();
+    counts.fill(0);
+    loops.forEach((loop, a) => {
+      for (let i = 0; i < SENSORS; i++) loop.setCurrent(i, (sensors[a] >>> i) & 1 ? 1000 : 0);
+      for (let k = 0; k < 20; k++) {
+        if (loop.steps % 2 === 0) loop.emit(HEARTBEAT);
+        for (const i of loop.step()) if (i >= FIRST_MOTOR) counts[a * MOTORS + i - FIRST_MOTOR]++;
+      }
+    });
+    colonies.act(counts);
+    returned.push(colonies.state().returned[0]);
+  }
+  t.equal(colonies.ticks, T);
+  const s = colonies.state(), f = expected.final!;
+  t.same(Array.from(s.picked), Array.from(expected.picked), 'the same food picked up, colony by colony');
+  t.same(Array.from(s.returned), Array.from(expected.returned), 'the same food returned');
+  t.same(Array.from(s.x), Array.from(f.x), 'every ant where run() left it (x)');
+  t.same(Array.from(s.y), Array.from(f.y), '(y)');
+  t.same(Array.from(s.heading), Array.from(f.heading), 'and heading');
+  t.same(Array.from(s.chemical), Array.from(f.chemical), 'the same chemical on every patch');
+  t.same(returned, Array.from(expected.returned_trace!.slice(0, T)), 'colony 0: the same food returned at every tick');
+  t.ok(expected.picked.some((p) => p > 0) || f.x.some((x) => x !== 0), 'the ants did something (the comparison means something)');
+  t.throws(() => colonies.act(counts), /sense\(\) first/, 'act before sense');
+  colonies.sense();
+  t.throws(() => colonies.sense(), /act\(counts\) ends the tick first/, 'sense twice');
+  t.throws(() => colonies.act(new Int32Array(3)), RangeError, 'counts of the wrong length');
 });
 
 t.test('snn arguments are checked, each error naming its field', async (t) => {
