@@ -11,7 +11,8 @@ export const antsOptimizee: OptimizeeFactory<typeof antsSchema> = {
   description: "NetLogo's Ants model (a colony foraging from its nest to three food sources, laying chemical that others follow) on the native kernel; an individual sets the chemical's diffusion and evaporation rates; fitness the food returned within the ticks, averaged over seeded colonies",
   schema: antsSchema,
   create: (cfg) => new AntsModel(cfg),
-  execution: (): Execution => ({ kind: 'native', cancellable: true, threads: true }),
+  // the NEST brain runs in the worker's embedded Python (BatchContext.python), tick by tick
+  execution: (cfg): Execution => (cfg.brain === 'snn' && cfg.snn.backend === 'nest' ? { kind: 'native', cancellable: false, threads: false, python: true } : { kind: 'native', cancellable: true, threads: true }),
 };
 
 export { antsSchema, type AntsConfig } from './schema.js';

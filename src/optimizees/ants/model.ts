@@ -3,24 +3,53 @@
  * the batch's colonies in one kernel call (native/ants); its fitness is the mean food they return to
  * the nest within `ticks`.
  */
-import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee } from '../../core/optimizee.js';
+import type { AssessContext, Assessment, BatchContext, BatchOutput, EvalControl, Optimizee, PythonService } from '../../core/optimizee.js';
+import { checkBackend } from '../../core/python-backend.js';
 import { Space } from '../../core/space.js';
 import { Rng } from '../../math/rng.js';
-import type { AntsRunOptions, AntsRunResult } from '../../native/ants.js';
+import type { AntsRunOptions, AntsRunResult, AntsSnnOptions } from '../../native/ants.js';
 import { loadAnts } from '../../native/loader.js';
 import { colonyFrames } from './frames.js';
-import type { AntsConfig } from './schema.js';
+import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from './network.js';
+import { SNN_GENES, type AntsConfig } from './schema.js';
 
 export class AntsModel implements Optimizee {
   readonly space: Space;
   readonly weights = [1];
   readonly objectives = ['food returned'];
-  /** For each coordinate of the space, the setting it is. */
-  private readonly paths: string[];
+  /** The networks run in NEST (snn.backend nest), in lockstep with the world. */
+  private readonly nest: boolean;
 
   constructor(private readonly cfg: AntsConfig) {
-    this.space = new Space(cfg.parameters.map((p) => ({ name: p.path, length: null, lower: p.lower, upper: p.upper })));
-    this.paths = this.space.params.map((p) => p.name);
+    this.nest = cfg.brain === 'snn' && cfg.snn.backend === 'nest';
+    if (this.nest) checkBackend('nest');
+    const genes = (path: string) => (path === 'weights' || path === 'delays' ? SNN_GENES : null);
+    this.space = new Space(cfg.parameters.map((p) => ({ name: p.path, length: genes(p.path), lower: p.lower, upper: p.upper })));
+  }
+
+  /** Where parameter `name` starts in an individual, or -1. */
+  private offset(name: string): number {
+    let k = 0;
+    for (const p of this.space.params) {
+      if (p.name === name) return k;
+      k += p.length ?? 1;
+    }
+    return -1;
+  }
+
+  /**
+   * brain 'snn': the n individuals' genomes, weights as they are, delays rounded to whole steps in
+   * [1, 7] (the reference's np.round and clip), or the configured delay when they do not evolve.
+   */
+  private genomes(x: Float64Array, n: number): AntsSnnOptions {
+    const dim = this.space.dim, w0 = this.offset('weights'), d0 = this.offset('delays');
+    const weights = new Float64Array(n * SNN_GENES), delays = new Int32Array(n * SNN_GENES);
+    for (let i = 0; i < n; i++) {
+      weights.set(x.subarray(i * dim + w0, i * dim + w0 + SNN_GENES), i * SNN_GENES);
+      for (let g = 0; g < SNN_GENES; g++) delays[i * SNN_GENES + g] = d0 < 0 ? this.cfg.snn.delay : Math.min(7, Math.max(1, Math.round(x[i * dim + d0 + g])));
+    }
+    const { delay: _fixed, backend: _where, ...drive } = this.cfg.snn;
+    return { ...drive, weights, delays };
   }
 
   /** The seeds of an individual's colonies: the same for every individual, or from its own seed. */
@@ -33,19 +62,46 @@ export class AntsModel implements Optimizee {
   private options(x: Float64Array, seeds: number[][], threads: number): AntsRunOptions {
     const n = seeds.length, C = this.cfg.colonies, dim = this.space.dim;
     const rate = (name: 'diffusion_rate' | 'evaporation_rate') => {
-      const d = this.paths.indexOf(name);
+      const d = this.offset(name);
       return d < 0 ? this.cfg[name] : Float64Array.from({ length: n * C }, (_, k) => x[Math.floor(k / C) * dim + d]);
     };
     return {
       instances: n * C, ticks: this.cfg.ticks, seeds: Uint32Array.from(seeds.flat()), threads,
       population: this.cfg.population, diffusion_rate: rate('diffusion_rate'), evaporation_rate: rate('evaporation_rate'),
       max_pxcor: this.cfg.max_pxcor, brain: this.cfg.brain,
+      ...(this.cfg.brain === 'snn' ? { snn: this.genomes(x, n) } : {}),
     };
+  }
+
+  /**
+   * The colonies with their ants' networks in NEST (python/l2l_ants_nest.py), world and networks in
+   * lockstep: per tick the world's sensors go to NEST, NEST runs the tick's steps, the motors' spike
+   * counts come back and the world moves the ants (native/ants Colonies: the world of run()'s brain
+   * 'snn', so only the networks' simulator differs).
+   */
+  private async lockstep(options: AntsRunOptions, python: PythonService | undefined): Promise<Pick<AntsRunResult, 'returned' | 'picked' | 'finished'>> {
+    if (!python) throw new Error('snn.backend nest: this process has no embedded Python to run NEST in');
+    const { ticks, record: _record, threads: _threads, brain: _brain, snn, ...world } = options;
+    const { weights, delays, ...drive } = snn!;
+    const colonies = new (loadAnts().Colonies)({ ...world, snn: drive });
+    const genomes = weights.length / SNN_GENES;
+    const nets = Array.from({ length: genomes }, (_, g) => antNetwork(weights, delays, this.cfg.snn.weight_scale, g * SNN_GENES));
+    await python.invoke('l2l_ants_nest', 'build', [nets, options.instances / genomes, this.cfg.population, ticks, {
+      sensors: SENSORS, heartbeat: HEARTBEAT, first_motor: FIRST_MOTOR, motors: MOTORS,
+      steps_per_tick: this.cfg.snn.steps_per_tick, heartbeat_every: this.cfg.snn.heartbeat_every, input_current: this.cfg.snn.input_current,
+    }]);
+    for (let t = 0; t < ticks; t++) {
+      const counts = (await python.invoke('l2l_ants_nest', 'tick', [colonies.sense()])) as Uint8Array;
+      colonies.act(new Int32Array(counts.buffer.slice(counts.byteOffset, counts.byteOffset + counts.byteLength)));
+    }
+    const s = colonies.state();
+    return { returned: s.returned, picked: s.picked, finished: new Uint8Array(options.instances).fill(1) };
   }
 
   async evaluateAsync(x: Float64Array, ctx: BatchContext, control: EvalControl): Promise<BatchOutput> {
     const n = ctx.index.length, C = this.cfg.colonies;
-    const r = await loadAnts().run(this.options(x, Array.from(ctx.seed, (s) => this.seeds(s)), ctx.threads), control);
+    const options = this.options(x, Array.from(ctx.seed, (s) => this.seeds(s)), ctx.threads);
+    const r = this.nest ? await this.lockstep(options, ctx.python) : await loadAnts().run(options, control);
     const fitness = new Float64Array(n);
     const unfinished: boolean[] = [];
     for (let i = 0; i < n; i++) {
@@ -82,7 +138,10 @@ export class AntsModel implements Optimizee {
       colonyFrames(first, this.cfg.ticks),
     ]);
     const C = this.cfg.colonies, T = this.cfg.ticks;
-    const values = this.space.params.map((p, d) => `${p.name} ${Number(x[d].toPrecision(4))}`).join(', ');
+    const values = this.space.params.map((p) => {
+      const k = this.offset(p.name);
+      return p.length === null ? `${p.name} ${Number(x[k].toPrecision(4))}` : `${p.length} ${p.name}`;
+    }).join(', ');
     const mean = Array.from(r.returned).reduce((a, b) => a + b, 0) / C;
     const stride = Math.max(1, Math.ceil(T / 500));
     return {
