@@ -39,6 +39,11 @@ t.test('under mpirun -n 2 and -n 4: the same rows, 500 genes each, fitness a mea
   const assessment = JSON.parse(readFileSync(join(four, 'assessment.json'), 'utf8'));
   t.equal(assessment.metrics.food_returned, best.fitness, 'the assessment gives back the best fitness');
   t.match(assessment.summary, /250 delays, 250 weights/, 'the summary names the genome, not 500 numbers');
+  // what learning is measured against: random networks on the same colonies, in the metrics and the figure
+  t.ok(Number.isFinite(assessment.metrics.random_networks_median) && assessment.metrics.random_networks_best >= assessment.metrics.random_networks_median, 'random networks: median and best');
+  const lines = assessment.series.lines as Array<{ name: string; points: number[][] }>;
+  t.same(lines.map((l) => l.name), ['colony 1', 'colony 2', 'random networks (median of 32)'], 'a line per colony, and the random networks\' median');
+  t.equal(lines[2].points.at(-1)![1], assessment.metrics.random_networks_median, 'the line ends at the median');
 });
 
 t.test('the schema refuses genes without spiking brains, and spiking brains without weights', async (t) => {

@@ -13,6 +13,9 @@ import { colonyFrames } from './frames.js';
 import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from './network.js';
 import { SNN_GENES, type AntsConfig } from './schema.js';
 
+/** Random genomes the best individual is compared with in the assessment (brain 'snn'). */
+const RANDOM_NETWORKS = 32;
+
 export class AntsModel implements Optimizee {
   readonly space: Space;
   readonly weights = [1];
@@ -144,16 +147,46 @@ export class AntsModel implements Optimizee {
     }).join(', ');
     const mean = Array.from(r.returned).reduce((a, b) => a + b, 0) / C;
     const stride = Math.max(1, Math.ceil(T / 500));
+    const points = (trace: (t: number) => number) => Array.from({ length: Math.ceil(T / stride) }, (_, k) => [k * stride + 1, trace(k * stride)]);
+    const random = this.cfg.brain === 'snn' ? await this.randomNetworks(seeds[0], ctx.threads) : null;
     return {
-      summary: `best individual (${values}): ${mean.toFixed(2)} food returned on average over ${C} colonies in ${T} ticks`,
-      metrics: { food_returned: mean },
+      summary: `best individual (${values}): ${mean.toFixed(2)} food returned on average over ${C} colonies in ${T} ticks` +
+        (random ? `; ${RANDOM_NETWORKS} random networks on the same colonies: median ${random.median.toFixed(2)}, best ${random.best.toFixed(2)}` : ''),
+      metrics: { food_returned: mean, ...(random ? { random_networks_median: random.median, random_networks_best: random.best } : {}) },
       colony: this.frame(r, 0),
       animation,
       series: {
         title: 'Food returned to the nest by the best individual\'s colonies',
         x: 'tick', y: 'food returned',
-        lines: Array.from({ length: C }, (_, c) => ({ name: `colony ${c + 1}`, points: Array.from({ length: Math.ceil(T / stride) }, (_, k) => [k * stride + 1, r.returned_trace![c * T + k * stride]]) })),
+        lines: [
+          ...Array.from({ length: C }, (_, c) => ({ name: `colony ${c + 1}`, points: points((t) => r.returned_trace![c * T + t]) })),
+          ...(random ? [{ name: `random networks (median of ${RANDOM_NETWORKS})`, points: points((t) => random.trace[t]) }] : []),
+        ],
       },
     };
+  }
+
+  /**
+   * What learning is measured against: RANDOM_NETWORKS genomes drawn uniformly within the bounds (a
+   * seeded stream, the same every time) on the best individual's colonies; per tick the median over
+   * the genomes of their colonies' mean food returned, and the median and best at the end.
+   */
+  private async randomNetworks(seeds: number[], threads: number): Promise<{ trace: Float64Array; median: number; best: number }> {
+    const K = RANDOM_NETWORKS, C = this.cfg.colonies, T = this.cfg.ticks, dim = this.space.dim;
+    const rng = Rng.derive(0, 'ants', 'random networks');
+    const x = Float64Array.from({ length: K * dim }, (_, k) => rng.between(this.space.lower[k % dim], this.space.upper[k % dim]));
+    const r = await loadAnts().run({ ...this.options(x, Array.from({ length: K }, () => seeds), threads), record: { returned: true } });
+    const median = (v: number[]) => {
+      const s = [...v].sort((a, b) => a - b);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
+    const meanAt = (i: number, t: number) => {
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += r.returned_trace![(i * C + c) * T + t];
+      return sum / C;
+    };
+    const trace = Float64Array.from({ length: T }, (_, t) => median(Array.from({ length: K }, (_, i) => meanAt(i, t))));
+    const finals = Array.from({ length: K }, (_, i) => meanAt(i, T - 1));
+    return { trace, median: median(finals), best: Math.max(...finals) };
   }
 }
