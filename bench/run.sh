@@ -93,6 +93,8 @@ if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
 if selected cell "$@"; then section cell 900 node --import tsx bench/cell.ts; fi
 if selected process "$@"; then section process 600 node --import tsx bench/process.ts; fi
 if selected ants "$@"; then section ants 600 node --import tsx bench/ants.ts; fi
+# ants-learning: 5 seeds x (GA, random networks) of spiking ant brains under mpirun, ~5 min; also redraws docs/img/ants-learning.png
+if selected ants-learning "$@"; then section ants-learning 1800 node --import tsx bench/ants-learning.ts; fi
 
 {
   echo '# Benchmark results'
