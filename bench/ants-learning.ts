@@ -12,7 +12,7 @@
  * over the seeds, and the min and max. Draws docs/img/ants-learning.png (median lines, min-max bands)
  * and writes bench/out/ants-learning.md. Reports, never asserts.
  *
- *   node --import tsx bench/ants-learning.ts [--generations 15] [--seeds 5] [--ranks N]
+ *   node --import tsx bench/ants-learning.ts [--generations 30] [--seeds 5] [--ranks N]
  *
  * (--ranks: mpirun's -n, default the cores + 1 between 3 and 9: one worker rank per core.)
  */
@@ -28,7 +28,7 @@ import { readJournal } from '../src/results/journal.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const { values: args } = parseArgs({
-  options: { generations: { type: 'string', default: '15' }, seeds: { type: 'string', default: '5' }, ranks: { type: 'string' } },
+  options: { generations: { type: 'string', default: '30' }, seeds: { type: 'string', default: '5' }, ranks: { type: 'string' } },
 });
 const GENERATIONS = Number(args.generations);
 const SEEDS = Array.from({ length: Number(args.seeds) }, (_, k) => 1 + k);
