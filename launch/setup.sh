@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks and builds everything:
-#   1. Debian packages (OpenMPI, Python and its simulators, Chromium) - installed when run as root (saying
+#   1. Debian packages (OpenMPI, Python and its simulators, Chromium; Slurm and munge under CI=true or
+#      L2L_SLURM=1) - installed when run as root (saying
 #      what and why first, then one line per package as it is unpacked and set up), otherwise listed for
 #      you to install;
 #   2. npm dependencies (npm ci, from package-lock.json);
@@ -18,6 +19,11 @@ APT_GROUPS=(
   "python3-sklearn|scikit-learn, whose 8x8 digits file the reservoir experiments read (docs/reservoir.md)"
   "chromium fonts-dejavu-core|Chromium and DejaVu fonts, for the report's figures and the test that opens report.html"
 )
+# Slurm and munge only under CI (or L2L_SLURM=1): test/e2e/slurm.test.ts starts a throwaway one-node
+# cluster from them to run launch/slurm.sbatch; elsewhere that test says it is skipped and why.
+if [ "${CI:-}" = true ] || [ "${L2L_SLURM:-}" = 1 ]; then
+  APT_GROUPS+=("slurmd slurmctld slurm-client munge|Slurm's daemons and commands and munge, for the test that submits launch/slurm.sbatch to a one-node cluster (test/e2e/slurm.test.ts)")
+fi
 APT_PACKAGES=()
 for g in "${APT_GROUPS[@]}"; do
   read -r -a group <<<"${g%%|*}"
