@@ -3,8 +3,8 @@
  * mpirun, reduced to one hash of what must never change when the program is reshaped: every
  * generation's index, parameters, fitness, weighted fitness, status and seed, in journal order, and
  * the best individual of the summary. test/fixtures/fingerprints.json holds the fingerprints main
- * gave before the evaluation contract was reshaped (issue 13); test/e2e/fingerprints.test.ts runs the
- * same cases now and compares.
+ * gave before the evaluation contract was reshaped (issue 13); test/e2e/fingerprints.test.ts and
+ * fingerprints-odd.test.ts run the same cases now (half each) and compare.
  *
  *   node --import tsx tools/fingerprints.ts            # print this tree's fingerprints as JSON
  *   node --import tsx tools/fingerprints.ts --write    # and store them as the fixture

@@ -1,7 +1,9 @@
 /**
  * Behaviour unchanged: every example (and a steady-state and an EnKF run) gives, with its seed, the
  * trajectory main gave before the evaluation contract was reshaped (test/fixtures/fingerprints.json,
- * written by tools/fingerprints.ts at the commit it names), in-process and under mpirun.
+ * written by tools/fingerprints.ts at the commit it names), in-process and under mpirun. The even
+ * cases here, the odd ones in fingerprints-odd.test.ts: two files, each well inside tap's per-file
+ * time on a loaded machine.
  */
 import t from 'tap';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,7 +14,7 @@ import { CASES, FIXTURE, fingerprint, type Fingerprint } from '../../tools/finge
 const expected = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { commit: string; cases: Record<string, Fingerprint> };
 const dir = mkdtempSync(join(tmpdir(), 'l2l-fingerprints-'));
 
-for (const c of CASES) {
+for (const c of CASES.filter((_, i) => i % 2 === 0)) {
   t.test(`${c.name}: the trajectory of ${expected.commit}`, async (t) => {
     const want = expected.cases[c.name];
     t.ok(want, 'the fixture has this case');

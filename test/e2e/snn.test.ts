@@ -2,14 +2,15 @@
  * The snn optimizee through the whole stack: a network declared in YAML, tuned by CMA-ES, in one
  * process and under mpirun (the same trajectory: a row's result depends on its parameters and seed
  * only, not on the batch it travelled in), and a description that cannot work refused with one line
- * and exit code 2 before any rank simulates.
+ * and exit code 2 before any rank simulates; a short reservoir run (the EnKF training a readout on
+ * digits, assessed on held-out ones), the same on the Brian2 back end, and a missing dataset. The
+ * two loops are test/e2e/snn-loops.test.ts.
  */
 import t from 'tap';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeGenerations } from '../../src/results/journal-codec.js';
+import { reservoir, rows } from '../helpers/reservoir-short.js';
 import { runMain, runMainMpi } from '../helpers/run-main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'l2l-snn-'));
@@ -40,9 +41,6 @@ stop: {generations: 4}
 `;
 writeFileSync(file, body());
 
-const rows = (out: string) => decodeGenerations(readFileSync(join(out, 'generations.msgpack'))).flatMap((g) => Array.from(g.index, (index, i) => ({
-  generation: g.generation, index, x: Array.from(g.x.subarray(i * g.dim, (i + 1) * g.dim)), fitness: g.fitness[i], status: g.status[i], outputs: g.outputs?.[i] ? Array.from(g.outputs[i]!) : [],
-})));
 
 t.test('in one process and under mpirun -n 3: the same trajectory, every fitness from its rates', async (t) => {
   const alone = join(dir, 'alone');
@@ -74,31 +72,6 @@ t.test('a description that cannot work: one line, exit code 2, nothing simulated
 });
 
 const reservoirFile = join(dir, 'reservoir.yaml');
-const reservoir = (over = '') => `name: reservoir-short
-seed: 2
-optimizer: {type: enkf, pop_size: 24, n_batches: 2, worst_n: 0}
-optimizee:
-  type: snn
-  model: iaf_psc_alpha
-  duration_ms: 50
-  populations:
-    pixels: {size: 64, params: {t_ref: 1}}
-    exc: {size: 40, v0: {uniform: [-70, -55]}}
-    inh: {size: 10}
-  projections:
-    - {name: pe, from: pixels, to: exc, rule: {fixed_indegree: 8}, weight: 600}
-    - {name: ee, from: exc, to: exc, rule: {fixed_indegree: 8, autapses: false}, weight: 30, delay_ms: 1.5}
-    - {name: ei, from: exc, to: inh, rule: {fixed_indegree: 8}, weight: 30}
-    - {name: ie, from: inh, to: exc, rule: {fixed_indegree: 4}, weight: -300}
-  inputs:
-    - {name: image, type: poisson, to: pixels, rate_hz: 0, weight: 1500}
-  parameters:
-    - {path: readout.weights, lower: -0.5, upper: 0.5}
-  objective:
-    classify: {input: image, scores: {readout: [exc, inh]}, batch: 8${over}}
-dispatch: {batch: 12}
-stop: {generations: 3}
-`;
 
 t.test('a short reservoir run under mpirun -n 3: the EnKF trains a readout on digits, the best assessed on the held-out ones', async (t) => {
   writeFileSync(reservoirFile, reservoir());
@@ -136,42 +109,6 @@ t.test('a reservoir whose dataset file is not there: one line, exit code 2', asy
   t.match(r.stderr, /^error: .*reservoir-bad\.yaml: objective\.classify\.file: \/nonexistent\/digits\.csv\.gz: ENOENT/m);
 });
 
-t.test('the two loops on 5 ranks: a GA over the EnKF that trains the reservoir, each inner run assessed on held-out digits', async (t) => {
-  const inner = reservoir().split('\n').slice(2, -2).map((l) => `    ${l}`).join('\n');
-  const file2 = join(dir, 'two-loop.yaml');
-  writeFileSync(file2, `name: reservoir-two-loop-short
-seed: 4
-optimizer: {type: ga, pop_size: 4, tourn_size: 2}
-optimizee:
-  type: experiment
-  ranks: 2
-  metric: best
-  inner:
-${inner}
-    stop: {generations: 2}
-  parameters:
-    - {path: optimizer.gamma, lower: 0.05, upper: 1}
-    - {path: optimizer.pop_size, lower: 12, upper: 30, integer: true}
-stop: {generations: 1}
-`);
-  const out = join(dir, 'two-loop');
-  const m = await runMainMpi(5, ['run', file2, '--out', out, '--quiet'], 600_000);
-  t.equal(m.code, 0, m.stderr);
-  const outer = rows(out);
-  t.equal(outer.length, 4, 'one generation of 4 GA individuals');
-  for (const r of outer) {
-    const innerDir = join(out, 'inner', `g${r.generation}-i${r.index}`);
-    const cfg = JSON.parse(readFileSync(join(innerDir, 'config.json'), 'utf8'));
-    t.ok(Math.abs(cfg.experiment.optimizer.gamma - r.x[0]) < 1e-12, `inner run ${r.index}: gamma ${r.x[0].toFixed(3)} as the GA set it`);
-    t.equal(cfg.experiment.optimizer.pop_size, Math.round(r.x[1]), `inner run ${r.index}: ensemble of ${Math.round(r.x[1])}`);
-    const summary = JSON.parse(readFileSync(join(innerDir, 'summary.json'), 'utf8'));
-    t.equal(summary.status, 'completed');
-    t.equal(r.fitness, summary.best.weightedFitness, 'the outer fitness is the inner run\'s best');
-    const a = JSON.parse(readFileSync(join(innerDir, 'assessment.json'), 'utf8'));
-    t.equal(a.metrics.samples, 359, 'the inner run assessed its best on the held-out digits');
-  }
-});
-
 t.test('a short reservoir run on the Brian2 back end under mpirun -n 3: the same description, Brian2 in the workers\' embedded Python', async (t) => {
   const file3 = join(dir, 'reservoir-brian2.yaml');
   writeFileSync(file3, reservoir(', test_fraction: 0.01').replace('  type: snn\n', '  type: snn\n  backend: brian2\n').replace('pop_size: 24', 'pop_size: 12').replace('dispatch: {batch: 12}', 'dispatch: {batch: 6}').replace('stop: {generations: 3}', 'stop: {generations: 2}'));
@@ -185,13 +122,4 @@ t.test('a short reservoir run on the Brian2 back end under mpirun -n 3: the same
   t.match(log, /"execution":"native".*"python":"embedded"|"python":"embedded".*"execution":"native"/, 'the workers call Brian2 in their embedded Python');
   const a = JSON.parse(readFileSync(join(out, 'assessment.json'), 'utf8'));
   t.equal(a.metrics.samples, 18, 'the best assessed on the held-out digits (1%) on rank 0, in Brian2 too');
-});
-
-t.test('NEST requested where `import nest` fails: one line, exit code 2, before any rank simulates', { skip: spawnSync('/usr/bin/python3', ['-c', 'import nest']).status === 0 ? 'NEST is importable here' : false }, async (t) => {
-  const bad = join(dir, 'reservoir-nest.yaml');
-  writeFileSync(bad, reservoir().replace('  type: snn\n', '  type: snn\n  backend: nest\n'));
-  const r = await runMainMpi(3, ['run', bad, '--out', join(dir, 'reservoir-nest'), '--quiet']);
-  t.equal(r.code, 2);
-  t.match(r.stderr, /^error: .*reservoir-nest\.yaml: backend: got "nest", but `import nest` fails in \/usr\/bin\/python3 \(ModuleNotFoundError: No module named 'nest'\): build NEST 3 from its source and put its site-packages on PYTHONPATH, or use backend: native$/m);
-  t.notOk(existsSync(join(dir, 'reservoir-nest', 'generations.msgpack')), 'nothing was run');
 });
