@@ -133,38 +133,11 @@ void Colony::Tick() {
 void Colony::Sense(uint32_t* sensors) {
   Shuffle();
   std::fill(sensors, sensors + params_.population, 0u);
-  const double* chemical = world_.chemical();
-  int32_t* food = world_.food();
-  const double* scent = world_.nest_scent();
   for (int32_t ant : order_) {
     const int32_t here = world_.PatchAt(x_[ant], y_[ant]);
     // contact: food picked up, food handed to the nest
-    if (!carrying_[ant] && food[here] > 0) {
-      food[here] -= 1;
-      food_left_[world_.source()[here] - 1] -= 1;
-      carrying_[ant] = 1;
-      picked_++;
-    } else if (carrying_[ant] && world_.nest()[here] != 0) {
-      carrying_[ant] = 0;
-      returned_++;
-    }
-    Sensors s;
-    s.chemical_here = chemical[here];
-    s.food_here = food[here] > 0;
-    s.on_nest = world_.nest()[here] != 0;
-    s.carrying = carrying_[ant] != 0;
-    const int32_t left = PatchRightAndAhead(ant, -45);
-    const int32_t ahead = PatchRightAndAhead(ant, 0);
-    const int32_t right = PatchRightAndAhead(ant, 45);
-    s.chemical_left = left < 0 ? 0 : chemical[left];
-    s.chemical_ahead = ahead < 0 ? 0 : chemical[ahead];
-    s.chemical_right = right < 0 ? 0 : chemical[right];
-    s.scent_left = left < 0 ? 0 : scent[left];
-    s.scent_ahead = ahead < 0 ? 0 : scent[ahead];
-    s.scent_right = right < 0 ? 0 : scent[right];
-    s.edge_ahead = ahead < 0;
-    s.food_ahead = ahead >= 0 && food[ahead] > 0;
-    sensors[ant] = SnnBrain::Encode(s);
+    if (!PickUp(ant, here)) HandOver(ant, here);
+    sensors[ant] = SnnBrain::Encode(SensorsOf(ant, here));
   }
 }
 
@@ -212,13 +185,10 @@ int32_t Colony::PatchRightAndAhead(int32_t ant, double angle) const {
   return world_.PatchAt(x_[ant] + dx, y_[ant] + dy);
 }
 
-void Colony::ActNetlogo(int32_t ant) {
-  double* chemical = world_.chemical();
-  int32_t* food = world_.food();
+Sensors Colony::SensorsOf(int32_t ant, int32_t here) const {
+  const double* chemical = world_.chemical();
+  const int32_t* food = world_.food();
   const double* scent = world_.nest_scent();
-  const int32_t here = world_.PatchAt(x_[ant], y_[ant]);  // an ant is always in the world
-
-  // the sensors, then the brain's decision
   Sensors s;
   s.chemical_here = chemical[here];
   s.food_here = food[here] > 0;
@@ -233,21 +203,39 @@ void Colony::ActNetlogo(int32_t ant) {
   s.scent_left = left < 0 ? 0 : scent[left];
   s.scent_ahead = ahead < 0 ? 0 : scent[ahead];
   s.scent_right = right < 0 ? 0 : scent[right];
-  Action a;
-  a = NetlogoBrain::Decide(s);
+  s.edge_ahead = ahead < 0;
+  s.food_ahead = ahead >= 0 && food[ahead] > 0;
+  return s;
+}
+
+bool Colony::PickUp(int32_t ant, int32_t here) {
+  int32_t* food = world_.food();
+  if (carrying_[ant] || food[here] <= 0) return false;
+  food[here] -= 1;
+  food_left_[world_.source()[here] - 1] -= 1;
+  carrying_[ant] = 1;
+  picked_++;
+  return true;
+}
+
+void Colony::HandOver(int32_t ant, int32_t here) {
+  if (!carrying_[ant] || world_.nest()[here] == 0) return;
+  carrying_[ant] = 0;
+  returned_++;
+}
+
+void Colony::ActNetlogo(int32_t ant) {
+  double* chemical = world_.chemical();
+  const int32_t here = world_.PatchAt(x_[ant], y_[ant]);  // an ant is always in the world
+
+  // the sensors, then the brain's decision
+  const Sensors s = SensorsOf(ant, here);
+  const Action a = NetlogoBrain::Decide(s);
 
   // the body carries it out
   if (a.deposit != 0) chemical[here] = chemical[here] + a.deposit;
-  if (a.pick_up && !s.carrying && food[here] > 0) {
-    food[here] -= 1;
-    food_left_[world_.source()[here] - 1] -= 1;
-    carrying_[ant] = 1;
-    picked_++;
-  }
-  if (a.drop && s.carrying && s.on_nest) {
-    carrying_[ant] = 0;
-    returned_++;
-  }
+  if (a.pick_up) PickUp(ant, here);
+  if (a.drop && s.carrying) HandOver(ant, here);
   double h = heading_[ant];
   if (a.turn != 0) h = Normalize(h + a.turn);
 

@@ -110,6 +110,12 @@ class Colony {
  private:
   // One ant's turn in step 1 of the tick (NetLogo's brain).
   void ActNetlogo(int32_t ant);
+  // What ant `ant` senses standing on patch `here` (every sensor of brain.h).
+  Sensors SensorsOf(int32_t ant, int32_t here) const;
+  // The body's contact with its patch: a searching ant on food takes a unit (true when it did); a
+  // carrying ant on the nest hands its unit over (counted returned). Elsewhere nothing happens.
+  bool PickUp(int32_t ant, int32_t here);
+  void HandOver(int32_t ant, int32_t here);
   // The ants that act this tick, in this tick's random order, into order_.
   void Shuffle();
   // After the ants: diffusion, evaporation, the tick counter.
