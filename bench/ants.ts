@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadAnts } from '../src/native/loader.js';
 import { embeddedPython } from '../src/experiment/execution/native.js';
-import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from '../src/optimizees/ants/network.js';
+import { antNetwork, NEST_LAYOUT } from '../src/optimizees/ants/network.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const COLONIES = 16, TICKS = 1000, REPEATS = 3;
@@ -72,7 +72,7 @@ if (spawnSync('/usr/bin/python3', ['-c', 'import nest'], { encoding: 'utf8' }).s
   const colonies = new ants.Colonies({ instances: G * C, seeds: snnSeeds, population: 15 });
   const nets = Array.from({ length: G }, (_, g) => antNetwork(snn.weights, snn.delays, 100, g * 250));
   const t0 = performance.now();
-  const version = await embeddedPython.invoke('l2l_ants_nest', 'build', [nets, C, 15, SNN_TICKS, { sensors: SENSORS, heartbeat: HEARTBEAT, first_motor: FIRST_MOTOR, motors: MOTORS, steps_per_tick: 20, heartbeat_every: 2, input_current: 1000 }]);
+  const version = await embeddedPython.invoke('l2l_ants_nest', 'build', [nets, C, 15, SNN_TICKS, { ...NEST_LAYOUT, steps_per_tick: 20, heartbeat_every: 2, input_current: 1000 }]);
   for (let tick = 0; tick < SNN_TICKS; tick++) {
     const counts = (await embeddedPython.invoke('l2l_ants_nest', 'tick', [colonies.sense()])) as Uint8Array;
     colonies.act(new Int32Array(counts.buffer.slice(counts.byteOffset, counts.byteOffset + counts.byteLength)));

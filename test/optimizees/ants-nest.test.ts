@@ -16,7 +16,7 @@ import { antsSchema, AntsModel } from '../../src/optimizees/ants/index.js';
 import { embeddedPython } from '../../src/experiment/execution/native.js';
 import type { BatchContext } from '../../src/core/optimizee.js';
 import { loadAnts } from '../../src/native/loader.js';
-import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from '../../src/optimizees/ants/network.js';
+import { antNetwork, NEST_LAYOUT } from '../../src/optimizees/ants/network.js';
 
 const nestThere = spawnSync('/usr/bin/python3', ['-c', 'import nest'], { encoding: 'utf8' }).status === 0;
 const config = (backend: 'native' | 'nest') => antsSchema.parse({
@@ -61,7 +61,7 @@ t.test('NEST brains in lockstep: the colonies of the native brains, ant by ant a
   const expected = await ants.run({ instances: G * C, ticks: T, seeds, population: P, brain: 'snn', snn: { weights, delays }, record: { final: true } });
   const colonies = new ants.Colonies({ instances: G * C, seeds, population: P });
   const nets = Array.from({ length: G }, (_, g) => antNetwork(weights, delays, 100, g * 250));
-  const version = await embeddedPython.invoke('l2l_ants_nest', 'build', [nets, C, P, T, { sensors: SENSORS, heartbeat: HEARTBEAT, first_motor: FIRST_MOTOR, motors: MOTORS, steps_per_tick: 20, heartbeat_every: 2, input_current: 1000 }]);
+  const version = await embeddedPython.invoke('l2l_ants_nest', 'build', [nets, C, P, T, { ...NEST_LAYOUT, steps_per_tick: 20, heartbeat_every: 2, input_current: 1000 }]);
   t.comment(`NEST ${version}`);
   const started = performance.now();
   for (let tick = 0; tick < T; tick++) {

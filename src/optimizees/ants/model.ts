@@ -10,7 +10,7 @@ import { Rng } from '../../math/rng.js';
 import type { AntsRunOptions, AntsRunResult, AntsSnnOptions } from '../../native/ants.js';
 import { loadAnts } from '../../native/loader.js';
 import { colonyFrames } from './frames.js';
-import { antNetwork, FIRST_MOTOR, HEARTBEAT, MOTORS, SENSORS } from './network.js';
+import { antNetwork, NEST_LAYOUT } from './network.js';
 import { SNN_GENES, type AntsConfig } from './schema.js';
 
 /** Random genomes the best individual is compared with in the assessment (brain 'snn'). */
@@ -90,7 +90,7 @@ export class AntsModel implements Optimizee {
     const genomes = weights.length / SNN_GENES;
     const nets = Array.from({ length: genomes }, (_, g) => antNetwork(weights, delays, this.cfg.snn.weight_scale, g * SNN_GENES));
     await python.invoke('l2l_ants_nest', 'build', [nets, options.instances / genomes, this.cfg.population, ticks, {
-      sensors: SENSORS, heartbeat: HEARTBEAT, first_motor: FIRST_MOTOR, motors: MOTORS,
+      ...NEST_LAYOUT,
       steps_per_tick: this.cfg.snn.steps_per_tick, heartbeat_every: this.cfg.snn.heartbeat_every, input_current: this.cfg.snn.input_current,
     }]);
     for (let t = 0; t < ticks; t++) {

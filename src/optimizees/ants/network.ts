@@ -13,6 +13,9 @@ export const HEARTBEAT = SENSORS, FIRST_HIDDEN = SENSORS + 1, FIRST_MOTOR = FIRS
 export const NEURONS = FIRST_MOTOR + MOTORS;
 export const GENES = SENSORS * HIDDEN + HIDDEN + HIDDEN * (HIDDEN - 1) + HIDDEN * MOTORS;
 
+/** Where python/l2l_ants_nest.py's build() finds the sensory, heartbeat and motor neurons. */
+export const NEST_LAYOUT = { sensors: SENSORS, heartbeat: HEARTBEAT, first_motor: FIRST_MOTOR, motors: MOTORS } as const;
+
 /** (pre, post) of each gene, in the genome's order. */
 export function geneEnds(): Array<[number, number]> {
   const ends: Array<[number, number]> = [];
