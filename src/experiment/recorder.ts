@@ -58,15 +58,17 @@ export class ResultsDirError extends Error {
  */
 export class Recorder {
   private journal: FileHandle | null = null;
-  /** Bytes of generations.msgpack handed to the queue so far: a checkpoint records it. */
-  journalBytes = 0;
+  /** Bytes of generations.msgpack handed to the queue so far (see journalBytes). */
+  private bytesQueued = 0;
+  /** Records not yet encoded (see recordGeneration). */
+  private unencoded: GenerationRecord[] = [];
   private logFd: number | null = null;
   private eventsFile: FileHandle | null = null;
   private queue: Promise<void> = Promise.resolve();
   /** Journal bytes waiting for the queued write that will take them (null: none queued). */
   private journalChunks: Uint8Array[] | null = null;
   /** Events waiting for the queued write that will take them, and the number of the first. */
-  private eventChunks: { chunks: Uint8Array[]; first: number } | null = null;
+  private eventChunks: { events: Uint8Array[][]; first: number } | null = null;
   /** Time the checkpoints took on the writer queue (off the optimizer's thread). */
   checkpointSeconds = 0;
   private failure: Error | null = null;
@@ -95,7 +97,7 @@ export class Recorder {
     const size = statSync(path).size;
     if (size < journalBytes) throw new ResultsDirError(`${path} has ${size} bytes, fewer than the ${journalBytes} its checkpoint accounts for: the results directory was changed after the run`);
     truncateSync(path, journalBytes);
-    r.journalBytes = journalBytes;
+    r.bytesQueued = journalBytes;
     r.enqueue(async () => {
       r.journal = await open(path, 'r+');
     });
@@ -111,7 +113,7 @@ export class Recorder {
     this.enqueue(async () => {
       this.journal = await open(path, 'r+');
     });
-    this.journalBytes = 0;
+    this.bytesQueued = 0;
     this.writeJournal(encodeHeader(mode));
   }
 
@@ -121,15 +123,36 @@ export class Recorder {
     writeSync(this.logFd, text);
   }
 
-  /** Appends a generation (its arrays are copied into the encoded record; the caller keeps them). */
+  /**
+   * Appends a generation. Its arrays are copied into the encoded record at the end of the current
+   * turn of the event loop, not now: the optimizer's next ask is dispatched first, so the workers
+   * evaluate while rank 0 encodes. The caller must not change the arrays after this call (the
+   * optimizer actor never changes rows once told).
+   */
   recordGeneration(rec: GenerationRecord): void {
-    this.writeJournal(encodeGeneration(rec));
-    const n = ++recordsThisProcess;
-    if (n === pauseAfterRecord) {
-      this.enqueue(async () => {
-        writeSync(2, `${PAUSED_LINE} after journal record ${n}\n`);
-        process.kill(process.pid, 'SIGSTOP');
-      });
+    if (this.unencoded.length === 0) queueMicrotask(() => this.encodeRecords());
+    this.unencoded.push(rec);
+  }
+
+  /** Bytes of generations.msgpack once every record made so far is written: what a checkpoint records. */
+  get journalBytes(): number {
+    this.encodeRecords();
+    return this.bytesQueued;
+  }
+
+  private encodeRecords(): void {
+    const recs = this.unencoded;
+    if (recs.length === 0) return;
+    this.unencoded = [];
+    for (const rec of recs) {
+      this.writeJournal(encodeGeneration(rec));
+      const n = ++recordsThisProcess;
+      if (n === pauseAfterRecord) {
+        this.enqueue(async () => {
+          writeSync(2, `${PAUSED_LINE} after journal record ${n}\n`);
+          process.kill(process.pid, 'SIGSTOP');
+        });
+      }
     }
   }
 
@@ -140,6 +163,7 @@ export class Recorder {
    */
   writeCheckpoint(bytes: Uint8Array, seq: number): void {
     this.check();
+    this.encodeRecords();
     this.eventChunks = null; // events from now on belong in the events file that follows this checkpoint
     this.enqueue(async () => {
       const t0 = performance.now();
@@ -167,29 +191,31 @@ export class Recorder {
   }
 
   /**
-   * Appends one event (an ask, a batch of results) to the events file. Events made while a write is
-   * queued go with it (one writev), so many small events cost few writes.
+   * Appends one event (an ask, a batch of results), given as the chunks that make it (see
+   * encodeEvent: a results event's columns are the batch's own arrays, written without a copy, so
+   * they must not change after this call). Events made while a write is queued go with it (one
+   * writev), so many small events cost few writes.
    */
-  appendEvent(bytes: Uint8Array): void {
+  appendEvent(chunks: Uint8Array[]): void {
     this.check();
     const n = ++eventsThisProcess;
     if (!this.eventChunks) {
-      const batch = { chunks: [] as Uint8Array[], first: n };
+      const batch = { events: [] as Uint8Array[][], first: n };
       this.eventChunks = batch;
       this.enqueue(async () => {
         if (this.eventChunks === batch) this.eventChunks = null; // later events queue a write of their own
         if (!this.eventsFile) throw new Error('recorder: an event before the first checkpoint');
-        const crash = process.env.L2L_CRASH_AT ? batch.chunks.findIndex((_c, i) => crashAt.is('event', batch.first + i)) : -1;
+        const crash = process.env.L2L_CRASH_AT ? batch.events.findIndex((_c, i) => crashAt.is('event', batch.first + i)) : -1;
         if (crash >= 0) {
-          if (crash > 0) await this.eventsFile.writev(batch.chunks.slice(0, crash));
-          const c = batch.chunks[crash];
+          if (crash > 0) await writevAll(this.eventsFile, batch.events.slice(0, crash).flat(), null);
+          const c = Buffer.concat(batch.events[crash]);
           await this.eventsFile.write(c, 0, c.length >> 1);
           crashAt.die();
         }
-        await writevAll(this.eventsFile, batch.chunks, null);
+        await writevAll(this.eventsFile, batch.events.flat(), null);
       });
     }
-    this.eventChunks.chunks.push(bytes);
+    this.eventChunks.events.push(chunks);
   }
 
   /**
@@ -216,6 +242,7 @@ export class Recorder {
 
   /** Waits until every write handed over so far is done. */
   async flush(): Promise<void> {
+    this.encodeRecords();
     await this.queue;
     this.check();
   }
@@ -249,7 +276,7 @@ export class Recorder {
     this.check();
     if (!this.journalChunks) {
       const chunks: Uint8Array[] = [];
-      const at = this.journalBytes;
+      const at = this.bytesQueued;
       this.journalChunks = chunks;
       this.enqueue(async () => {
         if (this.journalChunks === chunks) this.journalChunks = null;
@@ -257,7 +284,7 @@ export class Recorder {
       });
     }
     this.journalChunks.push(bytes);
-    this.journalBytes += bytes.length;
+    this.bytesQueued += bytes.length;
   }
 
   private async startEventsNow(seq: number): Promise<void> {

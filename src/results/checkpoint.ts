@@ -69,7 +69,8 @@ export type RunEvent = { kind: 'ask'; generation: number; n: number; hash: strin
 
 export interface EventsHeader {
   format: 'l2l-events';
-  version: 1;
+  /** 1: results events as msgpack maps; 2: as compact arrays (see encodeEvent). Both are read. */
+  version: 1 | 2;
   /** The checkpoint these events follow (0: the run's start). */
   after: number;
 }
@@ -91,12 +92,79 @@ export function decodeCheckpoint<E = Record<string, unknown>>(bytes: Uint8Array,
 }
 
 export function encodeEventsHeader(after: number): Uint8Array {
-  const h: EventsHeader = { format: 'l2l-events', version: 1, after };
+  const h: EventsHeader = { format: 'l2l-events', version: 2, after };
   return encode(h);
 }
 
-export function encodeEvent(e: RunEvent): Uint8Array {
-  return encode(e);
+/** The tag that starts a results event's array (version 2). */
+const RESULTS_TAG = 'r';
+
+/**
+ * One event as the chunks of bytes that make it, in order (written with one writev, never joined).
+ *
+ * An ask is a small msgpack map. A results event, the hot one (one per batch of results), is a
+ * msgpack array whose columns are msgpack `bin` values holding the typed arrays' raw little-endian
+ * bytes, and those bytes are the batch's own arrays, passed through without a copy:
+ *
+ *   ['r', generation, offset, n, rank, nObj, rows | nil, fitness, status, seconds, started, extra | nil]
+ *
+ * rows <i4 (the ask's rows when not offset .. offset + n), fitness <f8 [n, nObj], status |u1,
+ * seconds <f8, started <f8; extra is {errors, outputs} for the rare batch that has either. Packing
+ * the same event as a msgpack map of typed-array extensions cost rank 0 about 2.5 times as much per
+ * batch (bench/RESULTS.md, "coordinator").
+ */
+export function encodeEvent(e: RunEvent): Uint8Array[] {
+  if (e.kind === 'ask') return [encode(e)];
+  const extra = e.errors || e.outputs ? encode({ errors: e.errors, outputs: e.outputs }) : null;
+  const head = new Uint8Array(1 + 2 + 5 * 5 + 5 + (e.rows ? 0 : 1));
+  const v = new DataView(head.buffer);
+  let p = 0;
+  head[p++] = 0x9c; // fixarray of 12
+  head[p++] = 0xa1; // fixstr of 1
+  head[p++] = RESULTS_TAG.charCodeAt(0);
+  for (const k of [e.generation, e.offset, e.n, e.rank, e.nObj]) {
+    head[p++] = 0xce; // uint32
+    v.setUint32(p, k);
+    p += 4;
+  }
+  const chunks: Uint8Array[] = [head];
+  let open = head;
+  let at = p;
+  const bin = (a: ArrayBufferView) => {
+    open[at] = 0xc6; // bin32
+    new DataView(open.buffer, open.byteOffset).setUint32(at + 1, a.byteLength);
+    chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    open = new Uint8Array(5);
+    at = 0;
+    chunks.push(open);
+  };
+  if (e.rows) bin(e.rows);
+  else head[at++] = 0xc0; // nil
+  bin(e.fitness);
+  bin(e.status);
+  bin(e.seconds);
+  bin(e.started);
+  chunks.pop(); // the last column needs no header after it
+  chunks.push(extra ?? Uint8Array.of(0xc0));
+  return chunks;
+}
+
+/** A typed array over an aligned copy of msgpack bin bytes. */
+function column<T>(Ctor: new (b: ArrayBuffer) => T, bytes: Uint8Array): T {
+  return new Ctor(Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer);
+}
+
+/** A results event back from its version-2 array; a version-1 event (a map) is returned as it is. */
+function readEvent(v: unknown): RunEvent {
+  if (!Array.isArray(v)) return v as RunEvent;
+  if (v[0] !== RESULTS_TAG || v.length !== 12) throw new Error('events.msgpack: an event of unknown layout');
+  const [, generation, offset, n, rank, nObj, rows, fitness, status, seconds, started, extra] = v as [string, number, number, number, number, number, Uint8Array | null, Uint8Array, Uint8Array, Uint8Array, Uint8Array, { errors: Array<string | null> | null; outputs: Array<Float64Array | null> | null } | null];
+  return {
+    kind: 'results', generation, offset, n, rank, nObj,
+    rows: rows ? column(Int32Array, rows) : null,
+    fitness: column(Float64Array, fitness), status: column(Uint8Array, status), seconds: column(Float64Array, seconds), started: column(Float64Array, started),
+    errors: extra?.errors ?? null, outputs: extra?.outputs ?? null,
+  };
 }
 
 /**
@@ -116,9 +184,10 @@ export function decodeEvents(bytes: Uint8Array): { after: number; events: RunEve
   } catch {
     truncated = true;
   }
-  const [header, ...events] = values as [EventsHeader | undefined, ...RunEvent[]];
+  const [header, ...events] = values as [EventsHeader | undefined, ...unknown[]];
   if (header?.format !== 'l2l-events') return { after: -1, events: [], truncated: true, validBytes: 0 };
-  return { after: header.after, events, truncated, validBytes };
+  if (header.version !== 1 && header.version !== 2) throw new Error(`events.msgpack version ${String(header.version)}, this program reads 1 and 2`);
+  return { after: header.after, events: events.map(readEvent), truncated, validBytes };
 }
 
 /** What a resumed run continues from: its checkpoint and the events logged after it. */
