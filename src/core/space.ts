@@ -75,6 +75,15 @@ export class Space {
     return x;
   }
 
+  /** x.length / dim uniform samples, row after row: the draws sampleInto makes row by row, without a view per row. */
+  sampleRowsInto(rng: Rng, x: Float64Array): Float64Array {
+    const { dim, lower, upper } = this;
+    for (let k = 0; k < x.length; k += dim) {
+      for (let i = 0; i < dim; i++) x[k + i] = lower[i] + (upper[i] - lower[i]) * rng.uniform();
+    }
+    return x;
+  }
+
   toIndividual(x: ArrayLike<number>): Individual {
     const out: Individual = {};
     let k = 0;

@@ -154,7 +154,8 @@ export class GenerationBuffer implements Rows {
   acceptAt(b: Omit<ResultBatch, 'block'>, map: Int32Array | null): Int32Array {
     const nObj = this.weights.length;
     if (b.nObj !== nObj) throw new Error(`rank ${b.rank} returned ${b.nObj} fitness values per individual, expected ${nObj}`);
-    const newly: number[] = [];
+    const newly = new Int32Array(b.n);
+    let m = 0;
     const { retries, penalty } = this.policy;
     for (let i = 0; i < b.n; i++) {
       const k = map ? map[i] : b.offset + i;
@@ -170,7 +171,7 @@ export class GenerationBuffer implements Rows {
         continue;
       }
       this.done[k] = 1;
-      newly.push(k);
+      newly[m++] = k;
       this.seconds[k] = b.seconds[i];
       this.started[k] = b.started[i];
       this.rank[k] = b.rank;
@@ -197,8 +198,8 @@ export class GenerationBuffer implements Rows {
       const out = b.outputs?.[i];
       if (out) (this.outputs ??= new Array<Float64Array | null>(this.n).fill(null))[k] = out;
     }
-    this.received += newly.length;
-    return Int32Array.from(newly);
+    this.received += m;
+    return newly.subarray(0, m);
   }
 
   private setError(k: number, text: string): void {

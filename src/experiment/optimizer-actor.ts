@@ -23,7 +23,7 @@ import { createActor, type Actor } from 'xstate';
 import { STATUS_CODES } from '../core/fitness.js';
 import type { OptimizerCore, SteadyStateCore } from '../core/optimizer.js';
 import type { Space } from '../core/space.js';
-import { hashSeed } from '../math/rng.js';
+import { seedsAfter } from '../math/rng.js';
 import type { ActorFailure, Behaviour } from '../runtime/actor-system.js';
 import type { Clock } from '../runtime/clock.js';
 import { askHash, type Checkpoint, type ResultsEvent, type RunEvent } from '../results/checkpoint.js';
@@ -55,8 +55,8 @@ export interface OptimizerActorDeps {
   seed: number;
   stop: StopConfig;
   clock: Clock;
-  /** Steady state: individuals kept outstanding (worker ranks x batches in flight each). */
-  capacity: number;
+  /** Steady state: individuals to keep outstanding now (the dispatcher's capacity: it grows once evaluations are timed). */
+  capacity: () => number;
   record(rec: GenerationRecord): void;
   progress(state: { generation: number; evaluations: number; failures: number; best: number }): void;
   persist?: Persistence;
@@ -91,9 +91,12 @@ export class OptimizerActor implements OptimizerDriver {
   private readonly replayed = new Set<GenerationBuffer>();
   private lastCheckpoint = { generations: 0, evaluations: 0, time: 0 };
   private readonly actor: Actor<typeof optimizerMachine>;
+  /** Individual i of generation g is evaluated with seed hashSeed(experiment seed, 'eval', g, i). */
+  private readonly seedOf: (generation: number, index: number) => number;
 
   constructor(private readonly deps: OptimizerActorDeps) {
     this.mode = deps.core.mode;
+    this.seedOf = seedsAfter(deps.seed, 'eval');
     this.started = deps.clock.now();
     this.lastCheckpoint.time = this.started;
     this.actor = createActor(optimizerMachine, { input: { driver: this } });
@@ -225,7 +228,7 @@ export class OptimizerActor implements OptimizerDriver {
     // while the log lasts, the asks are the logged ones (their sizes came from the workers of then)
     while (this.log[this.cursor]?.kind === 'ask') this.askSteady((this.log[this.cursor] as { n: number }).n);
     if (this.cursor < this.log.length) return;
-    let n = this.deps.capacity - this.outstanding();
+    let n = this.deps.capacity() - this.outstanding();
     if (this.deps.stop.evaluations !== undefined) n = Math.min(n, this.deps.stop.evaluations - this.asked);
     if (n <= 0) return;
     const buf = this.askSteady(n);
@@ -336,8 +339,7 @@ export class OptimizerActor implements OptimizerDriver {
   }
 
   private buffer(gen: ReturnType<OptimizerCore['ask']>): GenerationBuffer {
-    const seed = this.deps.seed;
-    return new GenerationBuffer(gen, this.deps.space.dim, this.deps.weights, (g, i) => hashSeed(seed, 'eval', g, i), this.deps.failures);
+    return new GenerationBuffer(gen, this.deps.space.dim, this.deps.weights, this.seedOf, this.deps.failures);
   }
 
   /** Bookkeeping after the core was told rows [offset, offset + n) of buf. */

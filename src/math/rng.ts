@@ -46,6 +46,16 @@ export function hashSeed(...keys: StreamKey[]): number {
   return h >>> 0;
 }
 
+/**
+ * hashSeed for many keys that share their first ones: `seedsAfter(a, b)(c, d) === hashSeed(a, b, c, d)`,
+ * with the shared keys hashed once (rank 0 derives a seed for every individual it asks).
+ */
+export function seedsAfter(...keys: StreamKey[]): (a: number, b: number) => number {
+  let h0 = 0x243f6a88;
+  for (const k of keys) h0 = absorb(h0, k);
+  return (a, b) => absorb(absorb(h0, a), b) >>> 0;
+}
+
 export class Rng {
   private constructor(private readonly gen: JumpableRandomGenerator) {}
 

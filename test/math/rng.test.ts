@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Rng, hashSeed } from '../../src/math/rng.js';
+import { Rng, hashSeed, seedsAfter } from '../../src/math/rng.js';
 
 t.test('streams are a function of their keys alone', async (t) => {
   const a = Rng.derive(42, 'ga', 3);
@@ -40,4 +40,11 @@ t.test('hashSeed separates nearby keys', async (t) => {
   for (let g = 0; g < 100; g++) for (let i = 0; i < 100; i++) seen.add(hashSeed(1, g, i));
   t.equal(seen.size, 10000);
   t.not(hashSeed(1, 2), hashSeed(2, 1));
+});
+
+t.test('seedsAfter(keys)(a, b) is hashSeed(keys, a, b): the shared keys hashed once change no seed', async (t) => {
+  for (const seed of [0, 1, 42, 2 ** 31 + 5]) {
+    const of = seedsAfter(seed, 'eval');
+    for (const [g, i] of [[0, 0], [0, 1], [3, 19999], [2 ** 33, 7], [1e6, 2 ** 31 - 1]]) t.equal(of(g, i), hashSeed(seed, 'eval', g, i), `seed ${seed}, (${g}, ${i})`);
+  }
 });

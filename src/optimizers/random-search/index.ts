@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import type { CoreStats, Evaluations, Generation, GenerationalCore, OptimizerContext, OptimizerFactory } from '../../core/optimizer.js';
-import { row } from '../../math/rows.js';
 import { Rng } from '../../math/rng.js';
 import { MAX_POPULATION } from '../../core/limits.js';
 
@@ -30,10 +29,8 @@ export class RandomSearchCore implements GenerationalCore {
     const n = this.params.pop_size;
     const x = new Float64Array(n * space.dim);
     const index = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      index[i] = i;
-      space.sampleInto(rng, row(x, i, space.dim));
-    }
+    for (let i = 0; i < n; i++) index[i] = i;
+    space.sampleRowsInto(rng, x);
     return { generation: this.generation, index, x };
   }
 
