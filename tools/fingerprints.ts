@@ -49,7 +49,8 @@ export const CASES: Case[] = [
       optimizer: { type: 'async-evolution', pop_size: 16 },
       optimizee: { type: 'benchmark', preset: 'Ackley2d', faults: { rate: 0.05 } },
       stop: { evaluations: 600 },
-      dispatch: { batch: 4 },
+      // two outstanding, in one message: what { batch: 4 } gave before a steady-state run's capacity grew with the batch size
+      dispatch: { batch: 2, inflight: 1 },
       evaluation: { retries: 1 },
     },
     mpiRanks: 0,

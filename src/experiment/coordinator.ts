@@ -230,7 +230,7 @@ export class Coordinator {
     const resume = this.opts.resume;
     const actor = new OptimizerActor({
       core: p.core, dispatcher, space: p.space, weights: p.weights, seed: exp.seed, stop: exp.stop, clock: system.clock,
-      capacity: p.workerRanks.length * exp.dispatch.inflight,
+      capacity: () => dispatcher.capacity,
       record: (rec) => {
         p.recorder.recordGeneration(rec);
         if (this.log.isLevelEnabled('debug')) this.log.debug({ generation: rec.generation, ...rec.stats }, 'generation told');

@@ -49,6 +49,11 @@ interface WorkerState {
 
 /** How many evaluations a batch should hold before we know how long one takes. */
 const FIRST_BATCH = 16;
+/**
+ * Most individuals a steady-state run keeps outstanding, whatever the worker count and batch size
+ * (bounds rank 0's memory: about 150 bytes each at 10 parameters).
+ */
+export const MAX_OUTSTANDING = 262_144;
 
 export class Dispatcher {
   private readonly workers: WorkerState[];
@@ -105,6 +110,17 @@ export class Dispatcher {
     return n;
   }
 
+  /**
+   * How many individuals a steady-state optimizer should keep outstanding: every worker's batches in
+   * flight, each of the size batch_seconds calls for (one individual each until the first results
+   * say how long an evaluation takes; at most MAX_OUTSTANDING). Long simulations: two per worker;
+   * trivial ones: thousands per message, so rank 0's cost per message is spread over many results.
+   */
+  get capacity(): number {
+    const perBatch = this.opts.batch ?? (Number.isNaN(this.secondsPerEval) ? 1 : this.bySeconds());
+    return Math.min(MAX_OUTSTANDING, this.workers.length * this.opts.inflight * perBatch);
+  }
+
   /** Per worker rank: evaluations done and seconds spent evaluating. */
   workerStats(): Array<{ rank: number; evaluations: number; busySeconds: number }> {
     return this.workers.map(({ rank, evaluations, busySeconds }) => ({ rank, evaluations, busySeconds }));
@@ -119,10 +135,13 @@ export class Dispatcher {
   private batchSize(): number {
     if (this.opts.batch !== undefined) return this.opts.batch;
     const share = Math.ceil(this.queued / (this.workers.length * this.opts.inflight));
-    const bySeconds = Number.isNaN(this.secondsPerEval)
-      ? FIRST_BATCH
-      : Math.max(1, Math.floor(this.opts.batch_seconds / Math.max(this.secondsPerEval, 1e-9)));
+    const bySeconds = Number.isNaN(this.secondsPerEval) ? FIRST_BATCH : this.bySeconds();
     return Math.max(1, Math.min(share, bySeconds, this.opts.max_batch));
+  }
+
+  /** Evaluations that take about batch_seconds, at most max_batch. */
+  private bySeconds(): number {
+    return Math.max(1, Math.min(this.opts.max_batch, Math.floor(this.opts.batch_seconds / Math.max(this.secondsPerEval, 1e-9))));
   }
 
   private pump(): void {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Dispatcher, type JobBlock, type ResultBatch } from '../../src/experiment/dispatcher.js';
+import { Dispatcher, MAX_OUTSTANDING, type JobBlock, type ResultBatch } from '../../src/experiment/dispatcher.js';
 import type { EvalBatch, EvalResults } from '../../src/experiment/eval-results.js';
 import type { Address, Envelope } from '../../src/runtime/actor-system.js';
 
@@ -10,7 +10,7 @@ function block(n: number, dim: number, generation = 0): JobBlock {
 }
 
 /** A dispatcher whose sends are captured, so the test plays the workers and picks the reply order. */
-function harness(ranks: number[], opts = { inflight: 2, batch_seconds: 0.01, max_batch: 4096 }, dim = 3) {
+function harness(ranks: number[], opts: { inflight: number; batch_seconds: number; max_batch: number; batch?: number } = { inflight: 2, batch_seconds: 0.01, max_batch: 4096 }, dim = 3) {
   const sent: Array<{ to: Address; body: EvalBatch }> = [];
   const got: ResultBatch[] = [];
   const d = new Dispatcher(ranks, dim, opts, (r) => got.push(r));
@@ -99,4 +99,23 @@ t.test('bad inputs are refused', async (t) => {
   t.throws(() => h.d.submit({ ...block(2, 3), x: new Float64Array(5) }), /job block of 2 rows/);
   const env: Envelope = { type: 'eval.results', to: 'dispatcher', from: { rank: 1, id: 'worker' }, corr: 0, replyTo: 0, body: { batch: 99 } };
   t.throws(() => h.d.behaviour(env, null as never), /results for unknown batch 99 from rank 1/);
+});
+
+t.test('steady-state capacity: one per batch in flight until evaluations are timed, then batches of batch_seconds each, bounded', async (t) => {
+  const h = harness([1, 2, 3], { inflight: 2, batch_seconds: 0.01, max_batch: 4096 });
+  t.equal(h.d.capacity, 6, 'untimed: one individual per batch in flight (3 workers x 2)');
+  h.d.submit(block(6, 3));
+  h.answer(0, 1e-3); // 1 ms per evaluation: 10 per batch
+  t.equal(h.d.capacity, 3 * 2 * 10, 'timed at 1 ms: 10 evaluations per batch (batch_seconds 0.01)');
+  for (let i = 0; i < 20; i++) {
+    h.d.submit(block(1, 3));
+    h.answer(h.sent.length - 1, 1e-9);
+  }
+  t.equal(h.d.capacity, 3 * 2 * 4096, 'trivial evaluations: max_batch per batch');
+  const many = harness(Array.from({ length: 200 }, (_, i) => i + 1));
+  many.d.submit(block(1, 3));
+  many.answer(0, 1e-9);
+  t.equal(many.d.capacity, MAX_OUTSTANDING, '200 workers x 2 x 4096 is capped');
+  const fixed = harness([1, 2], { inflight: 3, batch_seconds: 0.01, max_batch: 4096, batch: 5 });
+  t.equal(fixed.d.capacity, 2 * 3 * 5, 'a fixed batch: every message it sends is full');
 });

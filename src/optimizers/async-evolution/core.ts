@@ -29,10 +29,55 @@ interface State {
   pending: Array<[number, number]>;
 }
 
+/** Chunk size of the pending set (individuals per bitmap chunk). */
+const CHUNK = 4096;
+
+/**
+ * The individuals asked and not yet told, as bitmap chunks of consecutive indices (a chunk is dropped
+ * once none of its individuals is pending): constant time per individual where a Map of tens of
+ * thousands of outstanding individuals cost about 1 us each to add and remove.
+ */
+class PendingSet {
+  private readonly chunks = new Map<number, { bits: Uint8Array; count: number }>();
+  size = 0;
+
+  add(i: number): void {
+    const c = Math.floor(i / CHUNK);
+    let chunk = this.chunks.get(c);
+    if (!chunk) this.chunks.set(c, (chunk = { bits: new Uint8Array(CHUNK), count: 0 }));
+    if (chunk.bits[i - c * CHUNK]) return;
+    chunk.bits[i - c * CHUNK] = 1;
+    chunk.count++;
+    this.size++;
+  }
+
+  /** Removes i; false if it was not there. */
+  delete(i: number): boolean {
+    const c = Math.floor(i / CHUNK);
+    const chunk = this.chunks.get(c);
+    if (!chunk || !chunk.bits[i - c * CHUNK]) return false;
+    chunk.bits[i - c * CHUNK] = 0;
+    this.size--;
+    if (--chunk.count === 0) this.chunks.delete(c);
+    return true;
+  }
+
+  /** Every pending index, ascending. */
+  list(): number[] {
+    const out: number[] = [];
+    for (const c of [...this.chunks.keys()].sort((a, b) => a - b)) {
+      const { bits } = this.chunks.get(c)!;
+      for (let j = 0; j < CHUNK; j++) if (bits[j]) out.push(c * CHUNK + j);
+    }
+    return out;
+  }
+}
+
 export class AsyncEvolutionCore implements SteadyStateCore {
   readonly mode = 'steady-state' as const;
   private s: State;
-  private pending = new Map<number, number>();
+  /** Individuals asked and not yet told (individual i belongs to island i mod n_islands). */
+  private pending = new PendingSet();
 
   constructor(
     private readonly p: AsyncEvolutionParams,
@@ -51,7 +96,7 @@ export class AsyncEvolutionCore implements SteadyStateCore {
       const island = i % this.p.n_islands;
       index[k] = i;
       this.breed(Rng.derive(this.ctx.seed, 'async-evolution', i), this.s.islands[island], row(x, k, dim));
-      this.pending.set(i, island);
+      this.pending.add(i);
     }
     return { generation: this.s.asks++, index, x };
   }
@@ -60,12 +105,15 @@ export class AsyncEvolutionCore implements SteadyStateCore {
     let failed = 0;
     for (let k = 0; k < ev.index.length; k++) {
       const i = ev.index[k];
-      const island = this.pending.get(i);
-      if (island === undefined) throw new RangeError(`async-evolution: individual ${i} was not asked, or was told before`);
-      this.pending.delete(i);
+      if (!this.pending.delete(i)) throw new RangeError(`async-evolution: individual ${i} was not asked, or was told before`);
+      const island = i % this.p.n_islands;
       this.s.told[island]++;
-      if (ev.status[k] !== STATUS_CODES.ok || !Number.isFinite(ev.weighted[k])) failed++;
-      else this.insert(this.s.islands[island], { x: Array.from(row(ev.x, k, ev.dim)), w: ev.weighted[k], fitness: Array.from(row(ev.fitness, k, ev.nObj)) });
+      const members = this.s.islands[island];
+      const w = ev.weighted[k];
+      if (ev.status[k] !== STATUS_CODES.ok || !Number.isFinite(w)) failed++;
+      else if (members.length < this.p.pop_size || w > members[members.length - 1].w) {
+        this.insert(members, { x: Array.from(row(ev.x, k, ev.dim)), w, fitness: Array.from(row(ev.fitness, k, ev.nObj)) });
+      }
       if (this.p.n_islands > 1 && this.s.told[island] % this.p.migration_interval === 0) this.migrate(island);
     }
     const best = Math.max(...this.s.islands.map((m) => m[0]?.w ?? -Infinity));
@@ -77,7 +125,7 @@ export class AsyncEvolutionCore implements SteadyStateCore {
   }
 
   snapshot(): State {
-    return { ...structuredClone(this.s), pending: [...this.pending] };
+    return { ...structuredClone(this.s), pending: this.pending.list().map((i) => [i, i % this.p.n_islands]) };
   }
 
   restore(snapshot: unknown): void {
@@ -86,7 +134,8 @@ export class AsyncEvolutionCore implements SteadyStateCore {
       throw new Error(`async-evolution snapshot: expected ${this.p.n_islands} islands and a pending list`);
     }
     this.s = structuredClone(s);
-    this.pending = new Map(s.pending);
+    this.pending = new PendingSet();
+    for (const [i] of s.pending) this.pending.add(i);
   }
 
   /** A new individual into x: uniform while the island fills, else bred from its members. */
