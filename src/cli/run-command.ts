@@ -10,8 +10,9 @@ import { Coordinator } from '../experiment/coordinator.js';
 import { progressMode } from '../experiment/progress.js';
 import { Recorder, ResultsDirError, type Summary } from '../experiment/recorder.js';
 import { WorkerHost, WorkerSetupError, type WorkerHostOptions } from '../experiment/worker-host.js';
+import { Relay } from '../experiment/relay.js';
 import { closeGroup } from '../experiment/execution/group.js';
-import { ActorSystem } from '../runtime/actor-system.js';
+import { ActorSystem, type Address } from '../runtime/actor-system.js';
 import { createLogger, isLogLevel, LOG_ACTOR, LOG_LEVELS, LogForwarder, LogSink, type Logger, type LogLevel } from '../runtime/log.js';
 import { systemClock } from '../runtime/clock.js';
 import { decode, encode } from '../runtime/codec.js';
@@ -267,6 +268,9 @@ async function work(job: Job, system: ActorSystem, level: LogLevel, options: (lo
   const log = createLogger({ rank: job.rank, host: job.transport.host, level, sink: forwarder.sink });
   const host = new WorkerHost(undefined, { log, flushLog: () => forwarder.flush(), ...options(log) });
   const self = system.spawn('worker', host.behaviour);
+  // idle unless rank 0 makes this rank a sub-coordinator (hierarchical dispatch)
+  const relay: Address = { rank: job.rank, id: 'relay' };
+  system.spawn(relay.id, new Relay((to, type, body) => system.send(relay, to, type, body)).behaviour);
   forwarder.attach((to, type, body) => system.send(self, to, type, body));
   // Signals are the coordinator's to handle: it stops the run and ends the workers, so every rank
   // finalizes. Should rank 0 not do so in time (gone, or hung), the worker ends the job itself.

@@ -15,7 +15,8 @@ import { getOptimizer } from '../optimizers/registry.js';
 import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
 import type { OptimizerCore } from '../core/optimizer.js';
 import type { ResolvedExperiment } from './config.js';
-import { Dispatcher } from './dispatcher.js';
+import { Dispatcher, type DispatchTarget } from './dispatcher.js';
+import { relayGroups, type RelayStartBody } from './relay.js';
 import { OptimizerActor, type Persistence } from './optimizer-actor.js';
 import type { OptimizerOutput } from './optimizer-machine.js';
 import type { FailurePolicy } from './generation-buffer.js';
@@ -56,6 +57,8 @@ interface Parts {
   self: Address;
   workerRanks: number[];
   hosts: Map<number, string>;
+  /** What rank 0 dispatches to: every worker, or the relays of hierarchical dispatch. */
+  targets: DispatchTarget[];
 }
 
 /** The run's pieces once wired, and its clock marks. */
@@ -209,7 +212,8 @@ export class Coordinator {
     if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log, ...this.opts.workerOptions }).behaviour);
     const hosts = await this.setupWorkers(self, workerRanks);
     this.log.info({ workers: workerRanks.length, hosts: new Set(hosts.values()).size }, 'every worker is ready');
-    return { optimizee, space, weights, core, recorder, self, workerRanks, hosts };
+    const targets = await this.startRelays(self, workerRanks, hosts, space.dim);
+    return { optimizee, space, weights, core, recorder, self, workerRanks, hosts, targets };
   }
 
   /**
@@ -223,7 +227,7 @@ export class Coordinator {
     const now = () => (system.clock.now() - epoch) / 1000;
     const optimizer: Address = { rank: system.rank, id: 'optimizer' };
     let dispatcherAddr: Address | null = null;
-    const dispatcher = new Dispatcher(p.workerRanks, p.space.dim, exp.dispatch, (r) => system.send(dispatcherAddr!, optimizer, 'eval.done', r), now);
+    const dispatcher = new Dispatcher(p.targets, p.space.dim, exp.dispatch, (r) => system.send(dispatcherAddr!, optimizer, 'eval.done', r), now);
     dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
     dispatcher.attach((to, type, body) => system.send(dispatcherAddr!, to, type, body));
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop, 5, this.opts.progressTag);
@@ -275,7 +279,25 @@ export class Coordinator {
       name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size,
       evaluations: actor.evaluations, failures: actor.failures, generations: actor.generations, best: actor.best,
       workers: dispatcher.workerStats().map((w) => ({ ...w, host: p.hosts.get(w.rank) ?? '?' })),
+      dispatch: { targets: p.targets.length, batches: dispatcher.batchesSent, relays: dispatcher.relays },
     };
+  }
+
+  /**
+   * Hierarchical dispatch (dispatch.fan_out): the relays started with their groups, and what rank 0
+   * dispatches to (the relays, or every worker when flat).
+   */
+  private async startRelays(self: Address, workerRanks: number[], hosts: Map<number, string>, dim: number): Promise<DispatchTarget[]> {
+    const { system, experiment: exp } = this.opts;
+    const groups = system.size > 1 ? relayGroups(workerRanks, (r) => hosts.get(r) ?? '?', exp.dispatch.fan_out) : null;
+    if (!groups) return workerRanks.map((rank) => ({ rank, id: 'worker', workers: 1 }));
+    await Promise.all(groups.map((g) => {
+      const body: RelayStartBody = { workers: g.workers, dim, dispatch: exp.dispatch };
+      return system.request(self, { rank: g.relay, id: 'relay' }, 'relay.start', body, 60_000);
+    }));
+    const sizes = groups.map((g) => g.workers.length);
+    this.log.info({ relays: groups.length, workersPerRelay: { min: Math.min(...sizes), max: Math.max(...sizes) }, fanOut: exp.dispatch.fan_out }, `hierarchical dispatch: ${groups.length} relays, each serving ${Math.min(...sizes)}${Math.max(...sizes) > Math.min(...sizes) ? `-${Math.max(...sizes)}` : ''} workers`);
+    return groups.map((g) => ({ rank: g.relay, id: 'relay', workers: g.workers.length }));
   }
 
   private async setupWorkers(self: Address, ranks: number[]): Promise<Map<number, string>> {

@@ -7,8 +7,12 @@
  * functions travel thousands to a message and long simulations one at a time. Results are accepted in
  * any order; each batch is matched by its id.
  *
+ * A target may be a relay (src/experiment/relay.ts, hierarchical dispatch) standing for a group of
+ * workers: it gets batches that many times larger, and its results say which worker evaluated each
+ * row (`ranks`), so the record is the same as if rank 0 had sent every batch itself.
+ *
  * Accepts:
- *   'eval.results'  EvalResults (from a WorkerHost)
+ *   'eval.results'  EvalResults (from a WorkerHost, or a Relay)
  */
 import type { ResultColumns, Rows } from '../core/rows.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
@@ -31,7 +35,19 @@ export interface ResultBatch extends ResultColumns, Pick<Rows, 'started'> {
   block: JobBlock;
   offset: number;
   n: number;
+  /** The rank that answered (a worker, or a relay). */
   rank: number;
+  /** Per row, the worker rank that evaluated it, when not `rank` (results through a relay). */
+  ranks: Int32Array | null;
+  /** Worker seconds the batch took (relays report the sum over their workers). */
+  busy: number;
+}
+
+/** Where the dispatcher sends batches: a worker rank's 'worker' actor, or a relay standing for `workers` workers. */
+export interface DispatchTarget {
+  rank: number;
+  id: string;
+  workers: number;
 }
 
 interface Slice {
@@ -40,8 +56,7 @@ interface Slice {
   n: number;
 }
 
-interface WorkerState {
-  rank: number;
+interface WorkerState extends DispatchTarget {
   inflight: Map<number, Slice>;
   busySeconds: number;
   evaluations: number;
@@ -67,16 +82,22 @@ export class Dispatcher {
     throw new Error('dispatcher is not attached to an actor');
   };
 
+  /** Workers behind all targets. */
+  private readonly totalWorkers: number;
+  /** Through relays: evaluations and seconds per worker rank, from the rows' ranks. */
+  private readonly perWorker = new Map<number, { evaluations: number; busySeconds: number }>();
+
   constructor(
-    workerRanks: readonly number[],
+    targets: ReadonlyArray<number | DispatchTarget>,
     private readonly dim: number,
-    private readonly opts: DispatchConfig,
+    private readonly opts: Pick<DispatchConfig, 'inflight' | 'batch_seconds' | 'max_batch' | 'batch'>,
     private readonly onResults: (results: ResultBatch) => void,
     /** Seconds on the clock that start times are given in (default: since the dispatcher was made). */
     private readonly now: () => number = defaultNow(),
   ) {
-    if (workerRanks.length === 0) throw new Error('no worker ranks to dispatch to');
-    this.workers = workerRanks.map((rank) => ({ rank, inflight: new Map(), busySeconds: 0, evaluations: 0 }));
+    if (targets.length === 0) throw new Error('no worker ranks to dispatch to');
+    this.workers = targets.map((t) => ({ ...(typeof t === 'number' ? { rank: t, id: 'worker', workers: 1 } : t), inflight: new Map(), busySeconds: 0, evaluations: 0 }));
+    this.totalWorkers = this.workers.reduce((n, w) => n + w.workers, 0);
   }
 
   readonly behaviour: Behaviour = (msg) => {
@@ -100,6 +121,16 @@ export class Dispatcher {
     this.pump();
   }
 
+  /** Batches sent so far (each is answered by one results message). */
+  get batchesSent(): number {
+    return this.nextBatch - 1;
+  }
+
+  /** The ranks of the relays among the targets. */
+  get relays(): number[] {
+    return this.workers.filter((w) => w.id === 'relay').map((w) => w.rank);
+  }
+
   get queued(): number {
     return this.queuedRows;
   }
@@ -118,12 +149,17 @@ export class Dispatcher {
    */
   get capacity(): number {
     const perBatch = this.opts.batch ?? (Number.isNaN(this.secondsPerEval) ? 1 : this.bySeconds());
-    return Math.min(MAX_OUTSTANDING, this.workers.length * this.opts.inflight * perBatch);
+    return Math.min(MAX_OUTSTANDING, this.totalWorkers * this.opts.inflight * perBatch);
   }
 
-  /** Per worker rank: evaluations done and seconds spent evaluating. */
+  /**
+   * Per worker rank: evaluations done and seconds spent evaluating (through a relay: per worker
+   * behind it, the seconds being its rows' evaluation times).
+   */
   workerStats(): Array<{ rank: number; evaluations: number; busySeconds: number }> {
-    return this.workers.map(({ rank, evaluations, busySeconds }) => ({ rank, evaluations, busySeconds }));
+    const direct = this.workers.filter((w) => w.id === 'worker').map(({ rank, evaluations, busySeconds }) => ({ rank, evaluations, busySeconds }));
+    const relayed = [...this.perWorker].map(([rank, s]) => ({ rank, ...s }));
+    return [...direct, ...relayed].sort((a, b) => a.rank - b.rank);
   }
 
   /** Forgets queued jobs (in-flight ones will still report, and be ignored by a stopped optimizer). */
@@ -132,11 +168,12 @@ export class Dispatcher {
     this.queuedRows = 0;
   }
 
-  private batchSize(): number {
-    if (this.opts.batch !== undefined) return this.opts.batch;
-    const share = Math.ceil(this.queued / (this.workers.length * this.opts.inflight));
+  /** Rows for the next batch to w: its share of what is queued, about batch_seconds per worker behind it. */
+  private batchSize(w: WorkerState): number {
+    if (this.opts.batch !== undefined) return this.opts.batch * w.workers;
+    const share = Math.ceil((this.queued * w.workers) / (this.totalWorkers * this.opts.inflight));
     const bySeconds = Number.isNaN(this.secondsPerEval) ? FIRST_BATCH : this.bySeconds();
-    return Math.max(1, Math.min(share, bySeconds, this.opts.max_batch));
+    return Math.max(1, Math.min(share, bySeconds * w.workers, this.opts.max_batch * w.workers));
   }
 
   /** Evaluations that take about batch_seconds, at most max_batch. */
@@ -155,7 +192,7 @@ export class Dispatcher {
         continue;
       }
       idleRounds = 0;
-      this.sendBatch(w, this.batchSize());
+      this.sendBatch(w, this.batchSize(w));
     }
   }
 
@@ -177,7 +214,7 @@ export class Dispatcher {
       x: block.x.subarray(offset * this.dim, (offset + n) * this.dim),
     };
     w.inflight.set(body.batch, { block, offset, n });
-    this.send({ rank: w.rank, id: 'worker' }, 'eval.batch', body);
+    this.send({ rank: w.rank, id: w.id }, 'eval.batch', body);
   }
 
   private accept(rank: number, r: EvalResults): void {
@@ -195,8 +232,20 @@ export class Dispatcher {
     const t = this.now();
     const started = new Float64Array(slice.n);
     for (let i = 0; i < slice.n; i++) started[i] = t - r.startedAgo[i];
+    const ranks = r.ranks ?? null;
+    if (ranks) this.countPerWorker(ranks, r.seconds);
     this.pump();
-    this.onResults({ ...slice, rank, nObj: r.nObj, fitness: r.fitness, status: r.status, seconds: r.seconds, started, errors: r.errors, outputs: r.outputs });
+    this.onResults({ ...slice, rank, ranks, busy: r.busy, nObj: r.nObj, fitness: r.fitness, status: r.status, seconds: r.seconds, started, errors: r.errors, outputs: r.outputs });
+  }
+
+  private countPerWorker(ranks: Int32Array, seconds: Float64Array): void {
+    let s = this.perWorker.get(ranks[0]);
+    for (let i = 0; i < ranks.length; i++) {
+      if (i > 0 && ranks[i] !== ranks[i - 1]) s = this.perWorker.get(ranks[i]);
+      if (!s) this.perWorker.set(ranks[i], (s = { evaluations: 0, busySeconds: 0 }));
+      s.evaluations++;
+      s.busySeconds += seconds[i];
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export interface EvalResults extends ResultColumns {
   startedAgo: Float64Array;
   /** Worker busy time for the whole batch (seconds), for utilization. */
   busy: number;
+  /** Per row, the worker rank that evaluated it: set by a relay, which answers for its workers. */
+  ranks?: Int32Array;
 }
 
 /** Evaluates batches off the JS thread (a child process, embedded Python). */

@@ -151,7 +151,7 @@ export class GenerationBuffer implements Rows {
    * A failed row with tries left is not stored but queued for takeRetryBlock(); after its last try a
    * failure is stored as failed, or told as the penalty fitness. Returns the rows newly done.
    */
-  acceptAt(b: Omit<ResultBatch, 'block'>, map: Int32Array | null): Int32Array {
+  acceptAt(b: Omit<ResultBatch, 'block' | 'busy' | 'ranks'> & { ranks?: Int32Array | null }, map: Int32Array | null): Int32Array {
     const nObj = this.weights.length;
     if (b.nObj !== nObj) throw new Error(`rank ${b.rank} returned ${b.nObj} fitness values per individual, expected ${nObj}`);
     const newly = new Int32Array(b.n);
@@ -164,7 +164,7 @@ export class GenerationBuffer implements Rows {
       const err = b.errors?.[i];
       if (failed && this.attempts[k] <= retries && !this.retryRows.includes(k)) {
         const a = this.attempts[k];
-        this.history[k] = (this.history[k] ?? '') + `try ${a} of ${retries + 1} (seed ${this.seed[k]}, rank ${b.rank}) ${b.status[i] === STATUS_CODES['timed-out'] ? 'timed out' : 'failed'}: ${err ?? 'no reason given'}\n`;
+        this.history[k] = (this.history[k] ?? '') + `try ${a} of ${retries + 1} (seed ${this.seed[k]}, rank ${b.ranks ? b.ranks[i] : b.rank}) ${b.status[i] === STATUS_CODES['timed-out'] ? 'timed out' : 'failed'}: ${err ?? 'no reason given'}\n`;
         this.attempts[k] = a + 1;
         this.seed[k] = this.policy.retrySeed(this.generation, this.index[k], a + 1, this.seed[k]);
         this.retryRows.push(k);
@@ -174,7 +174,7 @@ export class GenerationBuffer implements Rows {
       newly[m++] = k;
       this.seconds[k] = b.seconds[i];
       this.started[k] = b.started[i];
-      this.rank[k] = b.rank;
+      this.rank[k] = b.ranks ? b.ranks[i] : b.rank;
       this.status[k] = b.status[i];
       if (this.truth) this.truth[k] = b.status[i];
       const earlier = this.history[k];

@@ -174,8 +174,8 @@ export class OptimizerActor implements OptimizerDriver {
     const done = buf.accept(batch);
     const retry = buf.takeRetryBlock();
     if (done.length === 0 && !retry) return; // repeated results
-    const { offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs } = batch;
-    this.deps.persist?.event({ kind: 'results', generation: batch.block.generation, rows: buf.rowsOf(batch), offset, n, rank, nObj, fitness, status, seconds, started, errors, outputs });
+    const { offset, n, rank, ranks, nObj, fitness, status, seconds, started, errors, outputs } = batch;
+    this.deps.persist?.event({ kind: 'results', generation: batch.block.generation, rows: buf.rowsOf(batch), offset, n, rank, ...(ranks ? { ranks } : {}), nObj, fitness, status, seconds, started, errors, outputs });
     if (retry) this.deps.dispatcher.submit(retry);
     if (done.length === 0) return;
     if (this.mode === 'steady-state') this.arrived.push({ generation: buf.generation, rows: done });

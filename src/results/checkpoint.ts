@@ -63,6 +63,8 @@ export interface ResultsEvent extends ResultColumns, Pick<Rows, 'started'> {
   offset: number;
   n: number;
   rank: number;
+  /** Per row, the worker that evaluated it, when not `rank` (results through a relay). */
+  ranks?: Int32Array | null;
 }
 
 export type RunEvent = { kind: 'ask'; generation: number; n: number; hash: string } | ResultsEvent;
@@ -109,13 +111,14 @@ const RESULTS_TAG = 'r';
  *   ['r', generation, offset, n, rank, nObj, rows | nil, fitness, status, seconds, started, extra | nil]
  *
  * rows <i4 (the ask's rows when not offset .. offset + n), fitness <f8 [n, nObj], status |u1,
- * seconds <f8, started <f8; extra is {errors, outputs} for the rare batch that has either. Packing
+ * seconds <f8, started <f8; extra is {errors, outputs, ranks?} for a batch that has row texts, model
+ * outputs or (through a relay) the worker rank of each row. Packing
  * the same event as a msgpack map of typed-array extensions cost rank 0 about 2.5 times as much per
  * batch (bench/RESULTS.md, "coordinator").
  */
 export function encodeEvent(e: RunEvent): Uint8Array[] {
   if (e.kind === 'ask') return [encode(e)];
-  const extra = e.errors || e.outputs ? encode({ errors: e.errors, outputs: e.outputs }) : null;
+  const extra = e.errors || e.outputs || e.ranks ? encode({ errors: e.errors, outputs: e.outputs, ...(e.ranks ? { ranks: e.ranks } : {}) }) : null;
   const head = new Uint8Array(1 + 2 + 5 * 5 + 5 + (e.rows ? 0 : 1));
   const v = new DataView(head.buffer);
   let p = 0;
@@ -158,12 +161,13 @@ function column<T>(Ctor: new (b: ArrayBuffer) => T, bytes: Uint8Array): T {
 function readEvent(v: unknown): RunEvent {
   if (!Array.isArray(v)) return v as RunEvent;
   if (v[0] !== RESULTS_TAG || v.length !== 12) throw new Error('events.msgpack: an event of unknown layout');
-  const [, generation, offset, n, rank, nObj, rows, fitness, status, seconds, started, extra] = v as [string, number, number, number, number, number, Uint8Array | null, Uint8Array, Uint8Array, Uint8Array, Uint8Array, { errors: Array<string | null> | null; outputs: Array<Float64Array | null> | null } | null];
+  const [, generation, offset, n, rank, nObj, rows, fitness, status, seconds, started, extra] = v as [string, number, number, number, number, number, Uint8Array | null, Uint8Array, Uint8Array, Uint8Array, Uint8Array, { errors: Array<string | null> | null; outputs: Array<Float64Array | null> | null; ranks?: Int32Array } | null];
   return {
     kind: 'results', generation, offset, n, rank, nObj,
     rows: rows ? column(Int32Array, rows) : null,
     fitness: column(Float64Array, fitness), status: column(Uint8Array, status), seconds: column(Float64Array, seconds), started: column(Float64Array, started),
     errors: extra?.errors ?? null, outputs: extra?.outputs ?? null,
+    ...(extra?.ranks ? { ranks: extra.ranks } : {}),
   };
 }
 

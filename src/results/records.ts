@@ -56,4 +56,9 @@ export interface Summary {
   checkpoints: number;
   best: Best | null;
   workers: Array<{ rank: number; host: string; evaluations: number; busySeconds: number }>;
+  /**
+   * How rank 0 dispatched: to `targets` (every worker, or the relays of hierarchical dispatch, which
+   * then appear in `relays`), in `batches` messages (each answered by one).
+   */
+  dispatch?: { targets: number; batches: number; relays: number[] };
 }

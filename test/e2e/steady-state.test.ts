@@ -18,7 +18,8 @@ function experiment(name: string, extra: string): string {
 }
 
 t.test('async evolution under mpirun -n 4: exact budget, each individual once, every worker busy', async (t) => {
-  const file = experiment('async', 'optimizee: {type: benchmark, preset: Rastrigin2d, delay: {median_ms: 1, sigma: 0.5}}\nstop: {evaluations: 300}\n');
+  // batches of about one evaluation (1 ms each), so results arrive one by one, however fast the machine
+  const file = experiment('async', 'optimizee: {type: benchmark, preset: Rastrigin2d, delay: {median_ms: 1, sigma: 0.5}}\nstop: {evaluations: 300}\ndispatch: {batch_seconds: 0.001}\n');
   const out = join(dir, 'async');
   const r = await runMainMpi(4, ['run', file, '--out', out, '--quiet']);
   t.equal(r.code, 0, r.stderr);

@@ -14,7 +14,7 @@ function buffer(n: number, policy: FailurePolicy) {
 function results(block: ResultBatch['block'], offset: number, status: number[], rank = 1): ResultBatch {
   const n = status.length;
   return {
-    block, offset, n, rank, nObj: 1,
+    block, offset, n, rank, ranks: null, busy: 0, nObj: 1,
     fitness: Float64Array.from(status, (s, i) => (s ? NaN : offset + i)), status: Uint8Array.from(status),
     seconds: new Float64Array(n).fill(0.5), started: new Float64Array(n),
     errors: status.some(Boolean) ? status.map((s) => (s === FAILED ? 'Error: boom' : s === TIMED_OUT ? 'timed out after 2 s' : null)) : null, outputs: null,

@@ -28,6 +28,7 @@ t.test('asks and results round trip, every column and option', async (t) => {
     results(),
     results({ rows: Int32Array.of(9, 2, 5), generation: 2 ** 31 + 3 }),
     results({ errors: [null, 'boom\nline 2', null], outputs: [Float64Array.of(1, 2), null, Float64Array.of()] }),
+    results({ ranks: Int32Array.of(4, 4, 6) }),
     results({ n: 0, fitness: new Float64Array(0), status: new Uint8Array(0), seconds: new Float64Array(0), started: new Float64Array(0) }),
   ];
   const file = join([encodeEventsHeader(5), ...events.flatMap(encodeEvent)]);
