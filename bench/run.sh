@@ -78,6 +78,9 @@ if selected quality "$@"; then section quality 1800 node --import tsx bench/qual
 if [ -f bench/mpi-pingpong.ts ] && selected mpi-pingpong "$@"; then
   section mpi-pingpong 900 launch/mpirun.sh -n 2 node --import tsx bench/mpi-pingpong.ts
 fi
+if selected coordinator "$@"; then
+  section coordinator 3600 node --import tsx bench/coordinator/run.ts ${L2L_BENCH_REPS:+--reps "$L2L_BENCH_REPS"}
+fi
 if selected utilization "$@"; then
   section utilization 1800 node --import tsx bench/utilization/run.ts
 fi

@@ -1,18 +1,23 @@
 // Dispatch benchmark: trivial-fitness (10-D sphere) evaluations per second through the whole stack,
 // side by side in one run with a raw C MPI ping-pong (the physical floor) and two mpi4py baselines.
 //
-//   node --import tsx bench/dispatch/run.ts [--ranks 2,4,8] [--reps 3] [--evals 500000] [--timeout 300] [--baseline DIR]
+//   node --import tsx bench/dispatch/run.ts [--ranks 2,4,8,16,32] [--reps 3] [--evals 500000] [--timeout 300] [--baseline DIR]
+//
+// From 16 ranks on, ours also runs through relays (hierarchical dispatch, dispatch.fan_out): the same
+// trajectory as flat dispatch (a hash of every generation's rows) with fewer messages at rank 0.
 //
 // Variants are interleaved per rank count (ours, master/worker, futures; repeated --reps times) so that
 // load on this shared machine hits all of them alike; each figure is the median of the repeats.
 // Writes bench/out/dispatch.json (every run) and bench/out/dispatch.md (the section body that
 // bench/run.sh stitches into bench/RESULTS.md). It reports figures; it never asserts them.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { decodeGenerations } from '../../src/results/journal-codec.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = join(ROOT, 'bench/out');
@@ -28,9 +33,14 @@ const MPI_ENV: Record<string, string> = {
   FORCE_COLOR: '0',
 };
 
-type VariantId = 'ours' | 'ours-ga' | 'before' | 'before-ga' | 'master-worker' | 'futures';
+type VariantId = 'ours' | 'ours-relay' | 'ours-ga' | 'before' | 'before-ga' | 'master-worker' | 'futures';
+
+/** Relays for hierarchical dispatch at a rank count: groups of a relay and about sqrt(workers) workers. */
+const fanOut = (ranks: number) => Math.round(Math.sqrt(ranks - 1)) - 1;
+const RELAY_FROM = 16;
 const VARIANTS: { id: VariantId; label: string }[] = [
   { id: 'ours', label: 'L2L-MPI stack (ours): random search, pop 20,000' },
+  { id: 'ours-relay', label: 'L2L-MPI stack (ours): random search through relays (hierarchical dispatch, fan_out sqrt(workers) - 1)' },
   { id: 'ours-ga', label: 'L2L-MPI stack (ours): reference GA, pop 20,000 (includes the GA\'s own cost)' },
   { id: 'master-worker', label: 'mpi4py master/worker (pickled dicts, 4 in flight per worker)' },
   { id: 'futures', label: 'mpi4py.futures MPIPoolExecutor.map, chunksize 64' },
@@ -49,7 +59,7 @@ function baselineVariants(commit: string): { id: VariantId; label: string }[] {
 }
 
 type Outcome =
-  | { ok: true; evalsPerSecond: number; sphereUs: number; evaluations: number; seconds: number }
+  | { ok: true; evalsPerSecond: number; sphereUs: number; evaluations: number; seconds: number; messages?: number; trajectory?: string; relays?: number }
   | { ok: false; reason: string };
 
 interface RunRecord { ranks: number; rep: number; variant: VariantId; outcome: Outcome; load1: number }
@@ -139,7 +149,28 @@ async function runOurs(config: string, ranks: number, sphereUs: number, timeoutS
   if (typeof summary.evaluations !== 'number' || typeof seconds !== 'number' || seconds <= 0) {
     return { ok: false, reason: 'summary.json lacks evaluations or wallSeconds/timing.runSeconds' };
   }
-  return { ok: true, evalsPerSecond: summary.evaluations / seconds, sphereUs, evaluations: summary.evaluations, seconds };
+  const dispatch = (summary as { dispatch?: { batches: number; relays: number[] } }).dispatch;
+  return {
+    ok: true, evalsPerSecond: summary.evaluations / seconds, sphereUs, evaluations: summary.evaluations, seconds,
+    messages: dispatch?.batches, relays: dispatch?.relays.length, trajectory: trajectoryHash(join(ROOT, outDir, 'generations.msgpack')),
+  };
+}
+
+/** Every generation's index, parameters, fitness, status and seed, hashed: equal for equal trajectories. */
+function trajectoryHash(journal: string): string | undefined {
+  if (!existsSync(journal)) return undefined;
+  const h = createHash('sha1');
+  for (const g of decodeGenerations(readFileSync(journal))) {
+    for (const a of [g.index, g.x, g.fitness, g.status, g.seed]) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** A copy of an experiment file with a dispatch.fan_out (hierarchical dispatch). */
+function withFanOut(config: string, fan: number): string {
+  const file = join(OUT, `${config.split('/').pop()!.replace('.yaml', '')}-fan${fan}.yaml`);
+  writeFileSync(file, readFileSync(join(ROOT, config), 'utf8') + `dispatch: {fan_out: ${fan}}\n`);
+  return file;
 }
 
 async function runPython(variant: 'master-worker' | 'futures', ranks: number, evals: number, timeoutS: number): Promise<Outcome> {
@@ -203,8 +234,8 @@ function summarise(runs: RunRecord[], ranks: number, variant: VariantId, label: 
 }
 
 function rankTable(runs: RunRecord[], ranks: number, pingPong: PingPong | undefined): { md: string[]; ours?: number; best?: number } {
-  const rows = VARIANTS.map((v) => summarise(runs, ranks, v.id, v.label));
-  const baselines = rows.filter((_, i) => VARIANTS[i].id === 'master-worker' || VARIANTS[i].id === 'futures').flatMap((r) => (r.eps === undefined ? [] : [r.eps]));
+  const rows = VARIANTS.filter((v) => v.id !== 'ours-relay' || ranks >= RELAY_FROM).map((v) => summarise(runs, ranks, v.id, v.label));
+  const baselines = rows.filter((r) => r.label.startsWith('mpi4py')).flatMap((r) => (r.eps === undefined ? [] : [r.eps]));
   const best = baselines.length > 0 ? Math.max(...baselines) : undefined;
   if (pingPong?.ok && pingPong.us16 !== undefined) {
     rows.push({ label: 'raw C MPI ping-pong, 16 B (floor if each evaluation cost one round trip)', eps: 1e6 / pingPong.us16, range: '1 run', overheadUs: pingPong.us16 });
@@ -245,24 +276,52 @@ function beforeAfterTable(runs: RunRecord[], rankCounts: number[], commit: strin
   return [...lines, ''];
 }
 
-function targetsTable(results: { ranks: number; ours?: number; best?: number }[]): string[] {
+/** Flat against relays per rank count: rank 0's messages per evaluation, the fan-out, the trajectories. */
+function hierarchyTable(runs: RunRecord[], rankCounts: number[]): { md: string[]; verdicts: string[] } {
+  const lines = ['### Hierarchical dispatch against flat (same run)', '',
+    '| ranks | relays x workers each | rank 0 messages per 1,000 evaluations: flat / relays | reduction | fan-out (workers per relay) | evals/s: relays / flat | same trajectory |',
+    '|---:|---|---:|---:|---:|---:|---|'];
+  const verdicts: string[] = [];
+  for (const ranks of rankCounts.filter((r) => r >= RELAY_FROM)) {
+    const ok = (v: VariantId) => runs.filter((r) => r.ranks === ranks && r.variant === v && r.outcome.ok).map((r) => r.outcome as Extract<Outcome, { ok: true }>);
+    const [flat, relay] = [ok('ours'), ok('ours-relay')];
+    if (flat.length === 0 || relay.length === 0) {
+      lines.push(`| ${ranks} | n/a | n/a | | | | |`);
+      continue;
+    }
+    const perK = (o: Extract<Outcome, { ok: true }>) => (1000 * (o.messages ?? NaN)) / o.evaluations;
+    const [mf, mr] = [median(flat.map(perK)), median(relay.map(perK))];
+    const relays = relay[0].relays ?? NaN;
+    const fan = (ranks - 1 - relays) / relays;
+    const hashes = new Set([...flat, ...relay].map((o) => o.trajectory));
+    const same = hashes.size === 1 && !hashes.has(undefined);
+    const eps = median(relay.map((o) => o.evalsPerSecond)) / median(flat.map((o) => o.evalsPerSecond));
+    lines.push(`| ${ranks} | ${relays} x ${fmt(fan, 1)} | ${fmt(mf, 2)} / ${fmt(mr, 2)} | ${fmt(mf / mr, 1)}x | ${fmt(fan, 1)} | ${fmt(eps, 2)}x | ${same ? `yes (${flat.length + relay.length} runs, one hash)` : `NO (${hashes.size} hashes)`} |`);
+    verdicts.push(`| relays at ${ranks} ranks: the trajectory of flat dispatch | ${same ? 'same hash' : 'different'} | ${same ? 'met' : 'not met'} |`);
+    verdicts.push(`| relays at ${ranks} ranks: rank 0's messages per evaluation cut by the fan-out (${fmt(fan, 1)}) | ${fmt(mf / mr, 1)}x | ${mf / mr >= 0.8 * fan ? 'met' : 'not met'} |`);
+  }
+  return { md: [...lines, '', 'A message is one batch out and its results back; a relay batch holds the rows of about fan-out worker batches.', ''], verdicts };
+}
+
+function targetsTable(results: { ranks: number; ours?: number; best?: number }[], extra: string[] = []): string[] {
   const verdict = (ok: boolean | undefined) => (ok === undefined ? 'not measured' : ok ? 'met' : 'not met');
   const lines = ['### Targets (same run)', '', '| target | ranks | measured | status |', '|---|---:|---:|---|'];
   const two = results.find((r) => r.ranks === 2);
   if (two) {
-    lines.push(`| >= 300,000 evals/s | 2 | ${two.ours === undefined ? 'n/a' : fmtInt(two.ours)} | ${verdict(two.ours === undefined ? undefined : two.ours >= 300_000)} |`);
+    lines.push(`| >= 1,000,000 evals/s | 2 | ${two.ours === undefined ? 'n/a' : fmtInt(two.ours)} | ${verdict(two.ours === undefined ? undefined : two.ours >= 1_000_000)} |`);
   }
   for (const r of results) {
     const ratio = r.ours !== undefined && r.best !== undefined ? r.ours / r.best : undefined;
     lines.push(`| >= 2x the better mpi4py variant | ${r.ranks} | ${ratio === undefined ? 'n/a' : fmt(ratio, 2) + 'x'} | ${verdict(ratio === undefined ? undefined : ratio >= 2)} |`);
   }
+  lines.push(...extra.map((v) => v.replace(/^\| /, '| ').replace(/ \| ([^|]*) \| ([^|]*) \|$/, ' | | $1 | $2 |')));
   return [...lines, ''];
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      ranks: { type: 'string', default: '2,4,8' },
+      ranks: { type: 'string', default: '2,4,8,16,32' },
       reps: { type: 'string', default: '3' },
       evals: { type: 'string', default: '500000' },
       timeout: { type: 'string', default: '300' },
@@ -293,9 +352,11 @@ async function main(): Promise<void> {
     for (let rep = 1; rep <= reps; rep++) {
       for (const { id } of VARIANTS) {
         if (broken.has(id)) continue; // a failed run of ours is not retried at this rank count
+        if (id === 'ours-relay' && ranks < RELAY_FROM) continue;
         const load1 = loadavg()[0];
         const outcome =
           id === 'ours' ? await runOurs('bench/dispatch/sphere.yaml', ranks, jsSphereUs, timeoutS)
+          : id === 'ours-relay' ? await runOurs(withFanOut('bench/dispatch/sphere.yaml', fanOut(ranks)), ranks, jsSphereUs, timeoutS)
           : id === 'ours-ga' ? await runOurs('bench/dispatch/sphere-ga.yaml', ranks, jsSphereUs, timeoutS)
           : id === 'before' ? await runOurs('bench/dispatch/sphere.yaml', ranks, jsSphereUs, timeoutS, baseline!.dir)
           : id === 'before-ga' ? await runOurs('bench/dispatch/sphere-ga.yaml', ranks, jsSphereUs, timeoutS, baseline!.dir)
@@ -308,6 +369,7 @@ async function main(): Promise<void> {
   }
 
   const tables = rankCounts.map((ranks) => ({ ranks, ...rankTable(runs, ranks, ranks === 2 ? pingPong : undefined) }));
+  const hierarchy = hierarchyTable(runs, rankCounts);
   const pySphere = runs.flatMap((r) => (r.outcome.ok && (r.variant === 'master-worker' || r.variant === 'futures') ? [r.outcome.sphereUs] : []));
   const body = [
     `Trivial fitness (10-D sphere), ${fmtInt(evals)} evaluations per baseline run; ours runs bench/dispatch/sphere.yaml`,
@@ -329,7 +391,8 @@ async function main(): Promise<void> {
     '',
     ...tables.flatMap((t) => t.md),
     ...(baseline ? beforeAfterTable(runs, rankCounts, baseline.commit) : []),
-    ...targetsTable(tables),
+    ...hierarchy.md,
+    ...targetsTable(tables, hierarchy.verdicts),
   ].join('\n');
   writeFileSync(join(OUT, 'dispatch.md'), body + '\n');
   writeFileSync(join(OUT, 'dispatch.json'), JSON.stringify({ evals, reps, jsSphereUs, pingPong, runs }, null, 2) + '\n');

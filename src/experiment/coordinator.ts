@@ -69,6 +69,14 @@ interface Running extends Parts {
   progress: Progress;
   t0: number;
   tRun: number;
+  /** Rank 0's CPU time at the first dispatch, and its CPU seconds from then to the run's end. */
+  cpu0: NodeJS.CpuUsage;
+  cpuRun?: number;
+}
+
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
 }
 
 /** The experiment's `evaluation` settings as the generation buffers apply them. */
@@ -106,9 +114,10 @@ export class Coordinator {
     const parts = await this.setUp();
     const { actor, optimizer, dispatcher, progress } = this.wire(parts);
     this.running = { optimizerStop: (reason) => system.send(parts.self, optimizer, 'run.stop', { reason }) };
-    const run: Running = { ...parts, actor, optimizer, dispatcher, progress, t0, tRun: system.clock.now() };
+    const run: Running = { ...parts, actor, optimizer, dispatcher, progress, t0, tRun: system.clock.now(), cpu0: process.cpuUsage() };
     parts.recorder.writeSummary(this.summaryOf(run, 'running', []));
     run.tRun = system.clock.now(); // the first summary (with its fsync) is setup, not run time
+    run.cpu0 = process.cpuUsage();
     if (this.interruptedBy) this.running.optimizerStop(this.interruptedBy);
     const out = await actor.run();
     this.evaluationSeconds = (system.clock.now() - run.tRun) / 1000; // first dispatch to last result told
@@ -153,6 +162,7 @@ export class Coordinator {
     this.opts.logSink?.detach();
     await recorder.close();
     const tEnd = system.clock.now();
+    run.cpuRun = cpuSecondsSince(run.cpu0); // the run's; trajectory.h5 after it is not counted
     const summary = this.summaryOf(run, out.status, out.reasons, tEnd);
     recorder.writeSummary(summary);
     if (interrupted || actor.generations === 0) return summary;
@@ -190,6 +200,7 @@ export class Coordinator {
       wallSeconds: startupSeconds + (system.clock.now() - run.t0) / 1000,
       timing: { startupSeconds, runSeconds: (tEnd - run.tRun) / 1000, evaluationSeconds: this.evaluationSeconds, trajectorySeconds: this.trajectorySeconds, checkpointSeconds: run.recorder.checkpointSeconds },
       checkpoints: this.checkpoints,
+      rank0: { cpuSeconds: run.cpuRun ?? cpuSecondsSince(run.cpu0), peakRssMiB: process.resourceUsage().maxRSS / 1024 },
     };
   }
 

@@ -61,4 +61,9 @@ export interface Summary {
    * then appear in `relays`), in `batches` messages (each answered by one).
    */
   dispatch?: { targets: number; batches: number; relays: number[] };
+  /**
+   * Rank 0's own cost: CPU seconds (user + system, every thread of the process) from the first
+   * dispatch to the summary, and the process's peak resident memory so far (MiB).
+   */
+  rank0?: { cpuSeconds: number; peakRssMiB: number };
 }
