@@ -8,7 +8,9 @@ import type { Space } from './space.js';
 /**
  * The individuals to evaluate now, columnar: row k is individual index[k] (ind_idx, its position in the
  * optimizer's population) with parameters x[k*dim .. (k+1)*dim). Population methods sample whole
- * matrices; a GA re-asks only the rows that changed. The caller takes ownership of both arrays.
+ * matrices; a GA re-asks only the rows that changed. The caller takes ownership of both arrays: the
+ * core never changes them afterwards (rank 0 writes them to the journal after later asks; the
+ * conformance suite checks it).
  */
 export interface Generation {
   generation: number;

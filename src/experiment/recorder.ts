@@ -9,7 +9,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { encodeGeneration, encodeHeader } from '../results/journal-codec.js';
+import { encodeGenerationChunks, encodeHeader } from '../results/journal-codec.js';
 import { encodeEventsHeader } from '../results/checkpoint.js';
 import { writeTrajectory } from '../results/trajectory-h5.js';
 import { ASSESSMENT_FILE, CHECKPOINT_FILE, CONFIG_FILE, EVENTS_FILE, JOURNAL_FILE, LOG_FILE, RUN_ENTRIES, SUMMARY_FILE, type GenerationRecord, type RunMode, type Summary } from '../results/records.js';
@@ -124,10 +124,10 @@ export class Recorder {
   }
 
   /**
-   * Appends a generation. Its arrays are copied into the encoded record at the end of the current
-   * turn of the event loop, not now: the optimizer's next ask is dispatched first, so the workers
-   * evaluate while rank 0 encodes. The caller must not change the arrays after this call (the
-   * optimizer actor never changes rows once told).
+   * Appends a generation. It is encoded at the end of the current turn of the event loop, not now:
+   * the optimizer's next ask is dispatched first, so the workers evaluate while rank 0 encodes; its
+   * columns are written where they lie (encodeGenerationChunks), not copied. The caller must not
+   * change the arrays after this call (the optimizer actor never changes rows once told).
    */
   recordGeneration(rec: GenerationRecord): void {
     if (this.unencoded.length === 0) queueMicrotask(() => this.encodeRecords());
@@ -145,7 +145,7 @@ export class Recorder {
     if (recs.length === 0) return;
     this.unencoded = [];
     for (const rec of recs) {
-      this.writeJournal(encodeGeneration(rec));
+      this.writeJournal(...encodeGenerationChunks(rec));
       const n = ++recordsThisProcess;
       if (n === pauseAfterRecord) {
         this.enqueue(async () => {
@@ -272,7 +272,7 @@ export class Recorder {
   }
 
   /** Journal bytes made while a write is queued go with it (one writev at the position they start). */
-  private writeJournal(bytes: Uint8Array): void {
+  private writeJournal(...bytes: Uint8Array[]): void {
     this.check();
     if (!this.journalChunks) {
       const chunks: Uint8Array[] = [];
@@ -283,8 +283,10 @@ export class Recorder {
         await writevAll(this.journal!, chunks, at);
       });
     }
-    this.journalChunks.push(bytes);
-    this.bytesQueued += bytes.length;
+    for (const b of bytes) {
+      this.journalChunks.push(b);
+      this.bytesQueued += b.length;
+    }
   }
 
   private async startEventsNow(seq: number): Promise<void> {

@@ -70,24 +70,96 @@ export function errorsArray(map: Record<string, string> | undefined, n: number):
   return out;
 }
 
+/** A generation's record as one msgpack map (see encodeGenerationChunks). */
 export function encodeGeneration(r: GenerationRecord): Buffer {
+  return Buffer.concat(encodeGenerationChunks(r));
+}
+
+/**
+ * A generation's record as the chunks of bytes that make its msgpack map, in order: the keys, the
+ * small values and each column's header packed into short chunks, and between them each column's
+ * data, which is the record's own typed array (no copy). Written with one writev, the columns are
+ * read where they lie, so the caller must not change them until the write is done (rank 0 never
+ * changes a row once told). Decoded, it is the map documented above.
+ */
+export function encodeGenerationChunks(r: GenerationRecord): Uint8Array[] {
   const n = r.index.length;
-  return packr.pack({
-    generation: r.generation,
-    stats: r.stats,
-    errors: errorsMap(r.errors),
-    index: column(r.index, '<i4', [n]),
-    x: column(r.x, '<f8', [n, r.dim]),
-    fitness: column(r.fitness, '<f8', [n, r.nObj]),
-    weighted: column(r.weighted, '<f8', [n]),
-    status: column(r.status, '|u1', [n]),
-    attempts: column(r.attempts, '|u1', [n]),
-    seconds: column(r.seconds, '<f8', [n]),
-    started: column(r.started, '<f8', [n]),
-    rank: column(r.rank, '<i4', [n]),
-    seed: column(r.seed, '<u4', [n]),
-    outputs: r.outputs ? outputsColumn(r.outputs, n) : null,
-  });
+  const w = new ChunkWriter();
+  w.mapHeader(14);
+  w.key('generation');
+  w.small(r.generation);
+  w.key('stats');
+  w.small(r.stats);
+  w.key('errors');
+  w.small(errorsMap(r.errors));
+  const col = (key: string, a: ArrayBufferView, dtype: string, shape: number[]) => {
+    w.key(key);
+    w.mapHeader(3);
+    w.key('dtype');
+    w.small(dtype);
+    w.key('shape');
+    w.small(shape);
+    w.key('data');
+    w.bin(a);
+  };
+  col('index', r.index, '<i4', [n]);
+  col('x', r.x, '<f8', [n, r.dim]);
+  col('fitness', r.fitness, '<f8', [n, r.nObj]);
+  col('weighted', r.weighted, '<f8', [n]);
+  col('status', r.status, '|u1', [n]);
+  col('attempts', r.attempts, '|u1', [n]);
+  col('seconds', r.seconds, '<f8', [n]);
+  col('started', r.started, '<f8', [n]);
+  col('rank', r.rank, '<i4', [n]);
+  col('seed', r.seed, '<u4', [n]);
+  w.key('outputs');
+  if (r.outputs) {
+    const o = outputsColumn(r.outputs, n);
+    col('', o.data, o.dtype, o.shape); // '' is not written: see below
+  } else {
+    w.small(null);
+  }
+  return w.finish();
+}
+
+/** Builds a msgpack value from small packed pieces and large raw byte runs (see encodeGenerationChunks). */
+class ChunkWriter {
+  private readonly chunks: Uint8Array[] = [];
+  private pending: Uint8Array[] = [];
+
+  mapHeader(entries: number): void {
+    this.pending.push(entries < 16 ? Uint8Array.of(0x80 | entries) : Uint8Array.of(0xde, entries >> 8, entries & 0xff));
+  }
+
+  /** A map key (ASCII, short); the empty key is a no-op (an already written key's value follows). */
+  key(k: string): void {
+    if (k !== '') this.small(k);
+  }
+
+  small(v: unknown): void {
+    this.pending.push(packr.pack(v));
+  }
+
+  /** msgpack bin32 of a's bytes, the bytes themselves passed through as a chunk of their own. */
+  bin(a: ArrayBufferView): void {
+    const h = new Uint8Array(5);
+    h[0] = 0xc6;
+    new DataView(h.buffer).setUint32(1, a.byteLength);
+    this.pending.push(h);
+    this.flush();
+    this.chunks.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+
+  finish(): Uint8Array[] {
+    this.flush();
+    return this.chunks;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending));
+    this.pending = [];
+  }
 }
 
 /** Model outputs as one n x k matrix, NaN-padded. */

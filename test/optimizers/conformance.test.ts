@@ -76,6 +76,20 @@ for (const factory of listOptimizers()) {
       t.ok(factory.description.length > 10 && !factory.description.includes('\n'), 'a one-line description');
     });
 
+    t.test("an ask's arrays are the core's to give away: later asks and tells never change them", async (t) => {
+      // rank 0 records every asked row from the very arrays ask() returned, written after later asks
+      const core = make(factory, 11);
+      const kept: Array<{ gen: Generation; copy: { index: number[]; x: number[] } }> = [];
+      for (let g = 0; g < 6 && core.stop().length === 0; g++) {
+        const gen = core.mode === 'steady-state' ? core.ask(8) : core.ask();
+        kept.push({ gen, copy: { index: Array.from(gen.index), x: Array.from(gen.x) } });
+        core.tell(evaluate(gen));
+      }
+      for (const { gen, copy } of kept) {
+        t.same({ index: Array.from(gen.index), x: Array.from(gen.x) }, copy, `generation ${gen.generation} unchanged`) || t.bailout();
+      }
+    });
+
     t.test('deterministic under a seed', async (t) => {
       t.same(drive(make(factory, 7), 6).asks, drive(make(factory, 7), 6).asks);
     });
