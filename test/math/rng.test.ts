@@ -48,3 +48,11 @@ t.test('seedsAfter(keys)(a, b) is hashSeed(keys, a, b): the shared keys hashed o
     for (const [g, i] of [[0, 0], [0, 1], [3, 19999], [2 ** 33, 7], [1e6, 2 ** 31 - 1]]) t.equal(of(g, i), hashSeed(seed, 'eval', g, i), `seed ${seed}, (${g}, ${i})`);
   }
 });
+
+t.test('Rng.after(keys)(k) is Rng.derive(keys, k): the same stream, the shared keys hashed once', async (t) => {
+  const of = Rng.after(7, 'async-evolution');
+  for (const k of [0, 1, 99_999, 2 ** 40, 'x']) {
+    const [a, b] = [of(k), Rng.derive(7, 'async-evolution', k)];
+    t.same(Array.from({ length: 8 }, () => a.uniform()), Array.from({ length: 8 }, () => b.uniform()), `stream ${k}`);
+  }
+});

@@ -78,12 +78,15 @@ export class AsyncEvolutionCore implements SteadyStateCore {
   private s: State;
   /** Individuals asked and not yet told (individual i belongs to island i mod n_islands). */
   private pending = new PendingSet();
+  /** Individual i's draws: Rng.derive(seed, 'async-evolution', i). */
+  private readonly streamOf: (i: number) => Rng;
 
   constructor(
     private readonly p: AsyncEvolutionParams,
     private readonly ctx: OptimizerContext,
   ) {
     this.s = { births: 0, asks: 0, islands: Array.from({ length: p.n_islands }, () => []), told: new Array(p.n_islands).fill(0), pending: [] };
+    this.streamOf = Rng.after(ctx.seed, 'async-evolution');
   }
 
   ask(n = 1): Generation {
@@ -95,7 +98,7 @@ export class AsyncEvolutionCore implements SteadyStateCore {
       const i = this.s.births++;
       const island = i % this.p.n_islands;
       index[k] = i;
-      this.breed(Rng.derive(this.ctx.seed, 'async-evolution', i), this.s.islands[island], row(x, k, dim));
+      this.breed(this.streamOf(i), this.s.islands[island], x, k * dim);
       this.pending.add(i);
     }
     return { generation: this.s.asks++, index, x };
@@ -138,9 +141,10 @@ export class AsyncEvolutionCore implements SteadyStateCore {
     for (const [i] of s.pending) this.pending.add(i);
   }
 
-  /** A new individual into x: uniform while the island fills, else bred from its members. */
-  private breed(rng: Rng, members: Member[], x: Float64Array): void {
+  /** A new individual into x[at .. at + dim): uniform while the island fills, else bred from its members. */
+  private breed(rng: Rng, members: Member[], out: Float64Array, at: number): void {
     const { space } = this.ctx;
+    const x = out.subarray(at, at + space.dim);
     if (members.length < this.p.pop_size) {
       space.sampleInto(rng, x);
       return;
