@@ -41,7 +41,7 @@ function trajectory(out: string) {
 
 function summary(out: string) {
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  const { timing, workers, wallSeconds, checkpoints, ranks, ...rest } = s;
+  const { timing, workers, wallSeconds, checkpoints, ranks, dispatch, rank0, ...rest } = s;
   return { rest, workers: workers as Array<{ evaluations: number }> };
 }
 
