@@ -59,7 +59,8 @@ t.test('a generational run through relays: the trajectory of flat dispatch, the 
   t.equal(s.workers.reduce((n, w) => n + w.evaluations, 0), s.evaluations + failures, 'every try counted once, at its worker');
   t.equal(s.best?.weightedFitness, flat.summary().best?.weightedFitness, 'the same best');
   const [mf, mr] = [flat.summary().dispatch!.batches, s.dispatch!.batches];
-  t.ok(mr * 2 <= mf, `rank 0 sent ${mr} batches through 2 relays, against ${mf} to 7 workers`);
+  // relays of 3 and 2 workers take batches 3 and 2 times as large; retries of failed rows go out in small batches either way
+  t.ok(mr * 1.5 <= mf, `rank 0 sent ${mr} batches through 2 relays, against ${mf} to 7 workers`);
   t.match(relayed.log(), /hierarchical dispatch: 2 relays, each serving 2-3 workers/);
   t.notMatch(flat.log(), /hierarchical dispatch/);
 });
