@@ -73,7 +73,8 @@ export const MAX_OUTSTANDING = 262_144;
 export class Dispatcher {
   private readonly workers: WorkerState[];
   /** Blocks waiting, each with the first row not yet sent. */
-  private queue: Array<{ block: JobBlock; next: number }> = [];
+  /** Blocks waiting, each with its first row not yet sent and its rows per worker slot (set when it starts going out). */
+  private queue: Array<{ block: JobBlock; next: number; perSlot: number }> = [];
   private queuedRows = 0;
   private nextBatch = 1;
   private secondsPerEval = NaN;
@@ -116,7 +117,7 @@ export class Dispatcher {
       throw new RangeError(`job block of ${n} rows has ${block.seed.length} seeds and ${block.x.length} parameters (dim ${this.dim})`);
     }
     if (n === 0) return;
-    this.queue.push({ block, next: 0 });
+    this.queue.push({ block, next: 0, perSlot: 0 });
     this.queuedRows += n;
     this.pump();
   }
@@ -169,17 +170,26 @@ export class Dispatcher {
   }
 
   /**
-   * Rows for the next batch to w: its share of the block (the block's rows over every batch slot, so
-   * a generation of trivial evaluations goes out as one batch per slot), about batch_seconds per
-   * worker behind it. The share is the block's, not what is left of it: a share of the remainder
-   * shrank geometrically, and a 20,000-row generation over 31 workers went out in about 400 messages
-   * instead of 62, each costing rank 0 a message (bench "dispatch", 32 ranks).
+   * Rows for the next batch to w: its share of the head block, about batch_seconds per worker behind
+   * it. The share is fixed when the block starts going out: its rows over the worker slots free then
+   * (a generation: every slot, so trivial evaluations go out as one batch per slot; a steady-state
+   * refill: the one slot that just freed, so it goes out whole). A share of what is left of the block
+   * instead shrank geometrically: a 20,000-row generation over 31 workers went out in about 400
+   * messages instead of 62, each costing rank 0 a message (bench "dispatch", 32 ranks).
    */
-  private batchSize(w: WorkerState, block: JobBlock): number {
+  private batchSize(w: WorkerState): number {
     if (this.opts.batch !== undefined) return this.opts.batch * w.workers;
-    const share = Math.ceil((block.index.length * w.workers) / (this.totalWorkers * this.opts.inflight));
+    const head = this.queue[0];
+    if (head.perSlot === 0) head.perSlot = Math.ceil((head.block.index.length - head.next) / Math.max(1, this.freeSlots()));
     const bySeconds = Number.isNaN(this.secondsPerEval) ? FIRST_BATCH : this.bySeconds();
-    return Math.max(1, Math.min(share, bySeconds * w.workers, this.opts.max_batch * w.workers));
+    return Math.max(1, Math.min(head.perSlot * w.workers, bySeconds * w.workers, this.opts.max_batch * w.workers));
+  }
+
+  /** Batches that could go out now, each worker behind a relay counted. */
+  private freeSlots(): number {
+    let n = 0;
+    for (const w of this.workers) n += Math.max(0, this.opts.inflight - w.inflight.size) * w.workers;
+    return n;
   }
 
   /** Evaluations that take about batch_seconds, at most max_batch. */
@@ -198,7 +208,7 @@ export class Dispatcher {
         continue;
       }
       idleRounds = 0;
-      this.sendBatch(w, this.batchSize(w, this.queue[0].block));
+      this.sendBatch(w, this.batchSize(w));
     }
   }
 

@@ -119,3 +119,18 @@ t.test('steady-state capacity: one per batch in flight until evaluations are tim
   const fixed = harness([1, 2], { inflight: 3, batch_seconds: 0.01, max_batch: 4096, batch: 5 });
   t.equal(fixed.d.capacity, 2 * 3 * 5, 'a fixed batch: every message it sends is full');
 });
+
+t.test('a block is shared over the slots free when it starts going out: a generation one batch per slot, a refill whole', async (t) => {
+  const h = harness([1, 2, 3], { inflight: 2, batch_seconds: 0.01, max_batch: 4096 });
+  h.d.submit(block(6, 3)); // times the evaluations: trivial
+  while (h.sent.length > 0) h.answer(0, 1e-7);
+  h.d.submit(block(6000, 3, 1));
+  t.equal(h.sent.length, 6, 'a generation of 6,000 trivial evaluations: one batch per slot (3 workers x 2)');
+  t.same(h.sent.map((s) => s.body.index.length), [1000, 1000, 1000, 1000, 1000, 1000]);
+  h.answer(0, 1e-7); // one slot frees
+  h.d.submit(block(1000, 3, 2));
+  t.equal(h.sent.length, 6, 'a refill of 1,000 rows with one slot free: one batch');
+  t.equal(h.sent.at(-1)!.body.index.length, 1000);
+  while (h.sent.length > 0) h.answer(0, 1e-7);
+  t.equal(h.got.reduce((n, r) => n + r.n, 0), 6 + 6000 + 1000, 'every row back once');
+});
