@@ -72,7 +72,6 @@ export const MAX_OUTSTANDING = 262_144;
 
 export class Dispatcher {
   private readonly workers: WorkerState[];
-  /** Blocks waiting, each with the first row not yet sent. */
   /** Blocks waiting, each with its first row not yet sent and its rows per worker slot (set when it starts going out). */
   private queue: Array<{ block: JobBlock; next: number; perSlot: number }> = [];
   private queuedRows = 0;
