@@ -79,7 +79,7 @@ function main(): void {
 
   // 2. latency hiding
   md.push('### Latency hiding (4 workers, fixed evaluation times)', '',
-    '| evaluation | optimizer | evaluations | ideal s | measured s (median) | efficiency (median) | runs |', '|---|---|---:|---:|---:|---:|---|');
+    '| evaluation | optimizer | evaluations | ideal s | measured s (median) | efficiency (median) | runs | mean evaluation ms | efficiency on measured evaluation times (median) |', '|---|---|---:|---:|---:|---:|---|---:|---:|');
   for (const ms of [10, 1]) {
     const evals = quick ? 2000 : ms === 10 ? 4000 : 40_000;
     const pop = ms === 10 ? 400 : 4000;
@@ -89,35 +89,48 @@ function main(): void {
     ] as const) {
       const eff: number[] = [];
       const secs: number[] = [];
+      const own: number[] = [];
+      const evalMs: number[] = [];
       for (let rep = 0; rep < reps; rep++) {
         const s = run(`latency-${ms}ms-${optimizer.includes('random') ? 'random' : 'async'}-${rep}`, 5,
           `optimizer: ${optimizer}\noptimizee: {type: benchmark, functions: [{function: sphere}], dims: 10, delay: {median_ms: ${ms}, sigma: 0}}\nstop: ${stop}\n`);
         const ideal = (s.evaluations * ms) / 1000 / 4;
         secs.push(s.timing.evaluationSeconds);
         eff.push(ideal / s.timing.evaluationSeconds);
+        const busy = s.workers.reduce((a, w) => a + w.busySeconds, 0);
+        own.push(busy / 4 / s.timing.evaluationSeconds);
+        evalMs.push((1000 * busy) / s.evaluations);
       }
       const e = median(eff);
+      const eo = median(own);
       const n = Math.round(evals / (label.startsWith('random') ? pop : 1)) * (label.startsWith('random') ? pop : 1);
-      md.push(`| ${ms} ms | ${label} | ${int(n)} | ${((n * ms) / 4000).toFixed(2)} | ${median(secs).toFixed(2)} | ${e.toFixed(3)} | ${eff.map((x) => x.toFixed(3)).join(', ')} |`);
+      md.push(`| ${ms} ms | ${label} | ${int(n)} | ${((n * ms) / 4000).toFixed(2)} | ${median(secs).toFixed(2)} | ${e.toFixed(3)} | ${eff.map((x) => x.toFixed(3)).join(', ')} | ${median(evalMs).toFixed(3)} | ${eo.toFixed(3)} |`);
       targets.push(`| latency hiding, ${ms} ms evaluations on 4 workers (${label}): efficiency >= 0.97 | ${e.toFixed(3)} | ${e >= 0.97 ? 'met' : 'not met'} |`);
+      targets.push(`| ... on the evaluations' measured times (the sleep's overshoot counted as evaluation) | ${eo.toFixed(3)} | ${eo >= 0.97 ? 'met' : 'not met'} |`);
       console.log(`[coordinator] latency ${ms} ms ${label}: efficiency ${e.toFixed(3)}`);
     }
     // the same fixed times through bench/utilization's mpi4py steady-state master, in the same run
     const eff: number[] = [];
     const secs: number[] = [];
+    const own: number[] = [];
+    const evalMs: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const r = spawnSync('bash', ['launch/mpirun.sh', '-n', '5', '/usr/bin/python3', 'bench/utilization/mpi4py_masters.py', 'steady', String(evals), '40', String(ms), '0'], { encoding: 'utf8', timeout: 600_000 });
       if (r.status !== 0) break;
-      const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; evaluations: number };
+      const j = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { seconds: number; evaluations: number; busy_seconds: number };
       secs.push(j.seconds);
       eff.push((j.evaluations * ms) / 1000 / 4 / j.seconds);
+      own.push(j.busy_seconds / 4 / j.seconds);
+      evalMs.push((1000 * j.busy_seconds) / j.evaluations);
     }
-    if (eff.length) md.push(`| ${ms} ms | mpi4py steady-state master (baseline) | ${int(evals)} | ${((evals * ms) / 4000).toFixed(2)} | ${median(secs).toFixed(2)} | ${median(eff).toFixed(3)} | ${eff.map((x) => x.toFixed(3)).join(', ')} |`);
+    if (eff.length) md.push(`| ${ms} ms | mpi4py steady-state master (baseline) | ${int(evals)} | ${((evals * ms) / 4000).toFixed(2)} | ${median(secs).toFixed(2)} | ${median(eff).toFixed(3)} | ${eff.map((x) => x.toFixed(3)).join(', ')} | ${median(evalMs).toFixed(3)} | ${median(own).toFixed(3)} |`);
   }
   md.push('', 'Ideal = evaluations x evaluation time / 4 workers; measured = summary timing.evaluationSeconds (first dispatch',
     'to the last result told; for mpi4py its master\'s own clock over the same span). The evaluation time is spent blocked',
-    '(Atomics.wait; time.sleep in Python), whose wake-up overshoot on this shared 2-core machine (5 processes) counts against',
-    'the efficiency of both.', '');
+    '(Atomics.wait; time.sleep in Python), and a blocked wait overshoots: alone on this machine, 1 ms waits take 1.08 ms in',
+    'Node and in Python alike, 10 ms ones 10.10 ms (the kernel\'s 50 us timer slack and the wake-up), so at 1 ms no',
+    'dispatcher reaches 0.97 against the nominal time. The last columns count what the evaluations actually took (the',
+    'workers\' own clocks) as the ideal: what is lost between evaluations, the dispatcher\'s share.', '');
 
   // 3. cost per evaluation and per message
   md.push("### Rank 0's cost per evaluation and per message (2 ranks, random search, 10-D sphere)", '',

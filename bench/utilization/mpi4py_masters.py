@@ -5,7 +5,8 @@ times (median M ms, sigma S, drawn per task from a seeded numpy generator) and w
   generational: tasks are farmed out the same way, but each generation of POP waits for its last result
 
 Prints JSON: {"variant", "evaluations", "seconds", "busy_seconds", "utilization"}.
-Run: mpirun -n 5 /usr/bin/python3 mpi4py_masters.py steady|generational EVALS POP MEDIAN_MS SIGMA
+Run: mpirun -n 5 /usr/bin/python3 mpi4py_masters.py steady|generational EVALS POP MEDIAN_MS SIGMA [DELAYS.json]
+DELAYS.json: the evaluation times (seconds, in dispatch order) to use instead of drawing them.
 """
 import json
 import sys
@@ -59,8 +60,14 @@ def main():
     variant, evals, pop, median_ms, sigma = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
     comm = MPI.COMM_WORLD
     if comm.Get_rank() == 0:
-        delays = np.exp(np.random.default_rng(1).normal(size=evals) * sigma) * median_ms / 1000
-        print(json.dumps(master(comm, variant, evals, pop, delays.tolist())), flush=True)
+        if len(sys.argv) > 6:
+            with open(sys.argv[6]) as f:
+                delays = json.load(f)[:evals]
+            if len(delays) < evals:
+                raise SystemExit(f"{sys.argv[6]} holds {len(delays)} evaluation times, fewer than {evals}")
+        else:
+            delays = (np.exp(np.random.default_rng(1).normal(size=evals) * sigma) * median_ms / 1000).tolist()
+        print(json.dumps(master(comm, variant, evals, pop, delays)), flush=True)
     else:
         worker(comm)
 

@@ -267,7 +267,7 @@ async function work(job: Job, system: ActorSystem, level: LogLevel, options: (lo
   const forwarder = new LogForwarder();
   const log = createLogger({ rank: job.rank, host: job.transport.host, level, sink: forwarder.sink });
   const host = new WorkerHost(undefined, { log, flushLog: () => forwarder.flush(), ...options(log) });
-  const self = system.spawn('worker', host.behaviour);
+  const self = system.spawn('worker', host.behaviour, { urgent: WorkerHost.urgent });
   // idle unless rank 0 makes this rank a sub-coordinator (hierarchical dispatch)
   const relay: Address = { rank: job.rank, id: 'relay' };
   system.spawn(relay.id, new Relay((to, type, body) => system.send(relay, to, type, body)).behaviour);

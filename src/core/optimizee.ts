@@ -234,6 +234,12 @@ export interface OptimizeeFactory<S extends z.ZodType = z.ZodType> {
   execution?(config: z.output<S>): Execution;
   /** When the configuration leaves the parameter space to the model: how to ask it (rank 0, at validation). */
   spaceQuery?(config: z.output<S>): SpaceQuery | null;
+  /**
+   * An individual may be evaluated twice, even at once on two ranks, without harm: an evaluation
+   * writes nothing, keeps no state, and its result depends on the individual and its seed alone. Work
+   * stealing (dispatch.steal) is on only for such optimizees; absent: not repeatable.
+   */
+  readonly repeatable?: boolean;
 }
 
 const INLINE: Execution = { kind: 'inline' };

@@ -22,6 +22,7 @@ export const dispatchSchema = z.strictObject({
   batch_seconds: z.number().positive().max(60).default(0.01).describe('aim for batches that take about this long to evaluate'),
   max_batch: z.number().int().min(1).max(65536).default(4096).describe('most individuals in one message'),
   batch: z.number().int().min(1).max(65536).optional().describe('fixed individuals per message (multi-instance mode: the width of a batched kernel, n_inner_params); overrides the adaptive size'),
+  steal: z.boolean().default(true).describe("when a worker has nothing left to do while another still holds a batch it has not started (the end of a generation, of a run), that batch is given to the idle worker and withdrawn from the other; an evaluation may then run twice, so only for optimizees whose evaluations are repeatable (write nothing, keep no state: the registry says which); false: never"),
   fan_out: z.union([z.number().int().min(0).max(1_000_000), z.enum(['node', 'auto'])]).default('auto')
     .describe("hierarchical dispatch: worker ranks per relay, a sub-coordinator that takes work in bulk from rank 0 and farms it out to its group (docs/scaling.md). 0: flat, rank 0 serves every worker; n: groups of a relay and n workers; 'node': one relay per host; 'auto': flat below 256 workers, else one relay per host (or groups of about sqrt(workers) on one host)"),
 });
@@ -56,7 +57,7 @@ export const experimentSchema = z.strictObject({
   optimizer: z.looseObject({ type: z.string() }).describe('{type, ...hyper-parameters}: the optimizer (docs/optimizers.md)'),
   optimizee: z.looseObject({ type: z.string() }).describe('{type, weights?, ...settings}: the model to optimize (below)'),
   stop: stopSchema.describe('the budget: at least one of generations, evaluations, seconds; the run ends at the first reached'),
-  dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096, fan_out: 'auto' }).describe('how individuals are farmed out to the worker ranks'),
+  dispatch: dispatchSchema.default({ inflight: 2, batch_seconds: 0.01, max_batch: 4096, steal: true, fan_out: 'auto' }).describe('how individuals are farmed out to the worker ranks'),
   evaluation: evaluationSchema.default({ isolation: 'in-process', retries: 0, retry_seed: 'fresh', on_failure: 'drop' }).describe('where simulations run and what a failed one leads to'),
   ranks: z.number().int().min(1).optional().describe('with several experiments in one job (run A.yaml B.yaml): the ranks this one gets, its optimizer\'s included; experiments without it share the rest. Ignored when the experiment runs alone'),
   checkpoint: checkpointSchema.default({ every_generations: 1, every_evaluations: 1000, every_seconds: 60, min_seconds: 1 }).describe('how often the run saves what --resume continues from; between checkpoints every result is in the event log, so nothing is lost either way'),

@@ -14,7 +14,7 @@ import { getOptimizee } from '../optimizees/registry.js';
 import { getOptimizer } from '../optimizers/registry.js';
 import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
 import type { OptimizerCore } from '../core/optimizer.js';
-import type { ResolvedExperiment } from './config.js';
+import type { DispatchConfig, ResolvedExperiment } from './config.js';
 import { Dispatcher, type DispatchTarget } from './dispatcher.js';
 import { relayGroups, type RelayStartBody } from './relay.js';
 import { OptimizerActor, type Persistence } from './optimizer-actor.js';
@@ -59,6 +59,8 @@ interface Parts {
   hosts: Map<number, string>;
   /** What rank 0 dispatches to: every worker, or the relays of hierarchical dispatch. */
   targets: DispatchTarget[];
+  /** The experiment's dispatch settings, work stealing on only where the optimizee's evaluations are repeatable. */
+  dispatch: DispatchConfig;
 }
 
 /** The run's pieces once wired, and its clock marks. */
@@ -207,7 +209,9 @@ export class Coordinator {
   /** The model, the core and the recorder on rank 0; every worker set up and ready. */
   private async setUp(): Promise<Parts> {
     const { system, experiment: exp, outDir, force, version } = this.opts;
-    const optimizee = getOptimizee(exp.optimizee.type).create(exp.optimizee);
+    const factory = getOptimizee(exp.optimizee.type);
+    const optimizee = factory.create(exp.optimizee);
+    const dispatch: DispatchConfig = { ...exp.dispatch, steal: exp.dispatch.steal && factory.repeatable === true };
     const space = optimizee.space;
     const weights = exp.optimizee.weights ?? [...optimizee.weights];
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });
@@ -220,11 +224,11 @@ export class Coordinator {
     else this.log.info(fields, 'run started');
     const self = system.spawn('coordinator', () => {});
     const workerRanks = system.size > 1 ? Array.from({ length: system.size - 1 }, (_, i) => i + 1) : [0];
-    if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log, ...this.opts.workerOptions }).behaviour);
+    if (system.size === 1) system.spawn('worker', new WorkerHost(getOptimizee, { log: this.log, ...this.opts.workerOptions }).behaviour, { urgent: WorkerHost.urgent });
     const hosts = await this.setupWorkers(self, workerRanks);
     this.log.info({ workers: workerRanks.length, hosts: new Set(hosts.values()).size }, 'every worker is ready');
-    const targets = await this.startRelays(self, workerRanks, hosts, space.dim);
-    return { optimizee, space, weights, core, recorder, self, workerRanks, hosts, targets };
+    const targets = await this.startRelays(self, workerRanks, hosts, space.dim, dispatch);
+    return { optimizee, space, weights, core, recorder, self, workerRanks, hosts, targets, dispatch };
   }
 
   /**
@@ -238,7 +242,7 @@ export class Coordinator {
     const now = () => (system.clock.now() - epoch) / 1000;
     const optimizer: Address = { rank: system.rank, id: 'optimizer' };
     let dispatcherAddr: Address | null = null;
-    const dispatcher = new Dispatcher(p.targets, p.space.dim, exp.dispatch, (r) => system.send(dispatcherAddr!, optimizer, 'eval.done', r), now);
+    const dispatcher = new Dispatcher(p.targets, p.space.dim, p.dispatch, (r) => system.send(dispatcherAddr!, optimizer, 'eval.done', r), now);
     dispatcherAddr = system.spawn('dispatcher', dispatcher.behaviour);
     dispatcher.attach((to, type, body) => system.send(dispatcherAddr!, to, type, body));
     const progress = new Progress(this.opts.progress, process.stderr, system.clock, exp.stop, 5, this.opts.progressTag);
@@ -290,7 +294,7 @@ export class Coordinator {
       name: exp.name, optimizer: exp.optimizer.type, optimizee: exp.optimizee.type, seed: exp.seed, ranks: system.size,
       evaluations: actor.evaluations, failures: actor.failures, generations: actor.generations, best: actor.best,
       workers: dispatcher.workerStats().map((w) => ({ ...w, host: p.hosts.get(w.rank) ?? '?' })),
-      dispatch: { targets: p.targets.length, batches: dispatcher.batchesSent, relays: dispatcher.relays },
+      dispatch: { targets: p.targets.length, batches: dispatcher.batchesSent, relays: dispatcher.relays, ...dispatcher.stealing },
     };
   }
 
@@ -298,12 +302,12 @@ export class Coordinator {
    * Hierarchical dispatch (dispatch.fan_out): the relays started with their groups, and what rank 0
    * dispatches to (the relays, or every worker when flat).
    */
-  private async startRelays(self: Address, workerRanks: number[], hosts: Map<number, string>, dim: number): Promise<DispatchTarget[]> {
+  private async startRelays(self: Address, workerRanks: number[], hosts: Map<number, string>, dim: number, dispatch: DispatchConfig): Promise<DispatchTarget[]> {
     const { system, experiment: exp } = this.opts;
     const groups = system.size > 1 ? relayGroups(workerRanks, (r) => hosts.get(r) ?? '?', exp.dispatch.fan_out) : null;
     if (!groups) return workerRanks.map((rank) => ({ rank, id: 'worker', workers: 1 }));
     await Promise.all(groups.map((g) => {
-      const body: RelayStartBody = { workers: g.workers, dim, dispatch: exp.dispatch };
+      const body: RelayStartBody = { workers: g.workers, dim, dispatch };
       return system.request(self, { rank: g.relay, id: 'relay' }, 'relay.start', body, 60_000);
     }));
     const sizes = groups.map((g) => g.workers.length);

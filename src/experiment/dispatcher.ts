@@ -7,17 +7,26 @@
  * functions travel thousands to a message and long simulations one at a time. Results are accepted in
  * any order; each batch is matched by its id.
  *
+ * Work stealing (`steal`, for repeatable evaluations): when a worker has nothing in flight and
+ * nothing is queued, while another holds a batch behind the one it is evaluating, that batch is sent
+ * to the idle worker at once and withdrawn from the other ('eval.cancel'). The other answers
+ * 'eval.cancelled' if it had not started it, else its results come too, and whichever answer comes
+ * first is taken: the end of a generation (or of a run) no longer waits for evaluations queued behind
+ * a long one while workers sit idle. Only plain workers are stolen from and given to; a relay steals
+ * among its own workers.
+ *
  * A target may be a relay (src/experiment/relay.ts, hierarchical dispatch) standing for a group of
  * workers: it gets batches that many times larger, and its results say which worker evaluated each
  * row (`ranks`), so the record is the same as if rank 0 had sent every batch itself.
  *
  * Accepts:
- *   'eval.results'  EvalResults (from a WorkerHost, or a Relay)
+ *   'eval.results'    EvalResults (from a WorkerHost, or a Relay)
+ *   'eval.cancelled'  EvalCancelled (from a WorkerHost: a withdrawn batch it had not started)
  */
 import type { ResultColumns, Rows } from '../core/rows.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
-import type { EvalBatch, EvalResults } from './eval-results.js';
+import type { EvalBatch, EvalCancel, EvalResults } from './eval-results.js';
 
 /** Jobs to evaluate, columnar: row i is individual index[i] of `generation`, parameters x[i*dim ...]. */
 export interface JobBlock {
@@ -54,6 +63,8 @@ interface Slice {
   block: JobBlock;
   offset: number;
   n: number;
+  /** Its results were handed on (a second answer, from a stolen copy, is dropped). */
+  answered?: true;
 }
 
 interface WorkerState extends DispatchTarget {
@@ -86,11 +97,19 @@ export class Dispatcher {
   private readonly totalWorkers: number;
   /** Through relays: evaluations and seconds per worker rank, from the rows' ranks. */
   private readonly perWorker = new Map<number, { evaluations: number; busySeconds: number }>();
+  /** Batches withdrawn from a worker ('eval.cancel'), until it answers: its results, or 'eval.cancelled'. */
+  private readonly withdrawn = new Map<number, { slice: Slice; rank: number }>();
+  /** Plain workers with nothing in flight, and with a batch waiting behind the one they evaluate (when stealing). */
+  private readonly idle = new Set<WorkerState>();
+  private readonly holding = new Set<WorkerState>();
+  private stopped = false;
+  private steals = 0;
+  private duplicates = 0;
 
   constructor(
     targets: ReadonlyArray<number | DispatchTarget>,
     private readonly dim: number,
-    private readonly opts: Pick<DispatchConfig, 'inflight' | 'batch_seconds' | 'max_batch' | 'batch'>,
+    private readonly opts: Pick<DispatchConfig, 'inflight' | 'batch_seconds' | 'max_batch' | 'batch'> & { steal?: boolean },
     private readonly onResults: (results: ResultBatch) => void,
     /** Seconds on the clock that start times are given in (default: since the dispatcher was made). */
     private readonly now: () => number = defaultNow(),
@@ -98,11 +117,13 @@ export class Dispatcher {
     if (targets.length === 0) throw new Error('no worker ranks to dispatch to');
     this.workers = targets.map((t) => ({ ...(typeof t === 'number' ? { rank: t, id: 'worker', workers: 1 } : t), inflight: new Map(), busySeconds: 0, evaluations: 0 }));
     this.totalWorkers = this.workers.reduce((n, w) => n + w.workers, 0);
+    if (this.opts.steal && this.opts.inflight > 1) for (const w of this.workers) if (stealable(w)) this.idle.add(w);
   }
 
   readonly behaviour: Behaviour = (msg) => {
-    if (msg.type !== 'eval.results') throw new Error(`dispatcher cannot handle '${msg.type}'`);
-    this.accept(msg.from.rank, msg.body as EvalResults);
+    if (msg.type === 'eval.results') this.accept(msg.from.rank, msg.body as EvalResults);
+    else if (msg.type === 'eval.cancelled') this.cancelled(msg.from.rank, (msg.body as EvalCancel).batch);
+    else throw new Error(`dispatcher cannot handle '${msg.type}'`);
   };
 
   /** Binds the sending side; called once by whoever spawned the dispatcher's actor. */
@@ -124,6 +145,11 @@ export class Dispatcher {
   /** Batches sent so far (each is answered by one results message). */
   get batchesSent(): number {
     return this.nextBatch - 1;
+  }
+
+  /** Batches given to an idle worker while another held them, and answers dropped because the other answer came first. */
+  get stealing(): { steals: number; duplicates: number } {
+    return { steals: this.steals, duplicates: this.duplicates };
   }
 
   /** The ranks of the relays among the targets. */
@@ -166,6 +192,8 @@ export class Dispatcher {
   cancelQueued(): void {
     this.queue = [];
     this.queuedRows = 0;
+    this.idle.clear(); // the run is ending: nothing more is stolen
+    this.stopped = true;
   }
 
   /**
@@ -209,6 +237,43 @@ export class Dispatcher {
       idleRounds = 0;
       this.sendBatch(w, this.batchSize(w));
     }
+    if (this.queuedRows === 0) this.steal();
+  }
+
+  /**
+   * Nothing queued: each idle worker takes the newest batch of a worker that holds one behind the
+   * batch it evaluates (most likely not started), and that worker is told to drop it.
+   */
+  private steal(): void {
+    while (this.idle.size > 0 && this.holding.size > 0) {
+      const thief = first(this.idle);
+      const victim = first(this.holding);
+      let id = 0;
+      for (const k of victim.inflight.keys()) id = k; // the newest: a Map keeps insertion order
+      const slice = victim.inflight.get(id)!;
+      victim.inflight.delete(id);
+      this.track(victim);
+      this.withdrawn.set(id, { slice, rank: victim.rank });
+      this.send({ rank: victim.rank, id: victim.id }, 'eval.cancel', { batch: id } satisfies EvalCancel);
+      this.steals++;
+      this.post(thief, slice);
+    }
+  }
+
+  /** Keeps the idle and holding sets of a plain worker up to date after its batches in flight changed. */
+  private track(w: WorkerState): void {
+    if (!this.opts.steal || this.opts.inflight < 2 || this.stopped || !stealable(w)) return;
+    if (w.inflight.size === 0) this.idle.add(w);
+    else this.idle.delete(w);
+    if (w.inflight.size >= 2) this.holding.add(w);
+    else this.holding.delete(w);
+  }
+
+  /** A withdrawn batch its worker had not started: the copy given to another worker stands. */
+  private cancelled(rank: number, batch: number): void {
+    const w = this.withdrawn.get(batch);
+    if (!w || w.rank !== rank) throw new Error(`rank ${rank} cancelled batch ${batch}, which was not withdrawn from it`);
+    this.withdrawn.delete(batch);
   }
 
   /** Sends the next rows of the first queued block (a batch never spans blocks) as views, no copy. */
@@ -220,6 +285,12 @@ export class Dispatcher {
     head.next += n;
     this.queuedRows -= n;
     if (head.next === block.index.length) this.queue.shift();
+    this.post(w, { block, offset, n });
+  }
+
+  /** Sends a slice to w as a new batch. */
+  private post(w: WorkerState, slice: Slice): void {
+    const { block, offset, n } = slice;
     const body: EvalBatch = {
       batch: this.nextBatch++,
       dim: this.dim,
@@ -228,15 +299,30 @@ export class Dispatcher {
       seed: block.seed.subarray(offset, offset + n),
       x: block.x.subarray(offset * this.dim, (offset + n) * this.dim),
     };
-    w.inflight.set(body.batch, { block, offset, n });
+    w.inflight.set(body.batch, slice);
+    this.track(w);
     this.send({ rank: w.rank, id: w.id }, 'eval.batch', body);
   }
 
   private accept(rank: number, r: EvalResults): void {
     const w = this.workers.find((x) => x.rank === rank);
-    const slice = w?.inflight.get(r.batch);
-    if (!w || !slice) throw new Error(`results for unknown batch ${r.batch} from rank ${rank}`);
-    w.inflight.delete(r.batch);
+    let slice = w?.inflight.get(r.batch);
+    if (w && slice) {
+      w.inflight.delete(r.batch);
+      this.track(w);
+    } else {
+      const withdrawn = this.withdrawn.get(r.batch);
+      if (!w || !withdrawn || withdrawn.rank !== rank) throw new Error(`results for unknown batch ${r.batch} from rank ${rank}`);
+      this.withdrawn.delete(r.batch); // it had started the batch before it heard of the withdrawal
+      slice = withdrawn.slice;
+    }
+    if (slice.answered) {
+      // the other copy answered first: these rows are told once (their time is not counted as work)
+      this.duplicates++;
+      this.pump();
+      return;
+    }
+    slice.answered = true;
     w.busySeconds += r.busy;
     w.evaluations += slice.n;
     const perEval = r.busy / slice.n;
@@ -262,6 +348,15 @@ export class Dispatcher {
       s.busySeconds += seconds[i];
     }
   }
+}
+
+/** A target stolen from and given to: a plain worker (a relay steals among its own workers). */
+function stealable(w: DispatchTarget): boolean {
+  return w.id === 'worker' && w.workers === 1;
+}
+
+function first<T>(set: Set<T>): T {
+  return set.values().next().value as T;
 }
 
 function defaultNow(): () => number {

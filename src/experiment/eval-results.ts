@@ -32,6 +32,11 @@ export interface EvalResults extends ResultColumns {
   ranks?: Int32Array;
 }
 
+/** 'eval.cancel' (dispatcher -> worker): drop this batch if not started; 'eval.cancelled' (worker -> dispatcher): dropped. */
+export interface EvalCancel {
+  batch: number;
+}
+
 /** Evaluates batches off the JS thread (a child process, embedded Python). */
 export interface AsyncEvaluator {
   readonly nObj: number;

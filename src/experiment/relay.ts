@@ -13,6 +13,7 @@
  *   'relay.start'   (request) RelayStartBody -> reply 'relay.started'
  *   'eval.batch'    EvalBatch (from rank 0's dispatcher)
  *   'eval.results'  EvalResults (from its workers; through to its dispatcher)
+ *   'eval.cancelled' (from its workers, when its dispatcher steals among them; through to it)
  */
 import type { Address, Behaviour, Envelope } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
@@ -59,7 +60,8 @@ export class Relay {
       case 'eval.batch':
         return this.take(msg);
       case 'eval.results':
-        if (!this.dispatcher) throw new Error("relay: 'eval.results' before 'relay.start'");
+      case 'eval.cancelled':
+        if (!this.dispatcher) throw new Error(`relay: '${msg.type}' before 'relay.start'`);
         return this.dispatcher.behaviour(msg, ctx);
       default:
         throw new Error(`relay cannot handle '${msg.type}'`);

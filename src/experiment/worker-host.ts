@@ -6,7 +6,9 @@
  *
  * Accepts:
  *   'experiment.setup'  (request) SetupBody   -> reply 'experiment.ready' ReadyBody
- *   'eval.batch'        EvalBatch            -> sends 'eval.results' (EvalResults) to the sender
+ *   'eval.batch'        EvalBatch            -> sends 'eval.results' (EvalResults) to the sender, or
+ *                                               'eval.cancelled' if withdrawn before it started
+ *   'eval.cancel'       EvalCancel (urgent)  -> the batch, if not started, is dropped (work stealing)
  *   'experiment.end'    (request)            -> reply 'experiment.ended'; then `done` resolves (unless
  *                                               reusable: then it waits for the next setup)
  *   'group.close'       (request)            -> reply 'group.closed'; `done` resolves (reusable hosts)
@@ -20,7 +22,7 @@ import type { ResolvedExperiment } from './config.js';
 import { silentLogger, type Logger } from '../runtime/log.js';
 import type { Transport } from '../runtime/transport.js';
 import { STATUS_CODES } from '../core/fitness.js';
-import type { EvalBatch } from './eval-results.js';
+import type { EvalBatch, EvalCancel } from './eval-results.js';
 import { startEvaluator, threadsPerRank, type Evaluator } from './execution/evaluator.js';
 
 /** Failures a worker logs at warn level before it logs the rest at debug level. */
@@ -59,6 +61,12 @@ export interface ReadyBody {
 export class WorkerHost {
   private evaluator: Evaluator | null = null;
   private failures = 0;
+  /** Batches withdrawn before they started ('eval.cancel'), as `${sender rank}:${batch}`. */
+  private readonly withdrawn = new Set<string>();
+  /** Per sender rank, the last batch started (a dispatcher numbers its batches in the order it sends them). */
+  private readonly lastStarted = new Map<number, number>();
+  /** Spawn the host with these urgent types (ActorSystem.spawn): a withdrawal overtakes the batches queued. */
+  static readonly urgent: readonly string[] = ['eval.cancel'];
   /**
    * How long this rank's event loop was kept from running (its worst delay is in the 'worker done'
    * line): an optimizee that blocks the loop also delays this rank's answers to the coordinator.
@@ -82,6 +90,8 @@ export class WorkerHost {
         return this.setup(msg, ctx);
       case 'eval.batch':
         return this.evaluate(msg, ctx);
+      case 'eval.cancel':
+        return this.withdraw(msg);
       case 'experiment.end':
         return this.end(msg, ctx);
       case 'group.close':
@@ -112,15 +122,30 @@ export class WorkerHost {
   private async evaluate(msg: Envelope, ctx: ActorContext): Promise<void> {
     const b = msg.body as EvalBatch;
     if (!this.evaluator) throw new Error("'eval.batch' before 'experiment.setup'");
+    // The messages that arrived with this one are routed first: among them, a withdrawal of this batch.
+    await Promise.resolve();
+    if (this.withdrawn.size > 0 && this.withdrawn.delete(`${msg.from.rank}:${b.batch}`)) {
+      ctx.send(msg.from, 'eval.cancelled', { batch: b.batch } satisfies EvalCancel);
+      return;
+    }
+    this.lastStarted.set(msg.from.rank, b.batch);
     const out = await this.evaluator.evaluate(b);
     if (out.errors) this.logFailures(b, out.errors, out.status);
     ctx.send(msg.from, 'eval.results', out);
+  }
+
+  /** A batch withdrawn by its dispatcher: dropped when it comes up, unless it has started already. */
+  private withdraw(msg: Envelope): void {
+    const { batch } = msg.body as EvalCancel;
+    if (batch > (this.lastStarted.get(msg.from.rank) ?? 0)) this.withdrawn.add(`${msg.from.rank}:${batch}`);
   }
 
   /** The experiment is over: its evaluator stops; a reusable host waits for the next one. */
   private async end(msg: Envelope, ctx: ActorContext): Promise<void> {
     const evaluator = this.evaluator;
     this.evaluator = null;
+    this.withdrawn.clear(); // the next experiment's dispatcher numbers its batches from 1 again
+    this.lastStarted.clear();
     await evaluator?.stop();
     if (!this.opts.reusable) return this.finish(msg, ctx, 'experiment.ended');
     this.opts.flushLog?.();

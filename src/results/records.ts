@@ -60,7 +60,7 @@ export interface Summary {
    * How rank 0 dispatched: to `targets` (every worker, or the relays of hierarchical dispatch, which
    * then appear in `relays`), in `batches` messages (each answered by one).
    */
-  dispatch?: { targets: number; batches: number; relays: number[] };
+  dispatch?: { targets: number; batches: number; relays: number[]; steals?: number; duplicates?: number };
   /**
    * Rank 0's own cost: CPU seconds (user + system, every thread of the process) from the first
    * dispatch to the summary, and the process's peak resident memory so far (MiB).

@@ -3,6 +3,10 @@
  * Transport. Messages between actors of the same rank skip the codec and are delivered on a later
  * turn of the event loop (never re-entrantly), so an actor sees the same ordering and asynchrony
  * whether its peer is local or remote.
+ *
+ * An actor may name urgent message types (spawn's options): those are handled on arrival, even
+ * while it is busy with an earlier message, ahead of its queue (a withdrawal that must overtake the
+ * work it withdraws). Their handling must be synchronous.
  */
 import type { Clock, TimerHandle } from './clock.js';
 import { decode, encode } from './codec.js';
@@ -42,6 +46,12 @@ interface Mailbox {
   ctx: ActorContext;
   queue: Envelope[];
   busy: boolean;
+  urgent: ReadonlySet<string> | null;
+}
+
+export interface SpawnOptions {
+  /** Message types handled on arrival, ahead of the queue and even while the actor is busy (synchronously). */
+  urgent?: readonly string[];
 }
 
 interface PendingRequest {
@@ -81,7 +91,7 @@ export class ActorSystem {
     transport.onMessage((from, data) => this.receiveRemote(from, data));
   }
 
-  spawn(id: string, behaviour: Behaviour): Address {
+  spawn(id: string, behaviour: Behaviour, options: SpawnOptions = {}): Address {
     if (this.actors.has(id)) throw new Error(`an actor '${id}' already exists on rank ${this.rank}`);
     const self = { rank: this.rank, id };
     const ctx: ActorContext = {
@@ -90,7 +100,7 @@ export class ActorSystem {
       request: (to, type, body, timeoutMs) => this.request(self, to, type, body, timeoutMs),
       reply: (msg, type, body) => this.reply(self, msg, type, body),
     };
-    this.actors.set(id, { behaviour, ctx, queue: [], busy: false });
+    this.actors.set(id, { behaviour, ctx, queue: [], busy: false, urgent: options.urgent?.length ? new Set(options.urgent) : null });
     return self;
   }
 
@@ -189,6 +199,14 @@ export class ActorSystem {
     const box = this.actors.get(env.to);
     if (!box) {
       this.fail(new Error(`no actor '${env.to}' on rank ${this.rank} for '${env.type}'`), env);
+      return;
+    }
+    if (box.urgent?.has(env.type)) {
+      try {
+        if (box.behaviour(env, box.ctx) instanceof Promise) throw new Error(`the handling of urgent '${env.type}' must be synchronous`);
+      } catch (err) {
+        this.fail(err as Error, env);
+      }
       return;
     }
     box.queue.push(env);

@@ -134,3 +134,87 @@ t.test('a block is shared over the slots free when it starts going out: a genera
   while (h.sent.length > 0) h.answer(0, 1e-7);
   t.equal(h.got.reduce((n, r) => n + r.n, 0), 6 + 6000 + 1000, 'every row back once');
 });
+
+/** Work stealing: a dispatcher whose every message (batches, withdrawals) is captured, the test playing the workers. */
+function stealHarness(targets: Array<number | { rank: number; id: string; workers: number }>, steal: boolean) {
+  const sent: Array<{ to: Address; type: string; body: { batch: number; index?: Int32Array; seed?: Uint32Array } }> = [];
+  const got: ResultBatch[] = [];
+  const d = new Dispatcher(targets, 1, { inflight: 2, batch_seconds: 0.01, max_batch: 4096, batch: 1, steal }, (r) => got.push(r));
+  d.attach((to, type, body) => sent.push({ to, type, body: body as never }));
+  const batchesTo = (rank: number) => sent.filter((s) => s.type === 'eval.batch' && s.to.rank === rank).map((s) => s.body.batch);
+  const results = (rank: number, batch: number) => {
+    const b = sent.find((s) => s.type === 'eval.batch' && s.body.batch === batch)!.body;
+    const n = b.index!.length;
+    const res: EvalResults = {
+      batch, nObj: 1, fitness: Float64Array.from(b.seed!, (s) => s * 2), status: new Uint8Array(n), seconds: new Float64Array(n).fill(0.01),
+      startedAgo: new Float64Array(n).fill(0.01), errors: null, outputs: null, busy: n * 0.01,
+    };
+    d.behaviour({ type: 'eval.results', to: 'dispatcher', from: { rank, id: 'worker' }, corr: 0, replyTo: 0, body: res }, null as never);
+  };
+  const cancelled = (rank: number, batch: number) =>
+    d.behaviour({ type: 'eval.cancelled', to: 'dispatcher', from: { rank, id: 'worker' }, corr: 0, replyTo: 0, body: { batch } }, null as never);
+  const rows = () => got.flatMap((b) => Array.from({ length: b.n }, (_, i) => b.block.index[b.offset + i])).sort((a, b) => a - b);
+  return { d, sent, got, batchesTo, results, cancelled, rows };
+}
+
+t.test('work stealing: an idle worker takes the batch another holds behind its running one', async (t) => {
+  const h = stealHarness([1, 2], true);
+  h.d.submit(block(4, 1));
+  t.same([h.batchesTo(1), h.batchesTo(2)], [[1, 3], [2, 4]], 'two batches of one row on each worker');
+  h.results(2, 2);
+  h.results(2, 4);
+  // worker 2 has nothing left, worker 1 still holds batch 3 behind batch 1
+  const cancel = h.sent.filter((s) => s.type === 'eval.cancel');
+  t.same(cancel.map((s) => [s.to.rank, s.body.batch]), [[1, 3]], 'batch 3 withdrawn from worker 1');
+  t.same(h.batchesTo(2), [2, 4, 5], 'and sent to worker 2 as batch 5');
+  const five = h.sent.find((s) => s.body.batch === 5)!.body;
+  const three = h.sent.find((s) => s.body.batch === 3)!.body;
+  t.same(Array.from(five.index!), Array.from(three.index!), 'the same rows');
+  t.same(Array.from(five.seed!), Array.from(three.seed!), 'with the same seeds');
+
+  t.test('the holder had not started it: it says so, and the copy stands', async (t) => {
+    h.cancelled(1, 3);
+    h.results(2, 5);
+    h.results(1, 1);
+    t.same(h.rows(), [0, 1, 2, 3], 'every row told exactly once');
+    t.same(h.d.stealing, { steals: 1, duplicates: 0 });
+    t.equal(h.d.inFlight, 0);
+    t.equal(h.d.workerStats().reduce((n, w) => n + w.evaluations, 0), 4, 'evaluations counted once');
+  });
+});
+
+t.test('work stealing: when both copies answer, the first is told and the second dropped', async (t) => {
+  const h = stealHarness([1, 2], true);
+  h.d.submit(block(4, 1));
+  h.results(2, 2);
+  h.results(2, 4); // batch 3 withdrawn from worker 1, sent to worker 2 as batch 5
+  h.results(1, 1);
+  h.results(1, 3); // worker 1 had started batch 3 before the withdrawal reached it: its answer comes first
+  t.same(h.rows(), [0, 1, 2, 3]);
+  h.results(2, 5); // the copy: dropped
+  t.same(h.rows(), [0, 1, 2, 3], 'still every row once');
+  t.same(h.d.stealing, { steals: 1, duplicates: 1 });
+  t.equal(h.d.workerStats().reduce((n, w) => n + w.evaluations, 0), 4, 'the dropped copy is not counted as work');
+  t.throws(() => h.cancelled(1, 3), /not withdrawn/, 'a withdrawal is answered once');
+});
+
+t.test('no stealing when switched off, from relays, or while rows wait in the queue', async (t) => {
+  const off = stealHarness([1, 2], false);
+  off.d.submit(block(4, 1));
+  off.results(2, 2);
+  off.results(2, 4);
+  t.equal(off.sent.filter((s) => s.type === 'eval.cancel').length, 0, 'steal: false');
+
+  const relays = stealHarness([{ rank: 1, id: 'relay', workers: 1 }, { rank: 2, id: 'relay', workers: 1 }], true);
+  relays.d.submit(block(4, 1));
+  relays.results(2, 2);
+  relays.results(2, 4);
+  t.equal(relays.sent.filter((s) => s.type === 'eval.cancel').length, 0, 'a relay steals among its own workers');
+
+  const busy = stealHarness([1, 2], true);
+  busy.d.submit(block(6, 1));
+  busy.results(2, 2);
+  busy.results(2, 4);
+  t.equal(busy.sent.filter((s) => s.type === 'eval.cancel').length, 0, 'rows still queued go to the idle worker instead');
+  t.same(busy.batchesTo(2), [2, 4, 5, 6]);
+});

@@ -26,7 +26,7 @@ const quiet = { forward: () => {} };
 function experiment(optimizee: Record<string, unknown>, evaluation: Record<string, unknown> = {}): ResolvedExperiment {
   return {
     name: 'iso', seed: 1, optimizer: { type: 'random' }, optimizee: optimizee as ResolvedExperiment['optimizee'], stop: { generations: 1 },
-    dispatch: { inflight: 1, batch_seconds: 1, max_batch: 100, fan_out: 0 },
+    dispatch: { inflight: 1, batch_seconds: 1, max_batch: 100, steal: true, fan_out: 0 },
     evaluation: { isolation: 'process', retries: 0, retry_seed: 'fresh', on_failure: 'drop', ...evaluation },
     checkpoint: { every_generations: 1, every_evaluations: 1000, every_seconds: 60, min_seconds: 1 },
   };

@@ -111,3 +111,32 @@ t.test('evaluateBatch: one call per message, per-row errors, a throw fails every
   t.match(got[1].errors![0], /kernel launch failed/);
   t.equal(got[0].seconds[0], got[0].seconds[2], 'the call\'s time is shared by its rows');
 });
+
+t.test('a batch withdrawn before it starts is dropped and said so; one withdrawn too late is evaluated', async (t) => {
+  const hub = new InProcessHub(2);
+  const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
+  let evaluated = 0;
+  const counting: OptimizeeFactory = { ...quirky, create: () => ({ ...quirky.create({}), evaluate: (x, ctx) => (evaluated++, { fitness: [x[1], ctx.seed] }) }) };
+  const host = new WorkerHost(() => counting);
+  s1.spawn('worker', host.behaviour, { urgent: WorkerHost.urgent });
+  const answers: Array<{ type: string; batch: number }> = [];
+  const me = s0.spawn('dispatcher', (m) => void answers.push({ type: m.type, batch: (m.body as { batch: number }).batch }));
+  const experiment = { name: 'q', seed: 1, optimizer: { type: 'random' }, optimizee: { type: 'quirky' }, stop: { generations: 1 }, dispatch: { inflight: 2, batch_seconds: 1, max_batch: 10 } };
+  await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.setup', { experiment }, 1000);
+  const batch = (id: number): EvalBatch => ({ batch: id, dim: 2, generation: 0, index: Int32Array.of(id), seed: Uint32Array.of(id), x: Float64Array.of(0, id) });
+  // 1 and 2 arrive together, then the withdrawal of 2 (as when worker 1 was busy): 2 must not run
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch(1));
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch(2));
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.cancel', { batch: 2 });
+  for (let i = 0; i < 50 && answers.length < 2; i++) await new Promise((r) => setImmediate(r));
+  t.same(answers, [{ type: 'eval.results', batch: 1 }, { type: 'eval.cancelled', batch: 2 }]);
+  t.equal(evaluated, 1, 'only batch 1 was evaluated');
+  // a withdrawal of a batch already done is ignored (its results went out)
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.cancel', { batch: 1 });
+  s0.send(me, { rank: 1, id: 'worker' }, 'eval.batch', batch(3));
+  for (let i = 0; i < 50 && answers.length < 3; i++) await new Promise((r) => setImmediate(r));
+  t.same(answers[2], { type: 'eval.results', batch: 3 });
+  t.equal(evaluated, 2);
+  await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.end', null, 1000);
+  await host.done;
+});

@@ -8,6 +8,7 @@ import { antsSchema } from './schema.js';
 
 export const antsOptimizee: OptimizeeFactory<typeof antsSchema> = {
   type: 'ants',
+  repeatable: true, // a function of the individual and its seed: nothing written, no state kept
   description: "NetLogo's Ants model (a colony foraging from its nest to three food sources, laying chemical that others follow) on the native kernel; an individual sets the chemical's diffusion and evaporation rates; fitness the food returned within the ticks, averaged over seeded colonies",
   schema: antsSchema,
   create: (cfg) => new AntsModel(cfg),

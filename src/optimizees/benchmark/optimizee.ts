@@ -115,6 +115,7 @@ export class BatchedBenchmarkOptimizee extends BenchmarkOptimizee {
 
 export const benchmarkOptimizee: OptimizeeFactory<typeof benchmarkSchema> = {
   type: 'benchmark',
+  repeatable: true, // a function of the individual and its seed: nothing written, no state kept
   description: "The reference's function generator: Rastrigin, Rosenbrock, Ackley, ... and their sums, optionally noisy",
   schema: benchmarkSchema,
   create: (cfg) => (cfg.batched ? new BatchedBenchmarkOptimizee(resolveBenchmark(cfg)) : new BenchmarkOptimizee(resolveBenchmark(cfg))),

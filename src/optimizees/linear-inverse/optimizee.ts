@@ -89,6 +89,7 @@ export class LinearInverseOptimizee implements Optimizee {
 
 export const linearInverseOptimizee: OptimizeeFactory<typeof linearInverseSchema> = {
   type: 'linear-inverse',
+  repeatable: true, // a function of the individual and its seed: nothing written, no state kept
   description: 'Linear inverse problem G(u) = A u with a known solution; outputs are the residuals A u - y (for the EnKF)',
   schema: linearInverseSchema,
   create: (cfg) => new LinearInverseOptimizee(cfg),

@@ -10,6 +10,7 @@ import { tvbSchema } from './schema.js';
 
 export const tvbOptimizee: OptimizeeFactory<typeof tvbSchema> = {
   type: 'tvb',
+  repeatable: true, // a function of the individual and its seed: nothing written, no state kept
   description: "A whole-brain network of neural-mass models (native/tvb/models: Generic 2-D oscillator, Kuramoto, Montbrio-Pazo-Roxin, reduced Wong-Wang) on a connectome, TVB's conventions; an individual sets coupling, speed, noise or model parameters; fitness the correlation of its FC with a target FC",
   schema: tvbSchema,
   create: (cfg) => new TvbModel(cfg),
