@@ -15,7 +15,7 @@ import { getOptimizer } from '../optimizers/registry.js';
 import { RemoteError, type Address, type ActorSystem, type Envelope } from '../runtime/actor-system.js';
 import type { OptimizerCore } from '../core/optimizer.js';
 import type { DispatchConfig, ResolvedExperiment } from './config.js';
-import { Dispatcher, type DispatchTarget } from './dispatcher.js';
+import { Dispatcher, stealsWork, type DispatchTarget } from './dispatcher.js';
 import { relayGroups, type RelayStartBody } from './relay.js';
 import { OptimizerActor, type Persistence } from './optimizer-actor.js';
 import type { OptimizerOutput } from './optimizer-machine.js';
@@ -211,7 +211,7 @@ export class Coordinator {
     const { system, experiment: exp, outDir, force, version } = this.opts;
     const factory = getOptimizee(exp.optimizee.type);
     const optimizee = factory.create(exp.optimizee);
-    const dispatch: DispatchConfig = { ...exp.dispatch, steal: exp.dispatch.steal && factory.repeatable === true };
+    const dispatch: DispatchConfig = { ...exp.dispatch, steal: stealsWork(exp.dispatch.steal, factory) };
     const space = optimizee.space;
     const weights = exp.optimizee.weights ?? [...optimizee.weights];
     const core = getOptimizer(exp.optimizer.type).create(exp.optimizer, { space, weights, seed: exp.seed });

@@ -21,8 +21,9 @@
  *
  * Accepts:
  *   'eval.results'    EvalResults (from a WorkerHost, or a Relay)
- *   'eval.cancelled'  EvalCancelled (from a WorkerHost: a withdrawn batch it had not started)
+ *   'eval.cancelled'  EvalCancel (from a WorkerHost: a withdrawn batch it had not started)
  */
+import type { OptimizeeFactory } from '../core/optimizee.js';
 import type { ResultColumns, Rows } from '../core/rows.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
@@ -102,7 +103,8 @@ export class Dispatcher {
   /** Plain workers with nothing in flight, and with a batch waiting behind the one they evaluate (when stealing). */
   private readonly idle = new Set<WorkerState>();
   private readonly holding = new Set<WorkerState>();
-  private stopped = false;
+  /** Stealing is on (and there is something to steal: a second batch in flight); off once the run stops. */
+  private canSteal: boolean;
   private steals = 0;
   private duplicates = 0;
 
@@ -117,7 +119,8 @@ export class Dispatcher {
     if (targets.length === 0) throw new Error('no worker ranks to dispatch to');
     this.workers = targets.map((t) => ({ ...(typeof t === 'number' ? { rank: t, id: 'worker', workers: 1 } : t), inflight: new Map(), busySeconds: 0, evaluations: 0 }));
     this.totalWorkers = this.workers.reduce((n, w) => n + w.workers, 0);
-    if (this.opts.steal && this.opts.inflight > 1) for (const w of this.workers) if (stealable(w)) this.idle.add(w);
+    this.canSteal = this.opts.steal === true && this.opts.inflight > 1;
+    for (const w of this.workers) this.track(w);
   }
 
   readonly behaviour: Behaviour = (msg) => {
@@ -193,7 +196,7 @@ export class Dispatcher {
     this.queue = [];
     this.queuedRows = 0;
     this.idle.clear(); // the run is ending: nothing more is stolen
-    this.stopped = true;
+    this.canSteal = false;
   }
 
   /**
@@ -262,7 +265,7 @@ export class Dispatcher {
 
   /** Keeps the idle and holding sets of a plain worker up to date after its batches in flight changed. */
   private track(w: WorkerState): void {
-    if (!this.opts.steal || this.opts.inflight < 2 || this.stopped || !stealable(w)) return;
+    if (!this.canSteal || !stealable(w)) return;
     if (w.inflight.size === 0) this.idle.add(w);
     else this.idle.delete(w);
     if (w.inflight.size >= 2) this.holding.add(w);
@@ -348,6 +351,11 @@ export class Dispatcher {
       s.busySeconds += seconds[i];
     }
   }
+}
+
+/** Whether a run steals work: dispatch.steal, for an optimizee whose evaluations are repeatable. */
+export function stealsWork(steal: boolean, factory: Pick<OptimizeeFactory, 'repeatable'>): boolean {
+  return steal && factory.repeatable === true;
 }
 
 /** A target stolen from and given to: a plain worker (a relay steals among its own workers). */

@@ -24,6 +24,7 @@ import type { Transport } from '../runtime/transport.js';
 import { STATUS_CODES } from '../core/fitness.js';
 import type { EvalBatch, EvalCancel } from './eval-results.js';
 import { startEvaluator, threadsPerRank, type Evaluator } from './execution/evaluator.js';
+import { stealsWork } from './dispatcher.js';
 
 /** Failures a worker logs at warn level before it logs the rest at debug level. */
 const WARN_FAILURES = 20;
@@ -65,6 +66,8 @@ export class WorkerHost {
   private readonly withdrawn = new Set<string>();
   /** Per sender rank, the last batch started (a dispatcher numbers its batches in the order it sends them). */
   private readonly lastStarted = new Map<number, number>();
+  /** This experiment's dispatcher may withdraw batches (work stealing): check before each starts. */
+  private stealing = false;
   /** Spawn the host with these urgent types (ActorSystem.spawn): a withdrawal overtakes the batches queued. */
   static readonly urgent: readonly string[] = ['eval.cancel'];
   /**
@@ -104,6 +107,7 @@ export class WorkerHost {
   private async setup(msg: Envelope, ctx: ActorContext): Promise<void> {
     const { experiment, outDir, resumed } = msg.body as SetupBody;
     const type = experiment.optimizee.type;
+    this.stealing = stealsWork(experiment.dispatch?.steal === true, this.lookup(type));
     try {
       this.evaluator = await startEvaluator(experiment, this.lookup(type), {
         log: this.log, group: this.opts.group ?? null, outDir: outDir ?? `results/${experiment.name}`, resumed: resumed === true,
@@ -122,13 +126,15 @@ export class WorkerHost {
   private async evaluate(msg: Envelope, ctx: ActorContext): Promise<void> {
     const b = msg.body as EvalBatch;
     if (!this.evaluator) throw new Error("'eval.batch' before 'experiment.setup'");
-    // The messages that arrived with this one are routed first: among them, a withdrawal of this batch.
-    await Promise.resolve();
-    if (this.withdrawn.size > 0 && this.withdrawn.delete(`${msg.from.rank}:${b.batch}`)) {
-      ctx.send(msg.from, 'eval.cancelled', { batch: b.batch } satisfies EvalCancel);
-      return;
+    if (this.stealing) {
+      // The messages that arrived with this one are routed first: among them, a withdrawal of this batch.
+      await Promise.resolve();
+      if (this.withdrawn.size > 0 && this.withdrawn.delete(`${msg.from.rank}:${b.batch}`)) {
+        ctx.send(msg.from, 'eval.cancelled', { batch: b.batch } satisfies EvalCancel);
+        return;
+      }
+      this.lastStarted.set(msg.from.rank, b.batch);
     }
-    this.lastStarted.set(msg.from.rank, b.batch);
     const out = await this.evaluator.evaluate(b);
     if (out.errors) this.logFailures(b, out.errors, out.status);
     ctx.send(msg.from, 'eval.results', out);

@@ -116,12 +116,12 @@ t.test('a batch withdrawn before it starts is dropped and said so; one withdrawn
   const hub = new InProcessHub(2);
   const [s0, s1] = hub.transports.map((tr) => new ActorSystem(tr, systemClock));
   let evaluated = 0;
-  const counting: OptimizeeFactory = { ...quirky, create: () => ({ ...quirky.create({}), evaluate: (x, ctx) => (evaluated++, { fitness: [x[1], ctx.seed] }) }) };
+  const counting: OptimizeeFactory = { ...quirky, repeatable: true, create: () => ({ ...quirky.create({}), evaluate: (x, ctx) => (evaluated++, { fitness: [x[1], ctx.seed] }) }) };
   const host = new WorkerHost(() => counting);
   s1.spawn('worker', host.behaviour, { urgent: WorkerHost.urgent });
   const answers: Array<{ type: string; batch: number }> = [];
   const me = s0.spawn('dispatcher', (m) => void answers.push({ type: m.type, batch: (m.body as { batch: number }).batch }));
-  const experiment = { name: 'q', seed: 1, optimizer: { type: 'random' }, optimizee: { type: 'quirky' }, stop: { generations: 1 }, dispatch: { inflight: 2, batch_seconds: 1, max_batch: 10 } };
+  const experiment = { name: 'q', seed: 1, optimizer: { type: 'random' }, optimizee: { type: 'quirky' }, stop: { generations: 1 }, dispatch: { inflight: 2, batch_seconds: 1, max_batch: 10, steal: true } };
   await s0.request(me, { rank: 1, id: 'worker' }, 'experiment.setup', { experiment }, 1000);
   const batch = (id: number): EvalBatch => ({ batch: id, dim: 2, generation: 0, index: Int32Array.of(id), seed: Uint32Array.of(id), x: Float64Array.of(0, id) });
   // 1 and 2 arrive together, then the withdrawal of 2 (as when worker 1 was busy): 2 must not run
