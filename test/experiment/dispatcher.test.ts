@@ -120,26 +120,31 @@ t.test('steady-state capacity: one per batch in flight until evaluations are tim
   t.equal(fixed.d.capacity, 2 * 3 * 5, 'a fixed batch: every message it sends is full');
 });
 
-t.test('a block is shared over the slots free when it starts going out: a generation one batch per slot, a refill whole', async (t) => {
-  const h = harness([1, 2, 3], { inflight: 2, batch_seconds: 0.01, max_batch: 4096 });
-  h.d.submit(block(6, 3)); // times the evaluations: trivial
-  while (h.sent.length > 0) h.answer(0, 1e-7);
-  h.d.submit(block(6000, 3, 1));
-  t.equal(h.sent.length, 6, 'a generation of 6,000 trivial evaluations: one batch per slot (3 workers x 2)');
-  t.same(h.sent.map((s) => s.body.index.length), [1000, 1000, 1000, 1000, 1000, 1000]);
-  h.answer(0, 1e-7); // one slot frees
-  h.d.submit(block(1000, 3, 2));
-  t.equal(h.sent.length, 6, 'a refill of 1,000 rows with one slot free: one batch');
-  t.equal(h.sent.at(-1)!.body.index.length, 1000);
-  while (h.sent.length > 0) h.answer(0, 1e-7);
-  t.equal(h.got.reduce((n, r) => n + r.n, 0), 6 + 6000 + 1000, 'every row back once');
+t.test('a block is shared over the workers free when it starts going out: whole shares under batch_seconds, else one per slot; a refill whole', async (t) => {
+  // 2^-17 s per evaluation and batch_seconds 2^-7: batch_seconds is exactly 1,024 evaluations
+  const perEval = 2 ** -17;
+  const h = harness([1, 2, 3], { inflight: 2, batch_seconds: 2 ** -7, max_batch: 4096 });
+  h.d.submit(block(6, 3)); // times the evaluations
+  while (h.sent.length > 0) h.answer(0, perEval);
+  h.d.submit(block(3072, 3, 1));
+  t.same(h.sent.map((s) => s.body.index.length), [1024, 1024, 1024], "each worker's share (1,024, batch_seconds) goes out as one batch");
+  t.same(h.sent.map((s) => s.to.rank), [1, 2, 3]);
+  while (h.sent.length > 0) h.answer(0, perEval);
+  h.d.submit(block(4200, 3, 2));
+  t.same(h.sent.map((s) => s.body.index.length), [700, 700, 700, 700, 700, 700], 'a share over batch_seconds (1,400) goes out one batch per slot (3 workers x 2)');
+  h.answer(0, perEval); // one slot frees
+  h.d.submit(block(500, 3, 3));
+  t.equal(h.sent.length, 6, 'a refill of 500 rows with one slot free: one batch');
+  t.equal(h.sent.at(-1)!.body.index.length, 500);
+  while (h.sent.length > 0) h.answer(0, perEval);
+  t.equal(h.got.reduce((n, r) => n + r.n, 0), 6 + 3072 + 4200 + 500, 'every row back once');
 });
 
 /** Work stealing: a dispatcher whose every message (batches, withdrawals) is captured, the test playing the workers. */
-function stealHarness(targets: Array<number | { rank: number; id: string; workers: number }>, steal: boolean) {
+function stealHarness(targets: Array<number | { rank: number; id: string; workers: number }>, steal: boolean, batch = 1) {
   const sent: Array<{ to: Address; type: string; body: { batch: number; index?: Int32Array; seed?: Uint32Array } }> = [];
   const got: ResultBatch[] = [];
-  const d = new Dispatcher(targets, 1, { inflight: 2, batch_seconds: 0.01, max_batch: 4096, batch: 1, steal }, (r) => got.push(r));
+  const d = new Dispatcher(targets, 1, { inflight: 2, batch_seconds: 0.01, max_batch: 4096, batch, steal }, (r) => got.push(r));
   d.attach((to, type, body) => sent.push({ to, type, body: body as never }));
   const batchesTo = (rank: number) => sent.filter((s) => s.type === 'eval.batch' && s.to.rank === rank).map((s) => s.body.batch);
   const results = (rank: number, batch: number) => {
@@ -184,17 +189,17 @@ t.test('work stealing: an idle worker takes the batch another holds behind its r
 });
 
 t.test('work stealing: when both copies answer, the first is told and the second dropped', async (t) => {
-  const h = stealHarness([1, 2], true);
-  h.d.submit(block(4, 1));
+  const h = stealHarness([1, 2], true, 2); // batches of two rows
+  h.d.submit(block(8, 1));
   h.results(2, 2);
   h.results(2, 4); // batch 3 withdrawn from worker 1, sent to worker 2 as batch 5
   h.results(1, 1);
   h.results(1, 3); // worker 1 had started batch 3 before the withdrawal reached it: its answer comes first
-  t.same(h.rows(), [0, 1, 2, 3]);
+  t.same(h.rows(), [0, 1, 2, 3, 4, 5, 6, 7]);
   h.results(2, 5); // the copy: dropped
-  t.same(h.rows(), [0, 1, 2, 3], 'still every row once');
-  t.same(h.d.stealing, { steals: 1, duplicates: 1 });
-  t.equal(h.d.workerStats().reduce((n, w) => n + w.evaluations, 0), 4, 'the dropped copy is not counted as work');
+  t.same(h.rows(), [0, 1, 2, 3, 4, 5, 6, 7], 'still every row once');
+  t.same(h.d.stealing, { steals: 1, duplicates: 2 }, 'one batch stolen; its two evaluations ran twice');
+  t.equal(h.d.workerStats().reduce((n, w) => n + w.evaluations, 0), 8, 'the dropped copy is not counted as work');
   t.throws(() => h.cancelled(1, 3), /not withdrawn/, 'a withdrawal is answered once');
 });
 
