@@ -130,9 +130,11 @@ export class Coordinator {
    * The end of a run, in this order:
    *   1. the progress line's last state; nothing more is dispatched;
    *   2. a last checkpoint, unless the run failed (a finished run can go on with a larger budget);
-   *   3. interrupted by a signal: the journal flushed and the summary written at once, since the
-   *      launcher may follow the signal with SIGKILL within a second; the evaluations in flight are not
-   *      waited for (their results never arrived: a resumed run evaluates them);
+   *   3. the journal flushed and the summary written with the run's status at once: interrupted by a
+   *      signal, the launcher may follow it with SIGKILL within a second (the evaluations in flight
+   *      are not waited for: their results never arrived, a resumed run evaluates them); otherwise
+   *      ending the workers can take long (a worker that died after its last batch was stolen, or
+   *      hangs), and the job may be killed meanwhile: the summary already says how the run ended;
    *   4. the workers ended (an interrupted run gives them 2 s, then the job is aborted by the caller),
    *      and 'run ended' logged (after the workers' last lines, unless interrupted: then at once);
    *   5. the log closed and the recorder closed, the journal synced: the run ends with its last record
@@ -147,10 +149,8 @@ export class Coordinator {
     dispatcher.cancelQueued();
     if (out.status !== 'failed') actor.checkpoint();
     const interrupted = out.status === 'interrupted';
-    if (interrupted) {
-      await recorder.flush();
-      recorder.writeSummary(this.summaryOf(run, out.status, out.reasons));
-    }
+    await recorder.flush();
+    recorder.writeSummary(this.summaryOf(run, out.status, out.reasons));
     const ended = () => this.log.info({ status: out.status, stopReasons: out.reasons, generations: actor.generations, evaluations: actor.evaluations, failures: actor.failures, best: actor.best?.weightedFitness ?? null }, 'run ended');
     if (interrupted) {
       ended();

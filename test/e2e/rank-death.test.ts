@@ -17,7 +17,7 @@ const file = join(dir, 'death.yaml');
 writeFileSync(file, `name: death
 seed: 8
 optimizer: {type: ga, pop_size: 24}
-optimizee: {type: benchmark, preset: Rastrigin2d, delay: {median_ms: 2, sigma: 0.3}}
+optimizee: {type: benchmark, preset: Rastrigin2d, delay: {median_ms: 5, sigma: 0.3}}
 stop: {generations: 40}
 `);
 
@@ -70,8 +70,13 @@ t.test('kill -9 of a worker rank: the job ends promptly and cleanly, and resumes
     if (left) await new Promise((r) => setTimeout(r, 100));
   }
   t.notOk(left, 'no process of the job is left');
+  // Usually mpirun's SIGTERM reaches rank 0 mid-run: interrupted. But work stealing lets the surviving
+  // worker take every batch sent behind the dead one's last, so a run that ends before mpirun gets to
+  // rank 0 completes, and rank 0 is killed while it waits to end the dead worker. Either way the
+  // summary says how the run ended, never "running".
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-  t.equal(summary.status, 'interrupted');
+  t.ok(summary.status === 'interrupted' || (summary.status === 'completed' && summary.generations === 40),
+    `summary: ${summary.status} after ${summary.generations} generations`);
 
   const r = await runMainMpi(3, ['run', '--resume', out, '--quiet']);
   t.equal(r.code, 0, r.stderr);
