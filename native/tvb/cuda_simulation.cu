@@ -1,6 +1,9 @@
-// The CUDA engine of l2l_tvb: many parameter sets (instances) per launch, one thread block per
-// instance, the instance's nodes over the block's threads; the arithmetic is instance_kernel.h's (the
-// equations, TVB's conventions and the order of operations are simulation.h's). A launch runs up to
+// The CUDA engine of l2l_tvb: many parameter sets (instances) per launch, a thread block per group of
+// W instances (its lanes), threadIdx.x the lane and threadIdx.y over the nodes: a warp's threads step
+// one node of W instances (W = 32) or a few nodes of 8 (W = 8), or 32 nodes of one instance (W = 1,
+// for calls too small to fill the device otherwise); the arithmetic is instance_kernel.h's (the
+// equations, TVB's conventions and the order of operations are simulation.h's), with delay, ring and
+// state interleaved over the lanes so that a warp's reads of the history coalesce. A launch runs up to
 // kStepsPerLaunch steps, each two phases apart by __syncthreads (the coupling and Heun step of every
 // node, then the ring and the samples), so a cancel is seen and progress published between launches.
 // Built whenever CMake finds nvcc (native/tvb/CMakeLists.txt); without a device, CudaStatus() says why
@@ -47,18 +50,19 @@ class DeviceArray {
   T* p_ = nullptr;
 };
 
-template <class M>
+template <class M, int W>
 __global__ void InitKernel(InstanceView v) {
-  for (int32_t i = threadIdx.x; i < v.nodes; i += blockDim.x) InitNode<M>(v, blockIdx.x, i);
+  const int32_t p = blockIdx.x * W + threadIdx.x;
+  for (int32_t i = threadIdx.y; i < v.nodes; i += blockDim.y) InitNode<M, W>(v, p, i);
 }
 
-template <class M>
+template <class M, int W>
 __global__ void StepKernel(InstanceView v, int64_t n0, int64_t n1) {
-  const int32_t p = blockIdx.x;
+  const int32_t p = blockIdx.x * W + threadIdx.x;
   for (int64_t n = n0; n < n1; n++) {
-    for (int32_t i = threadIdx.x; i < v.nodes; i += blockDim.x) StepNode<M>(v, p, n, i);
+    for (int32_t i = threadIdx.y; i < v.nodes; i += blockDim.y) StepNode<M, W>(v, p, n, i);
     __syncthreads();  // every read of the ring for step n is done
-    for (int32_t i = threadIdx.x; i < v.nodes; i += blockDim.x) StoreNode<M>(v, p, n, i);
+    for (int32_t i = threadIdx.y; i < v.nodes; i += blockDim.y) StoreNode<M, W>(v, p, n, i);
     __syncthreads();  // the ring holds step n + 1
   }
 }
@@ -72,15 +76,15 @@ int PickDevice(int count) {
   return 0;
 }
 
-template <class M>
-void SimulateCudaModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
-  const GpuStatus status = CudaStatus();
-  if (status.devices == 0) throw std::runtime_error("engine cuda: " + status.reason);
-  Check(cudaSetDevice(PickDevice(status.devices)), "choosing the device");
+template <class M, int W>
+void SimulateCudaLanes(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
   const int32_t P = run.instances, N = run.nodes;
-  InstanceHost<M> host(run, 0, P);
+  const InstanceHost<M> instances(run, 0, P);
+  const LaneHost<M, W> host(instances);
   const size_t nobs = run.record_state.size();
-  const double need = host.RingBytes(run) + static_cast<double>(out.observed.size()) * sizeof(double) +
+  // the padding lanes' samples land past the real ones and are not copied back
+  const size_t observed_size = static_cast<size_t>(host.padded) * out.samples * nobs * N;
+  const double need = host.RingBytes(run) + static_cast<double>(observed_size) * sizeof(double) +
                       static_cast<double>(host.x.size() + host.params.size() + host.cpl.size() + host.g.size()) * sizeof(double) +
                       static_cast<double>(host.delay.size()) * sizeof(int32_t);
   size_t free_bytes = 0, total_bytes = 0;
@@ -96,7 +100,7 @@ void SimulateCudaModel(const RunSpec& run, l2l::CallControl& control, RunOutput&
   DeviceArray<uint64_t> seeds(host.seeds, "copying the seeds");
   DeviceArray<int32_t> record_state(run.record_state, "copying the recorded state");
   DeviceArray<float> ring(static_cast<size_t>(host.RingBytes(run) / sizeof(float)), "allocating the history");
-  DeviceArray<double> observed(out.observed.size(), "allocating the samples");
+  DeviceArray<double> observed(observed_size, "allocating the samples");
   InstanceView v;
   v.nodes = N;
   v.H = host.H;
@@ -119,12 +123,14 @@ void SimulateCudaModel(const RunSpec& run, l2l::CallControl& control, RunOutput&
   v.samples = out.samples;
   v.record_state = record_state.get();
   v.observed = observed.get();
-  const int threads = std::min(256, (N + 31) / 32 * 32);
-  InitKernel<M><<<P, threads>>>(v);
+  // W lanes by up to 256 / W threads over the nodes (W = 1: whole warps of nodes)
+  const dim3 block(W, W == 1 ? std::min(256, (N + 31) / 32 * 32) : std::min(256 / W, N));
+  const unsigned blocks = static_cast<unsigned>(host.padded / W);
+  InitKernel<M, W><<<blocks, block>>>(v);
   Check(cudaGetLastError(), "starting the kernel");
   for (int64_t n0 = 0; n0 < run.steps; n0 += kStepsPerLaunch) {
     const int64_t n1 = std::min(run.steps, n0 + kStepsPerLaunch);
-    StepKernel<M><<<P, threads>>>(v, n0, n1);
+    StepKernel<M, W><<<blocks, block>>>(v, n0, n1);
     Check(cudaGetLastError(), "starting the kernel");
     Check(cudaDeviceSynchronize(), "running the kernel");
     control.Add(static_cast<uint64_t>(P) * static_cast<uint64_t>(n1 - n0));
@@ -132,6 +138,20 @@ void SimulateCudaModel(const RunSpec& run, l2l::CallControl& control, RunOutput&
   }
   if (!out.observed.empty()) Check(cudaMemcpy(out.observed.data(), observed.get(), out.observed.size() * sizeof(double), cudaMemcpyDeviceToHost), "copying the samples back");
   std::fill(out.finished.begin(), out.finished.end(), 1);
+}
+
+template <class M>
+void SimulateCudaModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  const GpuStatus status = CudaStatus();
+  if (status.devices == 0) throw std::runtime_error("engine cuda: " + status.reason);
+  const int device = PickDevice(status.devices);
+  Check(cudaSetDevice(device), "choosing the device");
+  int sms = 1;
+  Check(cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, device), "reading the multiprocessor count");
+  const int32_t lanes = run.lanes != 0 ? run.lanes : DeviceLanes(run.instances, sms);
+  if (lanes == 32) SimulateCudaLanes<M, 32>(run, control, out);
+  else if (lanes == 8) SimulateCudaLanes<M, 8>(run, control, out);
+  else SimulateCudaLanes<M, 1>(run, control, out);
 }
 
 struct CudaEntry {

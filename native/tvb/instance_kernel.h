@@ -15,6 +15,13 @@
 // the CPU kernel (test/native/tvb-cuda.test.ts). On the device, float32 and float64 + - * / and sqrt
 // round as on the host (nvcc --fmad=false keeps a * b + c two roundings); exp, log, sin, cos and pow
 // come from CUDA's math library, within 1-2 ulp of the C library's but not always equal.
+//
+// Layout (the template parameter W of the functions below): W = 1, each instance's arrays one after
+// another (the CPU kernel's instance-at-a-time path); W > 1, instances in groups of W lanes, each
+// group's arrays interleaved, element k of lane l at k * W + l (the device: a warp's threads are the W
+// lanes of one node, so with one set of delays a gather from the ring reads W neighbouring floats, one
+// transaction, and every lane runs the same edges). Lane layout changes where numbers live, never which
+// numbers are computed or in which order.
 #pragma once
 
 #include <algorithm>
@@ -38,6 +45,26 @@ namespace l2l_tvb {
 
 // The most coupling parameters a coupling function has (sigmoidal: cmin, cmax, midpoint, a, sigma).
 constexpr int kMaxCouplingParams = 5;
+
+// The lanes of a group (W) for a call of P instances on a device of `sms` multiprocessors. Wider groups
+// read the ring in fewer transactions and keep a warp's threads on one node (no divergence); narrower
+// ones give a small call blocks enough to occupy the device. Measured on an H200 (132 multiprocessors,
+// bench/RESULTS.md tvb-gpu): 32 lanes lead from about 2 blocks per multiprocessor (16,384 sets: 4.2 G
+// node-steps/s against 3.0 G with 8 lanes, 1.9 G with 1), 8 lanes from about 1 block (1,024 sets:
+// 2.3 G against 1.9 G with 1 lane; 4,096 sets, 1 block of 32: 3.0 G with 8 against 2.8 G with 32), and
+// below that one instance per block (256 sets: 2.2 G against 0.9 G with 8 lanes).
+constexpr int kHostMultiprocessors = 1;  // what cuda-code-on-cpu takes for the device, lanes by the count
+inline int32_t DeviceLanes(int64_t P, int sms) {
+  if (P >= 64LL * sms) return 32;
+  if (P >= 6LL * sms) return 8;
+  return 1;
+}
+
+// Where element k of instance p's array of `size` elements lives, for W lanes per group.
+template <int W>
+L2L_TVB_DEVICE inline int64_t LaneAt(int32_t p, int64_t size, int64_t k) {
+  return (static_cast<int64_t>(p) / W) * size * W + k * W + (p % W);
+}
 
 // c = post(s): the coupling function applied to the float32 sum, in float64, as TVB's post() computes
 // it (a numpy float32 array against float64 parameter arrays of shape (1,): float64).
@@ -95,7 +122,9 @@ struct ArrayTerm {
   L2L_TVB_DEVICE float operator()(int64_t k) const { return a[k]; }
 };
 
-// What the kernel reads and writes; instance p is the launch's own index (0 .. instances - 1).
+// What the kernel reads and writes; instance p is the launch's own index (0 .. instances - 1). The
+// arrays read or written at every step (delay, ring, x) are laid out for W lanes (LaneAt); the small
+// read-only ones (params, cpl, g, seeds) and the samples are instance-major whatever W.
 struct InstanceView {
   int32_t nodes = 0, H = 1;
   int coupling = 0;
@@ -104,9 +133,9 @@ struct InstanceView {
   const int32_t* source = nullptr;     // edge
   const float* weight = nullptr;       // edge
   int64_t edges = 0;
-  const int32_t* delay = nullptr;      // instance x edge, steps
-  float* ring = nullptr;               // instance x cvar x nodes x H: each node's history contiguous in time
-  double* x = nullptr;                 // instance x state x nodes
+  const int32_t* delay = nullptr;      // instance x edge, steps (lanes: LaneAt)
+  float* ring = nullptr;               // instance x cvar x nodes x H: each node's history contiguous in time (lanes)
+  double* x = nullptr;                 // instance x state x nodes (lanes)
   const double* params = nullptr;      // instance x the model's parameters
   const double* cpl = nullptr;         // instance x kMaxCouplingParams
   const double* g = nullptr;           // instance x state: sqrt(2 nsig); null: deterministic
@@ -118,19 +147,20 @@ struct InstanceView {
 };
 
 // The float32 term of one edge: w * pre.
+template <int W>
 struct EdgeTerm {
   const float* weight;
   const int32_t* source;
-  const int32_t* delay;  // this instance's
-  const float* ring;     // this instance's, of one coupling variable: node j's slot h at ring[j * stride + h]
+  const int32_t* delay;  // this instance's: edge e's at delay[e * W]
+  const float* ring;     // this instance's, of one coupling variable: node j's slot h at ring[(j * stride + h) * W]
   int64_t stride;
   int32_t now, H;
   bool kuramoto;
   float xi;
   L2L_TVB_DEVICE float operator()(int64_t e) const {
-    int32_t slot = now - delay[e];
+    int32_t slot = now - delay[e * W];
     if (slot < 0) slot += H;
-    const float xj = ring[source[e] * stride + slot];
+    const float xj = ring[(source[e] * stride + slot) * W];
     return weight[e] * (kuramoto ? std::sin(xj - xi) : xj);
   }
 };
@@ -145,12 +175,12 @@ L2L_TVB_DEVICE inline double Clamp(int s, double x) {
 }
 
 // Every slot of instance p's ring from its initial state (x(t <= 0) = x0), for node i.
-template <class M>
+template <class M, int W = 1>
 L2L_TVB_DEVICE void InitNode(const InstanceView& v, int32_t p, int32_t i) {
-  const int64_t N = v.nodes;
+  const int64_t N = v.nodes, ring_size = M::kCvar * N * v.H;
   for (int32_t h = 0; h < v.H; h++) {
     for (int c = 0; c < M::kCvar; c++) {
-      v.ring[((p * static_cast<int64_t>(M::kCvar) + c) * N + i) * v.H + h] = static_cast<float>(v.x[(p * static_cast<int64_t>(M::kState) + M::CvarState(c)) * N + i]);
+      v.ring[LaneAt<W>(p, ring_size, (c * N + i) * v.H + h)] = static_cast<float>(v.x[LaneAt<W>(p, M::kState * N, M::CvarState(c) * N + i)]);
     }
   }
 }
@@ -159,16 +189,16 @@ L2L_TVB_DEVICE void InitNode(const InstanceView& v, int32_t p, int32_t i) {
 // The device streams each edge's term into the sum; with `buffer` (the host's instance-at-a-time path:
 // room for the longest row) the terms go to the buffer first and are summed from there, the same sums
 // in the same order, a tight gather loop and a vectorizable sum instead of a call per target.
-template <class M>
+template <class M, int W = 1>
 L2L_TVB_DEVICE void CoupleNode(const InstanceView& v, int32_t p, int64_t n, int32_t i, double* cs, float* buffer = nullptr) {
-  const int64_t N = v.nodes;
+  const int64_t N = v.nodes, ring_size = M::kCvar * N * v.H;
   const int32_t now = static_cast<int32_t>(n % v.H);
   const int32_t e0 = v.row_start[i], e1 = v.row_start[i + 1];
   const double* q = v.cpl + p * static_cast<int64_t>(kMaxCouplingParams);
   for (int c = 0; c < M::kCvar; c++) {
-    const float* ring = v.ring + (p * static_cast<int64_t>(M::kCvar) + c) * N * v.H;
+    const float* ring = v.ring + LaneAt<W>(p, ring_size, c * N * v.H);
     const int64_t stride = v.H;
-    const EdgeTerm term{v.weight, v.source, v.delay + p * v.edges, ring, stride, now, v.H, v.coupling == static_cast<int>(Coupling::kKuramoto), ring[i * stride + now]};
+    const EdgeTerm<W> term{v.weight, v.source, v.delay + LaneAt<W>(p, v.edges, 0), ring, stride, now, v.H, v.coupling == static_cast<int>(Coupling::kKuramoto), ring[(i * stride + now) * W]};
     // numpy's add.reduceat: the first term, plus the pairwise sum of the others
     float s = 0.0f;
     if (buffer != nullptr && e1 > e0) {
@@ -183,14 +213,14 @@ L2L_TVB_DEVICE void CoupleNode(const InstanceView& v, int32_t p, int64_t n, int3
 }
 
 // The Heun step n of node i of instance p with its coupling terms: x_i(t_n) -> x_i(t_{n+1}); writes only x_i.
-template <class M>
+template <class M, int W = 1>
 L2L_TVB_DEVICE void HeunNode(const InstanceView& v, int32_t p, int64_t n, int32_t i, const double* cs) {
   const int64_t N = v.nodes;
-  double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
+  double* x = v.x + LaneAt<W>(p, M::kState * N, 0);
   const double* ps = v.params + p * static_cast<int64_t>(M::kParams);
   const double dt = v.dt;
   double xs[M::kState], xt[M::kState], k1[M::kState], k2[M::kState], gz[M::kState] = {};
-  for (int s = 0; s < M::kState; s++) xs[s] = x[s * N + i];
+  for (int s = 0; s < M::kState; s++) xs[s] = x[(s * N + i) * W];
   M::Dfun(xs, cs, ps, k1);
   if (v.g != nullptr) {
     const uint64_t seed = v.seeds[p];
@@ -204,31 +234,31 @@ L2L_TVB_DEVICE void HeunNode(const InstanceView& v, int32_t p, int64_t n, int32_
   }
   M::Dfun(xt, cs, ps, k2);
   if (v.g != nullptr) {
-    for (int s = 0; s < M::kState; s++) x[s * N + i] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0 + gz[s]);
+    for (int s = 0; s < M::kState; s++) x[(s * N + i) * W] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0 + gz[s]);
   } else {
-    for (int s = 0; s < M::kState; s++) x[s * N + i] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0);
+    for (int s = 0; s < M::kState; s++) x[(s * N + i) * W] = Clamp<M>(s, xs[s] + (k1[s] + k2[s]) * dt / 2.0);
   }
 }
 
 // Step n of node i of instance p: x_i(t_n) -> x_i(t_{n+1}); reads the ring, writes only x_i.
-template <class M>
+template <class M, int W = 1>
 L2L_TVB_DEVICE void StepNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
   double cs[M::kCvar];
-  CoupleNode<M>(v, p, n, i, cs);
-  HeunNode<M>(v, p, n, i, cs);
+  CoupleNode<M, W>(v, p, n, i, cs);
+  HeunNode<M, W>(v, p, n, i, cs);
 }
 
 // After every node's step n: node i's coupling variables into ring slot (n + 1) mod H, and its sample.
-template <class M>
+template <class M, int W = 1>
 L2L_TVB_DEVICE void StoreNode(const InstanceView& v, int32_t p, int64_t n, int32_t i) {
-  const int64_t N = v.nodes;
+  const int64_t N = v.nodes, ring_size = M::kCvar * N * v.H;
   const int32_t slot = static_cast<int32_t>((n + 1) % v.H);
-  const double* x = v.x + p * static_cast<int64_t>(M::kState) * N;
-  for (int c = 0; c < M::kCvar; c++) v.ring[((p * static_cast<int64_t>(M::kCvar) + c) * N + i) * v.H + slot] = static_cast<float>(x[M::CvarState(c) * N + i]);
+  const double* x = v.x + LaneAt<W>(p, M::kState * N, 0);
+  for (int c = 0; c < M::kCvar; c++) v.ring[LaneAt<W>(p, ring_size, (c * N + i) * v.H + slot)] = static_cast<float>(x[(M::CvarState(c) * N + i) * W]);
   if ((n + 1) % v.record_every == 0 && (n + 1) / v.record_every <= v.samples) {
     const int64_t sample = (n + 1) / v.record_every - 1;
     double* o = v.observed + ((p * v.samples + sample) * v.nobs) * N;
-    for (int r = 0; r < v.nobs; r++) o[r * N + i] = x[v.record_state[r] * N + i];
+    for (int r = 0; r < v.nobs; r++) o[r * N + i] = x[(v.record_state[r] * N + i) * W];
   }
 }
 
@@ -272,6 +302,50 @@ struct InstanceHost {
 
   // Bytes of the ring for these instances.
   double RingBytes(const RunSpec& run) const { return static_cast<double>(H) * M::kCvar * run.nodes * sizeof(float) * P; }
+};
+
+// An InstanceHost's arrays for the device's layout: instances padded to whole groups of W lanes (the
+// padding lanes copy the last instance, run with it and are never read back), delay and x interleaved
+// (LaneAt), the rest instance-major.
+template <class M, int W>
+struct LaneHost {
+  int64_t P = 0, padded = 0;
+  int32_t H = 1;
+  std::vector<int32_t> delay;
+  std::vector<double> x, params, cpl, g;
+  std::vector<uint64_t> seeds;
+
+  explicit LaneHost(const InstanceHost<M>& h) : P(h.P), padded((h.P + W - 1) / W * W), H(h.H) {
+    const int64_t E = P > 0 ? static_cast<int64_t>(h.delay.size()) / P : 0, X = P > 0 ? static_cast<int64_t>(h.x.size()) / P : 0;
+    delay = Interleave(h.delay, E);
+    x = Interleave(h.x, X);
+    params = Pad(h.params, M::kParams);
+    cpl = Pad(h.cpl, kMaxCouplingParams);
+    if (!h.g.empty()) {
+      g = Pad(h.g, M::kState);
+      seeds = Pad(h.seeds, 1);
+    }
+  }
+
+  double RingBytes(const RunSpec& run) const { return static_cast<double>(H) * M::kCvar * run.nodes * sizeof(float) * padded; }
+
+ private:
+  template <class T>
+  std::vector<T> Interleave(const std::vector<T>& a, int64_t size) const {
+    std::vector<T> out(static_cast<size_t>(padded * size));
+    for (int64_t q = 0; q < padded; q++) {
+      const int64_t p = std::min(q, P - 1);
+      for (int64_t k = 0; k < size; k++) out[LaneAt<W>(static_cast<int32_t>(q), size, k)] = a[p * size + k];
+    }
+    return out;
+  }
+  template <class T>
+  std::vector<T> Pad(const std::vector<T>& a, int64_t size) const {
+    std::vector<T> out(a.begin(), a.begin() + P * size);
+    for (int64_t q = P; q < padded; q++) out.insert(out.end(), a.begin() + (P - 1) * size, a.begin() + P * size);
+    if (out.empty()) out.resize(1);
+    return out;
+  }
 };
 
 }  // namespace l2l_tvb

@@ -276,16 +276,15 @@ class Block {
   std::vector<double> g_;        // state x instance: sqrt(2 nsig)
 };
 
-// Instances [p0, p1) one after another with the CUDA kernel's code (instance_kernel.h): each as its
-// thread block would run it, nodes one after another between the barriers. The CPU kernel takes this
-// path for a block whose instances have different delays (a speed per instance): a lane-major ring
-// then costs a scattered read per edge and lane over every instance's history, where one instance at a
-// time reads its own, which stays in cache (about 1.3x faster, bench/RESULTS.md); the numbers are the
-// same either way (test/native/tvb-cuda.test.ts).
-// With `exact_device_code` the coupling streams its terms as the device does (engine cuda-code-on-cpu);
-// else it buffers them (CoupleNode), the same numbers faster.
+// Instances [p0, p1) one after another with the CUDA kernel's arithmetic (instance_kernel.h, one
+// instance's arrays contiguous: W = 1), nodes one after another between the barriers. The CPU kernel
+// takes this path for a block whose instances have different delays (a speed per instance): a
+// lane-major ring then costs a scattered read per edge and lane over every instance's history, where
+// one instance at a time reads its own, which stays in cache (about 1.3x faster, bench/RESULTS.md);
+// the numbers are the same either way (test/native/tvb-cuda.test.ts). The coupling buffers its terms
+// (CoupleNode): the device's sums, faster on a CPU.
 template <class M>
-void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& control, RunOutput& out, bool exact_device_code) {
+void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& control, RunOutput& out) {
   InstanceHost<M> host(run, p0, p1);
   // one instance's ring at a time: the instance's slots are its own
   std::vector<float> ring(static_cast<size_t>(host.H) * M::kCvar * run.nodes);
@@ -293,7 +292,7 @@ void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& 
   int32_t longest = 1;
   for (int32_t i = 0; i < run.nodes; i++) longest = std::max(longest, run.row_start[i + 1] - run.row_start[i]);
   std::vector<float> terms(longest);
-  float* buffer = exact_device_code ? nullptr : terms.data();
+  float* buffer = terms.data();
   InstanceView v;
   v.nodes = run.nodes;
   v.H = host.H;
@@ -337,6 +336,66 @@ void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& 
   }
 }
 
+// Engine cuda-code-on-cpu: the CUDA kernel as the device runs it, on one host thread: the device's
+// layout (LaneHost: groups of W lanes, delay, ring and state interleaved), its streamed sums, and every
+// thread of a group's block in turn between the barriers. A machine without a GPU tests the device's
+// indexing and arithmetic with it (test/native/tvb-cuda.test.ts). Slow.
+template <class M, int W>
+void RunDeviceCodeOnHost(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  for (int32_t p = 0; p < run.instances; p++) {
+    if (!(run.speed.At(p)[0] > 0)) throw std::invalid_argument("instance " + std::to_string(p) + ": the conduction speed must be positive");
+  }
+  const InstanceHost<M> host(run, 0, run.instances);
+  LaneHost<M, W> lanes(host);
+  const int64_t nobs = static_cast<int64_t>(run.record_state.size());
+  std::vector<float> ring(static_cast<size_t>(lanes.RingBytes(run) / sizeof(float)));
+  // the padding lanes' samples land past the real ones and are dropped
+  std::vector<double> observed(static_cast<size_t>(lanes.padded * out.samples * nobs * run.nodes));
+  InstanceView v;
+  v.nodes = run.nodes;
+  v.H = lanes.H;
+  v.coupling = static_cast<int>(run.coupling);
+  v.dt = run.dt;
+  v.sqrt_dt = std::sqrt(run.dt);
+  v.row_start = run.row_start.data();
+  v.source = run.source.data();
+  v.weight = run.weight.data();
+  v.edges = static_cast<int64_t>(run.source.size());
+  v.delay = lanes.delay.data();
+  v.ring = ring.data();
+  v.x = lanes.x.data();
+  v.params = lanes.params.data();
+  v.cpl = lanes.cpl.data();
+  v.g = lanes.g.empty() ? nullptr : lanes.g.data();
+  v.seeds = lanes.seeds.empty() ? nullptr : lanes.seeds.data();
+  v.record_every = run.record_every;
+  v.nobs = static_cast<int32_t>(nobs);
+  v.samples = out.samples;
+  v.record_state = run.record_state.data();
+  v.observed = observed.data();
+  for (int64_t p0 = 0; p0 < lanes.padded; p0 += W) {
+    const int32_t q0 = static_cast<int32_t>(p0);
+    for (int32_t q = q0; q < q0 + W; q++) {
+      for (int32_t i = 0; i < run.nodes; i++) InitNode<M, W>(v, q, i);
+    }
+    for (int64_t n = 0; n < run.steps; n++) {
+      if (n % kCheckEvery == 0 && control.Cancelled()) return;
+      for (int32_t q = q0; q < q0 + W; q++) {
+        for (int32_t i = 0; i < run.nodes; i++) StepNode<M, W>(v, q, n, i);
+      }
+      // the barrier: every read of the ring for step n is done
+      for (int32_t q = q0; q < q0 + W; q++) {
+        for (int32_t i = 0; i < run.nodes; i++) StoreNode<M, W>(v, q, n, i);
+      }
+    }
+    const int64_t real = std::min<int64_t>(W, run.instances - p0);
+    control.Add(static_cast<uint64_t>(real * run.steps));
+    const size_t per = static_cast<size_t>(out.samples * nobs * run.nodes);
+    std::copy(observed.begin() + p0 * per, observed.begin() + (p0 + real) * per, out.observed.begin() + p0 * per);
+    std::fill(out.finished.begin() + p0, out.finished.begin() + p0 + real, 1);
+  }
+}
+
 // Whether instances [p0, p1) share every delay (then the lane-major kernel reads contiguous history).
 bool UniformDelays(const RunSpec& run, int32_t p0, int32_t p1) {
   for (int32_t p = p0 + 1; p < p1; p++) {
@@ -351,9 +410,9 @@ bool UniformDelays(const RunSpec& run, int32_t p0, int32_t p1) {
 }
 
 // Threads over blocks of instances, each block on the lane-major kernel (one set of delays) or one
-// instance at a time (RunInstances: delays per instance), or, engine cuda-code-on-cpu, always the latter.
+// instance at a time (RunInstances: delays per instance).
 template <class M>
-void SimulateThreads(const RunSpec& run, l2l::CallControl& control, RunOutput& out, bool instance_path) {
+void SimulateModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
   const int32_t threads = std::max(1, std::min(run.threads, run.instances));
   std::vector<std::exception_ptr> errors(threads);
   auto work = [&](int32_t t) {
@@ -363,8 +422,8 @@ void SimulateThreads(const RunSpec& run, l2l::CallControl& control, RunOutput& o
       for (int32_t p = p0; p < p1; p++) {
         if (!(run.speed.At(p)[0] > 0)) throw std::invalid_argument("instance " + std::to_string(p) + ": the conduction speed must be positive");
       }
-      if (instance_path || !UniformDelays(run, p0, p1)) {
-        RunInstances<M>(run, p0, p1, control, out, instance_path);
+      if (!UniformDelays(run, p0, p1)) {
+        RunInstances<M>(run, p0, p1, control, out);
         return;
       }
       Block<M> block(run, p0, p1);
@@ -381,10 +440,13 @@ void SimulateThreads(const RunSpec& run, l2l::CallControl& control, RunOutput& o
 }
 
 template <class M>
-void SimulateModel(const RunSpec& run, l2l::CallControl& control, RunOutput& out) { SimulateThreads<M>(run, control, out, false); }
-
-template <class M>
-void SimulateCudaCodeOnCpu(const RunSpec& run, l2l::CallControl& control, RunOutput& out) { SimulateThreads<M>(run, control, out, true); }
+void SimulateCudaCodeOnCpu(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {
+  // lanes by the instance count as on a device of kHostMultiprocessors
+  const int32_t lanes = run.lanes != 0 ? run.lanes : DeviceLanes(run.instances, kHostMultiprocessors);
+  if (lanes == 32) RunDeviceCodeOnHost<M, 32>(run, control, out);
+  else if (lanes == 8) RunDeviceCodeOnHost<M, 8>(run, control, out);
+  else RunDeviceCodeOnHost<M, 1>(run, control, out);
+}
 
 struct Entry {
   ModelInfo info;

@@ -67,6 +67,7 @@ struct RunSpec {
   Coupling coupling = Coupling::kLinear;
   PerInstance coupling_params;     // CouplingParamCount(coupling) values
   Engine engine = Engine::kCpu;
+  int32_t lanes = 0;               // the device layout's lanes per group (1, 8 or 32; 0: by the instance count)
   PerInstance params;              // the model's parameters, in the model file's order
   PerInstance x0;                  // state x nodes, state-major: the state at t <= 0
   PerInstance nsig;                // per state variable (null: deterministic Heun)

@@ -73,6 +73,10 @@ TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l
     else if (engine == "cuda-code-on-cpu") run_.engine = Engine::kCudaCodeOnCpu;
     else throw Napi::RangeError::New(env, "simulate: engine must be cpu, cuda or cuda-code-on-cpu, got " + engine);
   }
+  if (o.Has("lanes") && !o.Get("lanes").IsUndefined()) {
+    run_.lanes = static_cast<int32_t>(NumberField(o, "lanes", where));
+    if (run_.lanes != 0 && run_.lanes != 1 && run_.lanes != 8 && run_.lanes != 32) throw Napi::RangeError::New(env, "simulate: lanes must be 0 (by the instance count), 1, 8 or 32, got " + std::to_string(run_.lanes));
+  }
   if (run_.engine == Engine::kCuda) {
     const GpuStatus gpu = CudaStatus();
     if (gpu.devices == 0) throw Napi::RangeError::New(env, "simulate: engine cuda: " + gpu.reason);

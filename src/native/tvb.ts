@@ -62,6 +62,12 @@ export interface TvbSimulateOptions {
    * CUDA kernel's own code run on the host, to test it without a GPU (slow).
    */
   engine?: 'cpu' | 'cuda' | 'cuda-code-on-cpu';
+  /**
+   * The CUDA kernel's layout (engines cuda and cuda-code-on-cpu): the parameter sets of a thread block
+   * (its lanes; a warp's threads are the lanes of one node). 0 (default): by the instance count (many
+   * sets: 32, fewer: 8 or 1, so that the device has blocks enough); the numbers do not depend on it.
+   */
+  lanes?: 0 | 1 | 8 | 32;
   /** The model's parameters (model-file order), for all instances or per instance. */
   params: Float64Array;
   /** state x nodes (state-major), for all instances or per instance: x(t <= 0). */
