@@ -106,6 +106,11 @@ if selected snn "$@"; then section snn 1800 node --import tsx bench/snn.ts; fi
 if selected reservoir "$@"; then section reservoir 3600 node --import tsx bench/reservoir.ts; fi
 # tvb also times TVB's own simulator where it imports (TVB_SOURCE=a tvb_library folder, else /tmp/tvbsrc/tvb_library): sudo apt-get install -y python3-numba python3-deprecated
 if selected tvb "$@"; then section tvb 1800 node --import tsx bench/tvb.ts; fi
+# tvb-gpu: the CUDA engine against the CPU kernel on the same machine; only where a GPU is usable (else its last figures stay)
+if selected tvb-gpu "$@"; then
+  gpu=$(node -e "const g = require('./build/Release/l2l_tvb.node').gpu(); console.log(g.devices > 0 ? '' : (g.reason || 'built without nvcc'))" 2>&1)
+  if [ -z "$gpu" ]; then section tvb-gpu 1800 node --import tsx bench/tvb-gpu.ts; else echo "== bench tvb-gpu: skipped, no GPU here ($gpu); its section keeps its last figures"; fi
+fi
 # cell: standalone NEURON (/usr/bin/python3 with python3-neuron) against our NEURON back end, and Arbor where the build has it
 if selected cell "$@"; then section cell 900 node --import tsx bench/cell.ts; fi
 if selected process "$@"; then section process 600 node --import tsx bench/process.ts; fi
