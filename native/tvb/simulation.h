@@ -74,6 +74,11 @@ struct RunSpec {
   std::vector<uint64_t> seeds;     // per instance, with nsig
   int32_t record_every = 1;        // steps between samples of the observables
   std::vector<int32_t> record_state;  // the state variables recorded
+  // The functional connectivity of each finished instance, of the first recorded state variable over
+  // samples [fc_from, samples) (-1: none), and which regions are flat (src/optimizees/tvb/fc.ts has the
+  // definitions, and fc_flat is its FLAT)
+  int64_t fc_from = -1;
+  double fc_flat = 0;
 };
 
 // A tract's delay in steps, TVB's rounding: rint((length / speed) / dt). Every kernel computes its delays
@@ -88,6 +93,9 @@ struct RunOutput {
   std::vector<double> observed;
   // per instance: 1 when integrated to the end (0: a cancel stopped it first)
   std::vector<uint8_t> finished;
+  // with fc_from >= 0: instances x nodes x nodes, and instances x nodes (1: flat); zeros where unfinished
+  std::vector<double> fc;
+  std::vector<uint8_t> flat;
 };
 
 // The models this build knows (generated from native/tvb/models).

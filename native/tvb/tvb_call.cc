@@ -99,6 +99,14 @@ TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l
   run_.record_every = static_cast<int32_t>(NumberField(r, "every", where + ".record"));
   run_.record_state = Copy<int32_t>(Int32Field(r, "state", where + ".record"));
   if (run_.record_every < 1) throw Napi::RangeError::New(env, "simulate: record.every must be at least 1");
+  if (o.Has("fc") && !o.Get("fc").IsUndefined()) {
+    if (!o.Get("fc").IsObject()) throw Napi::TypeError::New(env, "simulate options.fc: expected {from, flat}");
+    const auto f = o.Get("fc").As<Napi::Object>();
+    run_.fc_from = static_cast<int64_t>(NumberField(f, "from", where + ".fc"));
+    run_.fc_flat = NumberField(f, "flat", where + ".fc");
+    if (run_.fc_from < 0 || run_.record_state.empty()) throw Napi::RangeError::New(env, "simulate: fc.from must be at least 0, and record.state name the variable");
+    if (run_.steps / run_.record_every - run_.fc_from < 3) throw Napi::RangeError::New(env, "simulate: fc needs at least 3 samples from fc.from");
+  }
   for (int32_t s : run_.record_state) if (s < 0 || s >= model->state) throw Napi::RangeError::New(env, "simulate: record.state names a state variable the model does not have");
 }
 
@@ -113,6 +121,14 @@ Napi::Value TvbCall::Result(Napi::Env env) {
   result.Set("observed", observed);
   result.Set("samples", Napi::Number::New(env, static_cast<double>(out_.samples)));
   result.Set("finished", finished);
+  if (run_.fc_from >= 0) {
+    auto fc = Napi::Float64Array::New(env, out_.fc.size());
+    std::copy(out_.fc.begin(), out_.fc.end(), fc.Data());
+    auto flat = Napi::Uint8Array::New(env, out_.flat.size());
+    std::copy(out_.flat.begin(), out_.flat.end(), flat.Data());
+    result.Set("fc", fc);
+    result.Set("flat", flat);
+  }
   return result;
 }
 

@@ -78,6 +78,12 @@ export interface TvbSimulateOptions {
    * g = sqrt(2 nsig)), one seed per instance. Absent: deterministic Heun.
    */
   noise?: { nsig: Float64Array; seeds: Uint32Array };
+  /**
+   * Also the functional connectivity of each finished instance, on the call's threads: of the first
+   * recorded state variable over samples [from, samples), flat regions those whose standard deviation
+   * is not above `flat` x max(1, |mean|) (src/optimizees/tvb/fc.ts, whose numbers these are, bit for bit).
+   */
+  fc?: { from: number; flat: number };
 }
 
 export interface TvbSimulateResult {
@@ -86,6 +92,10 @@ export interface TvbSimulateResult {
   samples: number;
   /** 1 for each instance integrated to the end; 0 where a cancel stopped it first. */
   finished: Uint8Array;
+  /** With options.fc: instances x nodes x nodes (zeros for an unfinished instance). */
+  fc?: Float64Array;
+  /** With options.fc: instances x nodes, 1 where the region is flat. */
+  flat?: Uint8Array;
 }
 
 export interface TvbAddon {

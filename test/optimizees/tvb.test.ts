@@ -40,6 +40,39 @@ const base = {
   parameters: [{ path: 'coupling.a', lower: 0, upper: 0.05 }, { path: 'speed', lower: 1, upper: 10 }],
 };
 
+t.test("the kernel's FC (simulate's fc option, on its threads) is functionalConnectivity's, bit for bit, flat regions too", async (t) => {
+  const { loadTvb } = await import('../../src/native/loader.js');
+  const { CASES, conn76, initialState } = await import('../helpers/tvb.js');
+  const { FLAT } = await import('../../src/optimizees/tvb/fc.js');
+  const c = CASES[0];
+  const tvb = loadTvb();
+  const P = 5, N = 76;
+  // instances 0-3 with noise, each its own coupling and speed; no noise and a long run: the oscillator settles (every region flat)
+  for (const noisy of [true, false]) {
+    const steps = noisy ? 4000 : 30000, every = 10, from = noisy ? 100 : 2500;
+    const r = await tvb.simulate({
+      model: c.model, nodes: N, instances: P, steps, dt: 0.1, threads: 2, connectome: conn76(), coupling: 'linear',
+      speed: Float64Array.from({ length: P }, (_, p) => 3 + p / 2), coupling_params: Float64Array.from({ length: 2 * P }, (_, k) => (k % 2 === 0 ? 0.01 * (1 + k) : 0)),
+      params: Float64Array.from(c.params), x0: initialState(c.cols), record: { every, state: Int32Array.of(0) },
+      ...(noisy ? { noise: { nsig: Float64Array.of(1e-4, 0), seeds: Uint32Array.from({ length: P }, (_, p) => 3 + p) } } : {}),
+      fc: { from, flat: FLAT },
+    });
+    t.equal(r.fc!.length, P * N * N);
+    let same = 0, flatSame = 0, flats = 0;
+    for (let p = 0; p < P; p++) {
+      const want = functionalConnectivity(r.observed.subarray(p * r.samples * N, (p + 1) * r.samples * N), r.samples, N, from);
+      want.fc.forEach((x, k) => (same += Object.is(x, r.fc![p * N * N + k]) ? 1 : 0));
+      const flat = Array.from({ length: N }, (_, i) => i).filter((i) => r.flat![p * N + i] === 1);
+      flatSame += JSON.stringify(flat) === JSON.stringify(want.flat) ? 1 : 0;
+      flats += flat.length;
+    }
+    t.equal(same, P * N * N, `${noisy ? 'noisy' : 'settled'}: ${same} of ${P * N * N} FC entries identical`);
+    t.equal(flatSame, P, 'the same flat regions');
+    t.equal(flats, noisy ? 0 : P * N, noisy ? 'none flat with noise' : 'every region flat once settled');
+  }
+  t.throws(() => tvb.simulate({ model: c.model, nodes: N, instances: 1, steps: 100, dt: 0.1, threads: 1, connectome: conn76(), coupling: 'linear', speed: Float64Array.of(4), coupling_params: Float64Array.of(0.01, 0), params: Float64Array.from(c.params), x0: initialState(c.cols), record: { every: 10, state: Int32Array.of(0) }, fc: { from: 8, flat: FLAT } }), /fc needs at least 3 samples/);
+});
+
 t.test('the configuration is checked against the model file', async (t) => {
   const err = (over: Record<string, unknown>) => {
     const r = tvbSchema.safeParse({ ...base, ...over });

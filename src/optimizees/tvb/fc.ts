@@ -72,13 +72,16 @@ export interface FcFitness {
   fc: Float64Array | null;
 }
 
-/** The fitness of one simulated series against a target matrix; `penalty` where FC is undefined. */
-export function fcFitness(series: ArrayLike<number>, samples: number, nodes: number, from: number, target: ArrayLike<number>, penalty: number): FcFitness {
+/**
+ * The fitness of one simulated series against a target matrix; `penalty` where FC is undefined. `computed`:
+ * the series' FC already computed (the tvb kernel's fc option: these same numbers, on its threads).
+ */
+export function fcFitness(series: ArrayLike<number>, samples: number, nodes: number, from: number, target: ArrayLike<number>, penalty: number, computed?: { fc: Float64Array; flat: number[] }): FcFitness {
   if (samples - from < 3) return { fitness: penalty, reason: `${samples - from} samples after the transient: too few for a correlation`, fc: null };
   for (let k = from * nodes; k < samples * nodes; k++) {
     if (!Number.isFinite(series[k])) return { fitness: penalty, reason: `the simulation diverged (a non-finite value at sample ${Math.floor(k / nodes)}, region ${k % nodes})`, fc: null };
   }
-  const { fc, flat } = functionalConnectivity(series, samples, nodes, from);
+  const { fc, flat } = computed ?? functionalConnectivity(series, samples, nodes, from);
   if (flat.length > 0) {
     const which = flat.length === nodes ? 'every region' : `${flat.length} region${flat.length === 1 ? '' : 's'} (${flat.slice(0, 5).join(', ')}${flat.length > 5 ? ', ...' : ''})`;
     return { fitness: penalty, reason: `FC undefined: ${which} settled on a fixed point after the transient`, fc: null };

@@ -11,7 +11,7 @@ import { loadTvb } from '../../native/loader.js';
 import { TVB_COUPLING_PARAMS, type TvbConnectome, type TvbCouplingKind, type TvbSimulateOptions } from '../../native/tvb.js';
 import { BALLOON_DEFAULTS, balloonBold } from './bold.js';
 import { kernelConnectome, readConnectome, type Connectome } from './connectome.js';
-import { fcFitness, functionalConnectivity } from './fc.js';
+import { FLAT, fcFitness, functionalConnectivity } from './fc.js';
 import type { ModelDecl } from './model-file.js';
 import { connectomeDir, shippedModel } from './models.js';
 import { COUPLING_DEFAULTS, couplingKind, type TvbConfig } from './schema.js';
@@ -136,7 +136,7 @@ export class TvbModel implements Optimizee {
   }
 
   /** One kernel call for these runs; the observable's series per run. */
-  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number }> {
+  private async simulate(runs: RunValues[], seeds: Uint32Array, threads: number, control?: EvalControl): Promise<{ series: Float64Array[]; finished: Uint8Array; samples: number; fc?: { fc: Float64Array; flat: number[] }[] }> {
     const n = this.connectome.nodes, P = runs.length, m = this.model;
     const options: TvbSimulateOptions = {
       model: m.name, nodes: n, instances: P, steps: this.steps, dt: this.cfg.dt, threads, connectome: this.kernel,
@@ -145,12 +145,22 @@ export class TvbModel implements Optimizee {
       params: Float64Array.from(runs.flatMap((r) => Array.from(r.params))), x0: this.x0,
       record: { every: this.every, state: Int32Array.of(this.observable) },
       ...(this.cfg.noise !== undefined ? { noise: { nsig: Float64Array.from(runs.flatMap((r) => Array.from(r.nsig))), seeds } } : {}),
+      // the FC of the observable on the kernel's threads (O(nodes^2 samples) a run: at a GPU's pace the
+      // JS thread's share otherwise); of the BOLD signal, short series, here
+      ...(this.cfg.bold || Math.floor(this.steps / this.every) - this.from < 3 ? {} : { fc: { from: this.from, flat: FLAT } }),
     };
     const r = await loadTvb().simulate(options, control);
     const per = r.samples * n;
     const series = runs.map((_, p) => r.observed.subarray(p * per, (p + 1) * per));
     const bold = this.cfg.bold;
-    if (!bold) return { series, finished: r.finished, samples: r.samples };
+    if (!bold) {
+      const fc = runs.map((_, p) => {
+        const flat: number[] = [];
+        for (let i = 0; i < n; i++) if (r.flat![p * n + i] === 1) flat.push(i);
+        return { fc: r.fc!.subarray(p * n * n, (p + 1) * n * n), flat };
+      });
+      return { series, finished: r.finished, samples: r.samples, fc };
+    }
     // the BOLD signal of the observable, then every tr_ms: sample j at (j + 1) tr_ms
     const every = Math.round(bold.tr_ms / this.cfg.sample_ms), samples = Math.floor(r.samples / every);
     const { tr_ms: _, ...overrides } = bold;
@@ -223,7 +233,7 @@ export class TvbModel implements Optimizee {
     const fitness = new Float64Array(rows);
     const notes = new Array<string | null>(rows).fill(null);
     for (let k = 0; k < rows; k++) {
-      const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty);
+      const f = fcFitness(sim.series[k], sim.samples, n, this.from, target, this.cfg.penalty, sim.fc?.[k]);
       fitness[k] = f.fitness;
       if (f.reason) notes[k] = `penalty ${this.cfg.penalty}: ${f.reason}`;
     }
