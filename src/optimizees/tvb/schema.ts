@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { MAX_DIMS } from '../../core/limits.js';
 import { TVB_COUPLING_PARAMS, type TvbCouplingKind } from '../../native/tvb.js';
 import { ModelFileError } from './model-file.js';
-import { shippedModel, shippedModels } from './models.js';
+import { shippedModel, shippedModelNames } from './models.js';
 
 const finite = z.number().refine(Number.isFinite, 'a finite number');
 const positive = z.number().positive();
@@ -27,7 +27,7 @@ const targetSchema = z.union([
 ]);
 
 export const tvbSchema = z.strictObject({
-  model: z.string().describe(`a model file of native/tvb/models (shipped: ${(() => { try { return shippedModels().map((m) => m.name).join(', '); } catch { return 'see docs/tvb.md'; } })()})`),
+  model: z.string().describe(`a model file of native/tvb/models (shipped: ${(() => { try { return shippedModelNames().join(', '); } catch { return 'see docs/tvb.md'; } })()})`),
   connectome: z.string().default('synthetic76').describe('a connectome shipped in native/tvb/connectomes (synthetic76: the 76 regions of the TVB references), or a folder or .zip in TVB\'s text format (weights.txt, tract_lengths.txt, centres.txt; in a zip, in any subfolder)'),
   dt: positive.default(0.1).describe('ms'),
   duration_ms: positive.describe('simulated time per evaluation'),
@@ -71,7 +71,7 @@ export const tvbSchema = z.strictObject({
     return;
   }
   if (!m) {
-    issue(['model'], c.model, `a model of native/tvb/models (one of ${shippedModels().map((x) => x.name).join(', ')})`);
+    issue(['model'], c.model, `a model of native/tvb/models (one of ${shippedModelNames().join(', ')})`);
     return;
   }
   const states = m.state.map((s) => s.name);
