@@ -112,21 +112,30 @@ TvbCall::TvbCall(const Napi::CallbackInfo& info, Napi::Function error_class) : l
 
 void TvbCall::Compute(l2l::CallControl& control) { Simulate(run_, control, out_); }
 
+namespace {
+
+// A Float64Array over the vector's own memory (moved, not copied: a call's samples can be gigabytes),
+// freed when the array is collected.
+Napi::Float64Array Adopt(Napi::Env env, std::vector<double>&& v) {
+  if (v.empty()) return Napi::Float64Array::New(env, 0);
+  auto* owned = new std::vector<double>(std::move(v));
+  auto buffer = Napi::ArrayBuffer::New(env, owned->data(), owned->size() * sizeof(double), [](Napi::Env, void*, std::vector<double>* hint) { delete hint; }, owned);
+  return Napi::Float64Array::New(env, owned->size(), buffer, 0);
+}
+
+}  // namespace
+
 Napi::Value TvbCall::Result(Napi::Env env) {
   auto result = Napi::Object::New(env);
-  auto observed = Napi::Float64Array::New(env, out_.observed.size());
-  std::copy(out_.observed.begin(), out_.observed.end(), observed.Data());
   auto finished = Napi::Uint8Array::New(env, out_.finished.size());
   std::copy(out_.finished.begin(), out_.finished.end(), finished.Data());
-  result.Set("observed", observed);
+  result.Set("observed", Adopt(env, std::move(out_.observed)));
   result.Set("samples", Napi::Number::New(env, static_cast<double>(out_.samples)));
   result.Set("finished", finished);
   if (run_.fc_from >= 0) {
-    auto fc = Napi::Float64Array::New(env, out_.fc.size());
-    std::copy(out_.fc.begin(), out_.fc.end(), fc.Data());
     auto flat = Napi::Uint8Array::New(env, out_.flat.size());
     std::copy(out_.flat.begin(), out_.flat.end(), flat.Data());
-    result.Set("fc", fc);
+    result.Set("fc", Adopt(env, std::move(out_.fc)));
     result.Set("flat", flat);
   }
   return result;
