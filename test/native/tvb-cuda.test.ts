@@ -61,6 +61,15 @@ for (const { c, coupling } of variants) {
   });
 }
 
+t.test('lanes: 0 (by the instance count), 1, 8 or 32; anything else is refused before the run', async (t) => {
+  const c = CASES[0];
+  t.throws(() => tvb.simulate({ ...run(c, 'linear', 10, false), engine: 'cuda-code-on-cpu', lanes: 4 as never }), /simulate: lanes must be 0 \(by the instance count\), 1, 8 or 32, got 4/);
+  // by the instance count, as on a device of one multiprocessor: 3 instances -> 1 lane, 64 -> 32 lanes; the same numbers
+  const options = run(c, 'linear', 600, true, false, 64);
+  const [cpu, auto] = await Promise.all([tvb.simulate(options), tvb.simulate({ ...options, engine: 'cuda-code-on-cpu' })]);
+  t.ok(cpu.observed.every((x, k) => Object.is(x, auto.observed[k])), `64 instances, lanes by the count: all ${cpu.observed.length} values identical`);
+});
+
 t.test('sigmoidal coupling: c_i = cmin + (cmax - cmin) / (1 + exp(-a (s_i - midpoint) / sigma)), s_i = sum_j w_ij x_j', async (t) => {
   // Kuramoto's dtheta/dt = omega + c_theta with the coupling frozen over the Heun step: one step gives
   // theta1 = theta0 + dt (omega + c) (k1 = k2), so c comes back as (theta1 - theta0) / dt - omega, to
