@@ -134,6 +134,7 @@
       "sources": [
         "native/tvb/addon.cc",
         "native/tvb/simulation.cc",
+        "native/tvb/fc.cc",
         "native/tvb/tvb_call.cc",
         "native/tvb/cuda_absent.cc"
       ],

@@ -101,16 +101,11 @@ void SimulateCudaLanes(const RunSpec& run, l2l::CallControl& control, RunOutput&
   DeviceArray<int32_t> record_state(run.record_state, "copying the recorded state");
   DeviceArray<float> ring(static_cast<size_t>(host.RingBytes(run) / sizeof(float)), "allocating the history");
   DeviceArray<double> observed(observed_size, "allocating the samples");
-  InstanceView v;
-  v.nodes = N;
-  v.H = host.H;
-  v.coupling = static_cast<int>(run.coupling);
-  v.dt = run.dt;
-  v.sqrt_dt = std::sqrt(run.dt);
+  InstanceView v = RunView(run, host.H, out.samples);
   v.row_start = row_start.get();
   v.source = source.get();
   v.weight = weight.get();
-  v.edges = static_cast<int64_t>(run.source.size());
+  v.record_state = record_state.get();
   v.delay = delay.get();
   v.ring = ring.get();
   v.x = x.get();
@@ -118,10 +113,6 @@ void SimulateCudaLanes(const RunSpec& run, l2l::CallControl& control, RunOutput&
   v.cpl = cpl.get();
   v.g = host.g.empty() ? nullptr : g.get();
   v.seeds = host.seeds.empty() ? nullptr : seeds.get();
-  v.record_every = run.record_every;
-  v.nobs = static_cast<int32_t>(nobs);
-  v.samples = out.samples;
-  v.record_state = record_state.get();
   v.observed = observed.get();
   // W lanes by up to 256 / W threads over the nodes (W = 1: whole warps of nodes)
   const dim3 block(W, W == 1 ? std::min(256, (N + 31) / 32 * 32) : std::min(256 / W, N));

@@ -146,6 +146,27 @@ struct InstanceView {
   double* observed = nullptr;          // instance x samples x nobs x nodes
 };
 
+// A view's fields that come from the run alone: sizes, steps, the connectome and the recorded variables
+// (the host's arrays; the CUDA engine points these at its device copies). The per-instance arrays and
+// the ring are the caller's.
+inline InstanceView RunView(const RunSpec& run, int32_t H, int64_t samples) {
+  InstanceView v;
+  v.nodes = run.nodes;
+  v.H = H;
+  v.coupling = static_cast<int>(run.coupling);
+  v.dt = run.dt;
+  v.sqrt_dt = std::sqrt(run.dt);
+  v.row_start = run.row_start.data();
+  v.source = run.source.data();
+  v.weight = run.weight.data();
+  v.edges = static_cast<int64_t>(run.source.size());
+  v.record_every = run.record_every;
+  v.nobs = static_cast<int32_t>(run.record_state.size());
+  v.samples = samples;
+  v.record_state = run.record_state.data();
+  return v;
+}
+
 // The float32 term of one edge: w * pre.
 template <int W>
 struct EdgeTerm {

@@ -293,20 +293,7 @@ void RunInstances(const RunSpec& run, int32_t p0, int32_t p1, l2l::CallControl& 
   for (int32_t i = 0; i < run.nodes; i++) longest = std::max(longest, run.row_start[i + 1] - run.row_start[i]);
   std::vector<float> terms(longest);
   float* buffer = terms.data();
-  InstanceView v;
-  v.nodes = run.nodes;
-  v.H = host.H;
-  v.coupling = static_cast<int>(run.coupling);
-  v.dt = run.dt;
-  v.sqrt_dt = std::sqrt(run.dt);
-  v.row_start = run.row_start.data();
-  v.source = run.source.data();
-  v.weight = run.weight.data();
-  v.edges = static_cast<int64_t>(run.source.size());
-  v.record_every = run.record_every;
-  v.nobs = static_cast<int32_t>(run.record_state.size());
-  v.samples = out.samples;
-  v.record_state = run.record_state.data();
+  InstanceView v = RunView(run, host.H, out.samples);
   v.ring = ring.data();
   for (int32_t p = 0; p < p1 - p0; p++) {
     // a view of this instance alone: its instance index 0
@@ -351,16 +338,7 @@ void RunDeviceCodeOnHost(const RunSpec& run, l2l::CallControl& control, RunOutpu
   std::vector<float> ring(static_cast<size_t>(lanes.RingBytes(run) / sizeof(float)));
   // the padding lanes' samples land past the real ones and are dropped
   std::vector<double> observed(static_cast<size_t>(lanes.padded * out.samples * nobs * run.nodes));
-  InstanceView v;
-  v.nodes = run.nodes;
-  v.H = lanes.H;
-  v.coupling = static_cast<int>(run.coupling);
-  v.dt = run.dt;
-  v.sqrt_dt = std::sqrt(run.dt);
-  v.row_start = run.row_start.data();
-  v.source = run.source.data();
-  v.weight = run.weight.data();
-  v.edges = static_cast<int64_t>(run.source.size());
+  InstanceView v = RunView(run, lanes.H, out.samples);
   v.delay = lanes.delay.data();
   v.ring = ring.data();
   v.x = lanes.x.data();
@@ -368,10 +346,6 @@ void RunDeviceCodeOnHost(const RunSpec& run, l2l::CallControl& control, RunOutpu
   v.cpl = lanes.cpl.data();
   v.g = lanes.g.empty() ? nullptr : lanes.g.data();
   v.seeds = lanes.seeds.empty() ? nullptr : lanes.seeds.data();
-  v.record_every = run.record_every;
-  v.nobs = static_cast<int32_t>(nobs);
-  v.samples = out.samples;
-  v.record_state = run.record_state.data();
   v.observed = observed.data();
   for (int64_t p0 = 0; p0 < lanes.padded; p0 += W) {
     const int32_t q0 = static_cast<int32_t>(p0);
@@ -467,60 +441,6 @@ std::vector<ModelInfo> Models() {
   std::vector<ModelInfo> out;
   for (const auto& e : Table()) out.push_back(e.info);
   return out;
-}
-
-// The FC of instance p's first recorded variable over samples [from, samples), as
-// src/optimizees/tvb/fc.ts functionalConnectivity computes it, loop for loop in float64 (the same
-// numbers, bit for bit: this file is compiled with -ffp-contract=off): the means, the upper triangle of
-// the sums of products of deviations, sd_i = sqrt(cov_ii), flat where sd_i / sqrt(n) is not above
-// flat x max(1, |mean_i|), r_ij = cov_ij / (sd_i sd_j), 1 on the diagonal.
-void InstanceFc(const RunSpec& run, const RunOutput& out, int32_t p, std::vector<double>& cov, std::vector<double>& d, std::vector<double>& mean, RunOutput& dest) {
-  const int64_t N = run.nodes, S = out.samples, from = run.fc_from, nobs = static_cast<int64_t>(run.record_state.size());
-  const double* series = out.observed.data() + static_cast<size_t>(p) * S * nobs * N;  // sample k, region i: series[k * nobs * N + i]
-  const double n = static_cast<double>(S - from);
-  std::fill(mean.begin(), mean.end(), 0.0);
-  for (int64_t k = from; k < S; k++) for (int64_t i = 0; i < N; i++) mean[i] += series[k * nobs * N + i];
-  for (int64_t i = 0; i < N; i++) mean[i] /= n;
-  std::fill(cov.begin(), cov.end(), 0.0);
-  for (int64_t k = from; k < S; k++) {
-    for (int64_t i = 0; i < N; i++) d[i] = series[k * nobs * N + i] - mean[i];
-    for (int64_t i = 0; i < N; i++) {
-      const double di = d[i];
-      double* row = cov.data() + i * N;
-      for (int64_t j = i; j < N; j++) row[j] += di * d[j];
-    }
-  }
-  double* fc = dest.fc.data() + static_cast<size_t>(p) * N * N;
-  uint8_t* flat = dest.flat.data() + static_cast<size_t>(p) * N;
-  for (int64_t i = 0; i < N; i++) {
-    const double sd = std::sqrt(cov[i * N + i]);
-    flat[i] = sd / std::sqrt(n) > run.fc_flat * std::max(1.0, std::fabs(mean[i])) ? 0 : 1;
-  }
-  for (int64_t i = 0; i < N; i++) {
-    for (int64_t j = i; j < N; j++) {
-      const double r = i == j ? 1.0 : cov[i * N + j] / (std::sqrt(cov[i * N + i]) * std::sqrt(cov[j * N + j]));
-      fc[i * N + j] = fc[j * N + i] = r;
-    }
-  }
-}
-
-// Every finished instance's FC, threads over instances.
-void FunctionalConnectivity(const RunSpec& run, RunOutput& out) {
-  const int64_t N = run.nodes;
-  out.fc.assign(static_cast<size_t>(run.instances) * N * N, 0.0);
-  out.flat.assign(static_cast<size_t>(run.instances) * N, 0);
-  if (run.record_state.empty() || out.samples - run.fc_from < 1) return;
-  const int32_t threads = std::max(1, std::min(run.threads, run.instances));
-  auto work = [&](int32_t t) {
-    std::vector<double> cov(static_cast<size_t>(N * N)), d(N), mean(N);
-    for (int32_t p = t; p < run.instances; p += threads) {
-      if (out.finished[p]) InstanceFc(run, out, p, cov, d, mean, out);
-    }
-  };
-  std::vector<std::thread> pool;
-  for (int32_t t = 1; t < threads; t++) pool.emplace_back(work, t);
-  work(0);
-  for (auto& th : pool) th.join();
 }
 
 void Simulate(const RunSpec& run, l2l::CallControl& control, RunOutput& out) {

@@ -117,6 +117,9 @@ struct GpuStatus {
 };
 GpuStatus CudaStatus();
 
+// Every finished instance's FC into out.fc and out.flat (run.fc_from >= 0; fc.cc), threads over instances.
+void FunctionalConnectivity(const RunSpec& run, RunOutput& out);
+
 // The CUDA engine (cuda_simulation.cu; without nvcc, cuda_absent.cc, which throws).
 void SimulateCuda(const RunSpec& run, l2l::CallControl& control, RunOutput& out);
 
