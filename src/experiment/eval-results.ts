@@ -5,6 +5,7 @@
  */
 import { STATUS_CODES } from '../core/fitness.js';
 import type { ResultColumns } from '../core/rows.js';
+import { registerFrame } from '../runtime/frames.js';
 
 /** A batch of individuals, columnar so it travels as a few typed arrays. */
 export interface EvalBatch {
@@ -31,6 +32,18 @@ export interface EvalResults extends ResultColumns {
   /** Per row, the worker rank that evaluated it: set by a relay, which answers for its workers. */
   ranks?: Int32Array;
 }
+
+// The two messages that carry rows travel as binary frames (src/runtime/frames.ts): their columns
+// as they are, no msgpack. Results with a failure's text or a model's outputs go as msgpack.
+registerFrame('eval.batch', {
+  scalars: ['batch', 'dim', 'generation'],
+  arrays: [['index', Int32Array], ['seed', Uint32Array], ['x', Float64Array]],
+});
+registerFrame('eval.results', {
+  scalars: ['batch', 'nObj', 'busy'],
+  arrays: [['fitness', Float64Array], ['status', Uint8Array], ['seconds', Float64Array], ['startedAgo', Float64Array], ['ranks', Int32Array, 'optional']],
+  nulls: ['errors', 'outputs'],
+});
 
 /** 'eval.cancel' (dispatcher -> worker): drop this batch if not started; 'eval.cancelled' (worker -> dispatcher): dropped. */
 export interface EvalCancel {

@@ -10,6 +10,7 @@
  */
 import type { Clock, TimerHandle } from './clock.js';
 import { decode, encode } from './codec.js';
+import { encodeFrame } from './frames.js';
 import { fromWire, toWire, type Address, type Envelope } from './schema.js';
 import type { Transport } from './transport.js';
 
@@ -158,7 +159,7 @@ export class ActorSystem {
       return;
     }
     if (!(rank >= 0 && rank < this.size)) throw new RangeError(`no rank ${rank}: the job has ${this.size}`);
-    this.transport.send(rank, encode(toWire(env)));
+    this.transport.send(rank, encodeFrame(env) ?? encode(toWire(env)));
   }
 
   private scheduleLocal(): void {
