@@ -33,8 +33,9 @@ export interface EvalResults extends ResultColumns {
   ranks?: Int32Array;
 }
 
-// The two messages that carry rows travel as binary frames (src/runtime/frames.ts): their columns
-// as they are, no msgpack. Results with a failure's text or a model's outputs go as msgpack.
+// The two messages that carry rows travel as column frames (src/runtime/frames.ts): the msgpack
+// envelope written by hand, the columns as they are in one ext. Results with a failure's text or a
+// model's outputs go through msgpackr's general path.
 registerFrame('eval.batch', {
   scalars: ['batch', 'dim', 'generation'],
   arrays: [['index', Int32Array], ['seed', Uint32Array], ['x', Float64Array]],

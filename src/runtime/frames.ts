@@ -40,7 +40,7 @@ interface Compiled {
   /** Every field the layout knows: a body with another goes as msgpack, so nothing is dropped. */
   fields: ReadonlySet<string>;
   scalars: readonly string[];
-  /** Arrays in storage order (by element size, largest first), with their position in the header. */
+  /** Arrays in storage order: by element size, largest first (their lengths in the table follow it too). */
   arrays: Array<{ name: string; type: ColumnType; optional: boolean }>;
   nulls: readonly string[];
 }
