@@ -1,4 +1,4 @@
-/** Order statistics without sorting (Hoare's selection, expected O(n)). */
+/** Order statistics: without sorting (Hoare's selection, expected O(n)), and quantiles of sorted values. */
 
 /** The k-th smallest value (0-based) of a; reorders a in place. */
 export function select(a: Float64Array, k: number): number {
@@ -36,4 +36,12 @@ export function median(a: Float64Array): number {
   let lo = -Infinity;
   for (let i = 0; i < n >> 1; i++) if (a[i] > lo) lo = a[i]; // after select, the lower half sits left of n/2
   return (lo + hi) / 2;
+}
+
+/** Quantile q (0..1) of sorted (ascending, non-empty) values, linear between neighbours. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }

@@ -3,7 +3,8 @@
  * Each figure also carries its file stem, its title and a caption for the report page.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { BATCH_GAP_SECONDS, LOW_UTILIZATION, SHORT_EVALUATION_SECONDS, type ReportData } from './data.js';
+import type { ReportData } from './data.js';
+import { BATCH_GAP_SECONDS, LOW_UTILIZATION, SHORT_EVALUATION_SECONDS } from './throughput.js';
 import { colonyFigure, confusionFigure, featuresFigure, matricesFigure, objectivesFigure, rasterFigure, seriesFigure, tracesFigure } from './assessment-figures.js';
 import { CONFIG, FACET_WIDTH, MAX_MARKS, WIDTH, everyKth, fitnessColor, legendTitle, textFigure, thin, yFitness, type Figure } from './figure-style.js';
 import { paretoFigure, scatterMatrixFigure } from './space-figures.js';

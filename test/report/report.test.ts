@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import resvg from '@resvg/resvg-js';
 import { ROOT, runMain, runMainMpi } from '../helpers/run-main.js';
 import { readJournal } from '../../src/results/journal.js';
-import { loadReportData, LOW_UTILIZATION, MAX_SERIES, SAMPLE_TARGET, SHORT_EVALUATION_SECONDS } from '../../src/report/data.js';
+import { loadReportData, SAMPLE_TARGET } from '../../src/report/data.js';
+import { MAX_SERIES } from '../../src/report/series.js';
+import { LOW_UTILIZATION, SHORT_EVALUATION_SECONDS } from '../../src/report/throughput.js';
 import { writeSyntheticRun } from './fixtures/synthetic-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'l2l-report-'));
