@@ -29,8 +29,11 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ParamSpec } from '../core/space.js';
-import { nondominated, rankedObjectives } from '../core/pareto.js';
 import { Journal, JOURNAL_FILE, type RawGenerationRecord } from './journal.js';
+import { Table, TrajectoryError, type H5File, type H5Module } from './trajectory-table.js';
+import { ParetoFront } from './trajectory-pareto.js';
+
+export { TrajectoryError } from './trajectory-table.js';
 
 export const TRAJECTORY_FILE = 'trajectory.h5';
 export const TRAJECTORY_FORMAT = 'l2l-trajectory';
@@ -46,10 +49,6 @@ export interface TrajectoryResult {
   truncated: boolean;
   /** Bytes of the journal after its last complete record. */
   ignoredBytes: number;
-}
-
-export class TrajectoryError extends Error {
-  override name = 'TrajectoryError';
 }
 
 interface RunConfig {
@@ -73,14 +72,6 @@ interface Extent {
   stats: string[];
 }
 
-type H5 = typeof import('h5wasm/node');
-type H5Module = Awaited<H5['ready']>;
-type H5File = InstanceType<H5['File']>;
-
-type Kind = 'f8' | 'i4' | 'u1' | 'u4' | 'i8' | 'str';
-const DTYPES: Record<Exclude<Kind, 'str'>, string> = { f8: '<d', i4: '<i', u1: '<B', u4: '<I', i8: '<q' };
-const BYTES: Record<Kind, number> = { f8: 8, i4: 4, u1: 1, u4: 4, i8: 8, str: 16 };
-
 /** Sizes of one chunk and of the rows buffered between two writes (tests make them small). */
 export interface TrajectoryTuning {
   /** Target bytes of one chunk of a dataset (at most 65,536 rows, at least one). Default 512 KiB. */
@@ -88,8 +79,6 @@ export interface TrajectoryTuning {
   /** Bytes of rows of a group buffered before they are written. Default 4 MiB (larger blocks were no faster). */
   blockBytes?: number;
 }
-const MAX_CHUNK_ROWS = 1 << 16;
-
 /** Writes DIR/trajectory.h5 from DIR/generations.msgpack and DIR/config.json. */
 export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}): Promise<TrajectoryResult> {
   const sizes = { chunkBytes: tuning.chunkBytes ?? 512 << 10, blockBytes: tuning.blockBytes ?? 4 << 20 };
@@ -119,7 +108,7 @@ export async function writeTrajectory(dir: string, tuning: TrajectoryTuning = {}
   let open = true;
   try {
     writeAttributes(file, config, journal);
-    const pareto = ParetoFront.of(config, extent);
+    const pareto = ParetoFront.of(config.weights ?? (config.experiment.optimizee as { weights?: unknown }).weights, config.objectives, extent.nObj, extent.N);
     const w = new Writer(Module, file, config.space, extent, sizes, pareto);
     for (const rec of journal.rawRecords(extent.G)) w.append(rec); // stops at the first pass's count: a live run may have grown
     w.finish();
@@ -201,188 +190,6 @@ function writeAttributes(file: H5File, config: RunConfig, journal: Journal): voi
 function datasetName(key: string): string {
   const s = key.replaceAll('/', '_');
   return s === '' || s === '.' ? `_${s}` : s;
-}
-
-/** One dataset filled in blocks of rows: [rows] when width is null, [rows, width] otherwise. */
-interface Column {
-  path: string;
-  kind: Kind;
-  width: number | null;
-  buf: Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array | string[];
-  /** `buf`'s bytes (numeric kinds), where raw journal columns are copied to. */
-  bytes: Uint8Array | null;
-}
-
-/**
- * The rows of one group (all its datasets the same row count), buffered and written in blocks to
- * datasets created chunked and resizable, sized to their final row count up front.
- */
-class Table {
-  readonly cols = new Map<string, Column>();
-  private capacity: number;
-  /** Rows buffered, and rows already written. */
-  filled = 0;
-  private written = 0;
-  private readonly rowBytes: number;
-
-  constructor(
-    private readonly Module: H5Module, private readonly file: H5File, group: string,
-    specs: Array<{ name: string; kind: Kind; width: number | null }>, private readonly rows: number, sizes: Required<TrajectoryTuning>,
-  ) {
-    file.create_group(group.slice(1));
-    this.rowBytes = specs.reduce((n, s) => n + BYTES[s.kind] * (s.width ?? 1), 0);
-    this.capacity = Math.max(1, Math.min(rows, Math.floor(sizes.blockBytes / this.rowBytes)));
-    const g = file.get(group.slice(1)) as InstanceType<H5['Group']>;
-    for (const s of specs) {
-      const path = `${group}/${s.name}`;
-      const w = s.width ?? 1;
-      // as many chunks as the target size asks for, sized to split the rows evenly: the last chunk is allocated
-      // whole, so a plain target size would waste up to a chunk per dataset
-      const target = Math.max(1, Math.min(MAX_CHUNK_ROWS, Math.floor(sizes.chunkBytes / (BYTES[s.kind] * w))));
-      const chunkRows = Math.max(1, Math.ceil(rows / Math.max(1, Math.ceil(rows / target))));
-      const shape = s.width === null ? [0] : [0, s.width];
-      const ds = g.create_dataset({
-        name: s.name, data: s.kind === 'str' ? [] : emptyOf(s.kind), shape, dtype: s.kind === 'str' ? 'S' : DTYPES[s.kind],
-        maxshape: s.width === null ? [null] : [null, s.width], chunks: s.width === null ? [chunkRows] : [chunkRows, s.width],
-      });
-      if (ds.resize(s.width === null ? [rows] : [rows, s.width]) < 0) throw new TrajectoryError(`resizing ${path} to ${rows} rows failed`);
-      const buf = alloc(s.kind, this.capacity * w);
-      this.cols.set(s.name, { path, kind: s.kind, width: s.width, buf, bytes: bytesOf(buf) });
-    }
-  }
-
-  /** Makes room for n more rows and returns the buffer row where they start. */
-  reserve(n: number): number {
-    if (this.filled + n > this.capacity) this.flush();
-    if (n > this.capacity) {
-      this.capacity = n;
-      for (const c of this.cols.values()) {
-        c.buf = alloc(c.kind, n * (c.width ?? 1));
-        c.bytes = bytesOf(c.buf);
-      }
-    }
-    const at = this.filled;
-    this.filled += n;
-    return at;
-  }
-
-  col<T extends Column['buf']>(name: string): T {
-    return this.cols.get(name)!.buf as T;
-  }
-
-  /** Copies the raw little-endian bytes of n rows into a numeric column, from buffer row `at`. */
-  copy(name: string, at: number, src: Uint8Array): void {
-    const c = this.cols.get(name)!;
-    c.bytes!.set(src, at * BYTES[c.kind] * (c.width ?? 1));
-  }
-
-  flush(): void {
-    const n = this.filled;
-    if (n === 0) return;
-    if (this.written + n > this.rows) throw new TrajectoryError(`more rows than measured (${this.written + n} > ${this.rows})`);
-    for (const c of this.cols.values()) {
-      if (c.kind === 'str') this.writeStrings(c, n);
-      else {
-        const w = c.width ?? 1;
-        const a = (c.buf as Exclude<Column['buf'], string[]>).subarray(0, n * w);
-        this.writeRaw(c, this.written, n, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-      }
-    }
-    this.written += n;
-    this.filled = 0;
-  }
-
-  /** Checks every row was written. */
-  done(): void {
-    this.flush();
-    if (this.written !== this.rows) throw new TrajectoryError(`${this.written} rows written, ${this.rows} expected`);
-  }
-
-  /** Rows [row0, row0 + n) of a dataset from `bytes` (copied into the wasm heap), or from `ptr` there (freed). */
-  private writeRaw(c: Column, row0: number, n: number, bytes: Uint8Array, ptr?: number): void {
-    const M = this.Module;
-    const p = ptr ?? M._malloc(bytes.byteLength || 1);
-    if (!p) throw new TrajectoryError(`out of memory writing ${c.path}`);
-    try {
-      if (ptr === undefined) M.HEAPU8.set(bytes, p);
-      const count = c.width === null ? [BigInt(n)] : [BigInt(n), BigInt(c.width)];
-      const offset = c.width === null ? [BigInt(row0)] : [BigInt(row0), 0n];
-      const strides = count.map(() => 1n);
-      const status = M.set_dataset_data(this.file.file_id, c.path, count, offset, strides, BigInt(p));
-      if (status < 0) throw new TrajectoryError(`writing rows ${row0}..${row0 + n} of ${c.path} failed`);
-    } finally {
-      M._free(p);
-    }
-  }
-
-  /**
-   * Variable-length UTF-8 strings, only the non-empty ones: a row never written reads as "" (the
-   * dataset's fill value), costs no heap object, and a chunk with no text at all is never allocated,
-   * so a run without failures spends nothing on this column. h5wasm writes such strings only whole
-   * (create_dataset), so each run of non-empty rows goes through its low-level set_dataset_data, whose
-   * memory type for this dataset is an array of C string pointers (wasm32: 4 bytes each).
-   */
-  private writeStrings(c: Column, n: number): void {
-    const strs = c.buf as string[];
-    try {
-      for (let i = 0; i < n;) {
-        if (!strs[i]) {
-          i++;
-          continue;
-        }
-        let j = i;
-        while (j < n && strs[j]) j++;
-        this.writeStringRun(c, strs, i, j);
-        i = j;
-      }
-    } finally {
-      strs.fill('', 0, n);
-    }
-  }
-
-  private writeStringRun(c: Column, strs: string[], from: number, to: number): void {
-    const M = this.Module;
-    const enc = new TextEncoder();
-    const allocs: number[] = [];
-    try {
-      const ptrs = new Uint32Array(to - from);
-      for (let i = from; i < to; i++) {
-        const s = strs[i];
-        const b = enc.encode(s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s);
-        const p = M._malloc(b.length + 1);
-        if (!p) throw new TrajectoryError(`out of memory writing ${c.path}`);
-        allocs.push(p);
-        M.HEAPU8.set(b, p);
-        M.HEAPU8[p + b.length] = 0;
-        ptrs[i - from] = p;
-      }
-      const table = M._malloc(ptrs.byteLength);
-      if (!table) throw new TrajectoryError(`out of memory writing ${c.path}`);
-      M.HEAPU8.set(new Uint8Array(ptrs.buffer), table);
-      this.writeRaw(c, this.written + from, to - from, new Uint8Array(0), table); // frees the table
-    } finally {
-      for (const p of allocs) M._free(p);
-    }
-  }
-}
-
-function bytesOf(buf: Column['buf']): Uint8Array | null {
-  return Array.isArray(buf) ? null : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-}
-
-function emptyOf(kind: Exclude<Kind, 'str'>): Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array {
-  return alloc(kind, 0) as Float64Array | Int32Array | Uint8Array | Uint32Array | BigInt64Array;
-}
-
-function alloc(kind: Kind, n: number): Column['buf'] {
-  switch (kind) {
-    case 'f8': return new Float64Array(n);
-    case 'i4': return new Int32Array(n);
-    case 'u1': return new Uint8Array(n);
-    case 'u4': return new Uint32Array(n);
-    case 'i8': return new BigInt64Array(n);
-    case 'str': return new Array<string>(n).fill('');
-  }
 }
 
 /** Fills the three groups from the journal's records, in order. */
@@ -497,74 +304,3 @@ class Writer {
   }
 }
 
-/**
- * /pareto: the non-dominated set of every successful evaluation of a run whose fitness has two or more
- * nonzero weights, whatever its optimizer, with objectives as the multi-objective cores rank them
- * (src/core/pareto.ts): sign(w_j) * fitness_j over the nonzero weights; a row that failed, or whose
- * ranked components are not all finite, is never on it. The successes' objective vectors are gathered
- * as the rows are written (16 bytes a success with two objectives) and filtered once at the end:
- * O(N log N) with two objectives, O(m N f) for more (f the front's size).
- */
-class ParetoFront {
-  private y: Float64Array;
-  private rows: Float64Array;
-  private n = 0;
-
-  private constructor(private readonly component: number[], private readonly sign: number[], private readonly names: string[], private readonly nObj: number, capacity: number) {
-    this.y = new Float64Array(Math.max(1, capacity) * component.length);
-    this.rows = new Float64Array(Math.max(1, capacity));
-  }
-
-  /** The front of a run with two or more ranked objectives; null otherwise, or when its weights are not known or do not fit the fitness. */
-  static of(config: RunConfig, e: Extent): ParetoFront | null {
-    const weights = config.weights ?? (config.experiment.optimizee as { weights?: unknown }).weights;
-    if (!Array.isArray(weights) || weights.length !== e.nObj || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))) return null;
-    const { component, sign } = rankedObjectives(weights as number[]);
-    if (component.length < 2) return null;
-    const names = component.map((c) => config.objectives?.[c] ?? `fitness[${c}]`);
-    return new ParetoFront(component, sign, names, e.nObj, Math.min(e.N, 1 << 16));
-  }
-
-  /** Rows [at, at + n) of the individuals' block (fitness [., nObj], status), the first being row `row0` of /individuals. */
-  append(fitness: Float64Array, status: Uint8Array, at: number, n: number, row0: number): void {
-    const m = this.component.length;
-    for (let i = 0; i < n; i++) {
-      if (status[at + i] !== 0) continue;
-      if (this.n === this.rows.length) this.grow();
-      const base = (at + i) * this.nObj;
-      let ok = true;
-      for (let j = 0; j < m; j++) {
-        const v = this.sign[j] * fitness[base + this.component[j]];
-        if (!Number.isFinite(v)) ok = false;
-        this.y[this.n * m + j] = v;
-      }
-      if (!ok) continue;
-      this.rows[this.n++] = row0 + i;
-    }
-  }
-
-  private grow(): void {
-    const y = new Float64Array(this.y.length * 2);
-    y.set(this.y);
-    this.y = y;
-    const rows = new Float64Array(this.rows.length * 2);
-    rows.set(this.rows);
-    this.rows = rows;
-  }
-
-  /** /pareto/rows: the front's rows, by the first objective's fitness value ascending (ties by row); the objectives as attributes. */
-  write(file: H5File): void {
-    const m = this.component.length;
-    const front = nondominated(this.y, m, this.n);
-    const first = (k: number) => this.sign[0] * this.y[k * m];
-    front.sort((a, b) => first(a) - first(b) || this.rows[a] - this.rows[b]);
-    file.create_group('pareto');
-    const g = file.get('pareto') as InstanceType<H5['Group']>;
-    const rows = BigInt64Array.from(front, (k) => BigInt(this.rows[k]));
-    g.create_dataset({ name: 'rows', data: rows, shape: [rows.length], dtype: '<q' });
-    g.create_attribute('objectives', this.names, null, 'S');
-    g.create_attribute('components', this.component, null, '<i');
-    g.create_attribute('signs', this.sign, null, '<i');
-    g.create_attribute('evaluations', this.n, null, '<q');
-  }
-}
