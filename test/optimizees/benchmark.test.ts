@@ -184,3 +184,16 @@ t.test('registered as the benchmark optimizee', async (t) => {
   t.ok(listOptimizees().includes(benchmarkOptimizee));
   t.throws(() => getOptimizee('nope'), /expected one of benchmark/);
 });
+
+t.test('simulated evaluation times: a fixed time is exact, a spread one log-normal around its median, per seed', async (t) => {
+  const { delayMs } = await import('../../src/optimizees/benchmark/delay.js');
+  t.equal(delayMs({ median_ms: 10, sigma: 0 }, 7), 10, 'sigma 0: the median itself');
+  const spread = { median_ms: 10, sigma: 1 };
+  t.equal(delayMs(spread, 7), delayMs(spread, 7), 'the same seed, the same time');
+  const logs = Array.from({ length: 4000 }, (_, i) => Math.log(delayMs(spread, i + 1) / 10)).sort((a, b) => a - b);
+  const median = logs[2000];
+  const sd = Math.sqrt(logs.reduce((s, x) => s + x * x, 0) / logs.length);
+  // ln(time / median) ~ N(0, 1): its sample median within 0.06 (3 standard errors of a median of 4000, 1.25/sqrt(4000) = 0.02) and sd within 0.05
+  t.ok(Math.abs(median) < 0.06, `median of ln(t / 10 ms) ${median.toFixed(4)}`);
+  t.ok(Math.abs(sd - 1) < 0.05, `spread of ln(t / 10 ms) ${sd.toFixed(4)}`);
+});
