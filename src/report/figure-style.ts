@@ -97,3 +97,10 @@ export function yFitness(d: ReportData, values: Array<number | null>) {
   for (let e = lo; e <= hi; e += step) decades.push(Number(`1e${e}`));
   return { scale: { type: 'log' as const }, axis: { values: decades, format: '~g' } };
 }
+
+/** Four significant digits, exponential below 1e-3 and from 1e5 on, for numbers in sentences. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+}
