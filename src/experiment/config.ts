@@ -19,7 +19,7 @@ export const stopSchema = z
 
 export const dispatchSchema = z.strictObject({
   inflight: z.number().int().min(1).max(64).default(2).describe('batches in flight per worker rank, to hide message latency'),
-  batch_seconds: z.number().positive().max(60).default(0.01).describe('aim for batches that take about this long to evaluate (a whole number of evaluations: an evaluation over half this long goes one per message; docs/scaling.md, Hiding latency)'),
+  batch_seconds: z.number().positive().max(60).default(0.01).describe('aim for batches that take about this long to evaluate (a whole number of evaluations: an evaluation over half this long goes one per message). A generation of evaluations alike in time goes out in larger batches while many of its rows are left, up to 25 times this, shrinking to this at its end (docs/scaling.md, Hiding latency)'),
   max_batch: z.number().int().min(1).max(65536).default(4096).describe('most individuals in one message'),
   batch: z.number().int().min(1).max(65536).optional().describe('fixed individuals per message (multi-instance mode: the width of a batched kernel, n_inner_params); overrides the adaptive size'),
   steal: z.boolean().default(true).describe("when a worker has nothing left to do while another still holds a batch it has not started (the end of a generation, of a run), that batch is given to the idle worker and withdrawn from the other; an evaluation may then run twice, so only for optimizees whose evaluations are repeatable (write nothing, keep no state: the registry says which); false: never"),

@@ -140,6 +140,38 @@ t.test('a block is shared over the workers free when it starts going out: whole 
   t.equal(h.got.reduce((n, r) => n + r.n, 0), 6 + 3072 + 4200 + 500, 'every row back once');
 });
 
+t.test('factoring: a generation of 10 ms evaluations goes out in batches that shrink to one as its rows run out', async (t) => {
+  const h = harness([1, 2, 3, 4]);
+  h.d.submit(block(16, 3)); // times the evaluations: 10 ms each, all alike
+  while (h.sent.length > 0) h.answer(0, 0.01);
+  h.d.submit(block(400, 3, 1));
+  t.same(h.sent.map((s) => s.body.index.length), [25, 25, 25, 25, 25, 25, 25, 25], 'while many rows are left: 25 x batch_seconds of work each (the rows left over 8 slots would be 50)');
+  const size = new Map<number, number>(); // batch id (the order sent) -> rows
+  while (h.sent.length > 0) {
+    for (const b of h.sent) size.set(b.body.batch, b.body.index.length);
+    h.answer(0, 0.01); // in order: each answer frees a slot, which takes the next batch
+  }
+  const sizes = [...size.entries()].sort((a, b) => a[0] - b[0]).map(([, n]) => n);
+  t.ok(sizes.every((n, i) => i === 0 || n <= sizes[i - 1]), `sizes never grow as the rows run out (${sizes})`);
+  t.equal(sizes.at(-1), 1, 'the last batches hold one each');
+  t.ok(h.d.batchesSent - 4 < 400 / 4, `${h.d.batchesSent - 4} messages for 400 evaluations, under a quarter of one per message`);
+  t.equal(h.got.reduce((n, r) => n + r.n, 0), 416, 'every row back once');
+});
+
+t.test('factoring stays off where evaluation times vary (a batch cannot be split, and would hold up the generation), and for long ones', async (t) => {
+  const h = harness([1, 2, 3, 4]);
+  h.d.submit(block(64, 3));
+  for (let k = 0; h.sent.length > 0; k++) h.answer(0, k % 2 ? 0.002 : 0.02); // a spread of about 0.8
+  h.d.submit(block(400, 3, 1));
+  t.same(h.sent.map((s) => s.body.index.length), [1, 1, 1, 1, 1, 1, 1, 1], 'one per message, as before factoring');
+
+  const slow = harness([1, 2, 3, 4]);
+  slow.d.submit(block(16, 3));
+  while (slow.sent.length > 0) slow.answer(0, 0.3); // alike, but 25 x batch_seconds holds none
+  slow.d.submit(block(400, 3, 1));
+  t.same(slow.sent.map((s) => s.body.index.length), [1, 1, 1, 1, 1, 1, 1, 1], '0.3 s evaluations: one per message');
+});
+
 /** Work stealing: a dispatcher whose every message (batches, withdrawals) is captured, the test playing the workers. */
 function stealHarness(targets: Array<number | { rank: number; id: string; workers: number }>, steal: boolean, batch = 1) {
   const sent: Array<{ to: Address; type: string; body: { batch: number; index?: Int32Array; seed?: Uint32Array } }> = [];
