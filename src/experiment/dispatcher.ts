@@ -2,10 +2,10 @@
  * Dispatcher: farms evaluation jobs to worker ranks by free capacity.
  *
  * Each worker may hold `inflight` batches at once, so it always has the next batch queued while it
- * evaluates one. Batch size adapts: big enough that a message carries about `batch_seconds` of work
- * (measured per evaluation), small enough that every worker gets a share of what is queued, so tiny
- * functions travel thousands to a message and long simulations one at a time. Results are accepted in
- * any order; each batch is matched by its id.
+ * evaluates one. Batch size adapts (batch-size.ts): big enough that a message carries about
+ * `batch_seconds` of work (measured per evaluation), small enough that every worker gets a share of
+ * what is queued, so tiny functions travel thousands to a message and long simulations one at a time.
+ * Results are accepted in any order; each batch is matched by its id.
  *
  * Work stealing (`steal`, for repeatable evaluations): when a worker has nothing in flight and
  * nothing is queued, while another holds a batch behind the one it is evaluating, that batch is sent
@@ -28,6 +28,7 @@ import type { ResultColumns, Rows } from '../core/rows.js';
 import type { Address, Behaviour } from '../runtime/actor-system.js';
 import type { DispatchConfig } from './config.js';
 import type { EvalBatch, EvalCancel, EvalResults } from './eval-results.js';
+import { BatchSizer } from './batch-size.js';
 
 /** Jobs to evaluate, columnar: row i is individual index[i] of `generation`, parameters x[i*dim ...]. */
 export interface JobBlock {
@@ -74,28 +75,6 @@ interface WorkerState extends DispatchTarget {
   evaluations: number;
 }
 
-/** How many evaluations a batch should hold before we know how long one takes. */
-const FIRST_BATCH = 16;
-/**
- * A block whose share per worker takes longer than batch_seconds goes out by factoring (Hummel,
- * Schonberg and Flynn, 1992): each batch is the rows left over every worker slot, at least
- * batch_seconds and at most this many times batch_seconds of work. A generation of 10 ms evaluations
- * then travels about 25 to a message while many rows are left, and the last batches hold one each,
- * so the generation's tail stays as short as one-per-message made it. The bound keeps what a batch
- * holds back (its results come when it ends; a killed run evaluates them again) to a quarter of a
- * second at the default batch_seconds. Measured, latency bench yaml, random search with 10 ms
- * evaluations on 4 workers: see docs/scaling.md, Hiding latency.
- */
-const FACTORING_LIMIT = 25;
-/**
- * Factoring only while evaluation times vary by at most this much (standard deviation over mean of
- * the rows' times): a batch running on one worker cannot be split, so with varied times a batch of
- * many holds up its generation's end. Measured, a GA of 200 with log-normal 10 ms times (sigma 1, a
- * spread of 1.3) on 4 workers: busy 0.93 of the time one per message, 0.88 with factoring.
- */
-const FACTORING_MAX_SPREAD = 0.25;
-/** Rows' times weighed in the spread, at most: older ones fade, so it follows a run whose times change. */
-const SPREAD_ROWS = 1000;
 /**
  * Most individuals a steady-state run keeps outstanding, whatever the worker count and batch size
  * (bounds rank 0's memory: about 150 bytes each at 10 parameters).
@@ -108,9 +87,7 @@ export class Dispatcher {
   private queue: Array<{ block: JobBlock; next: number; perSlot: number }> = [];
   private queuedRows = 0;
   private nextBatch = 1;
-  private secondsPerEval = NaN;
-  /** The rows' evaluation times so far (the last SPREAD_ROWS or so): count, mean, sum of squared deviations. */
-  private readonly times = { n: 0, mean: 0, m2: 0 };
+  private readonly sizes: BatchSizer;
   private rr = 0;
   private send: (to: Address, type: string, body: unknown) => void = () => {
     throw new Error('dispatcher is not attached to an actor');
@@ -141,6 +118,7 @@ export class Dispatcher {
     if (targets.length === 0) throw new Error('no worker ranks to dispatch to');
     this.workers = targets.map((t) => ({ ...(typeof t === 'number' ? { rank: t, id: 'worker', workers: 1 } : t), inflight: new Map(), busySeconds: 0, evaluations: 0 }));
     this.totalWorkers = this.workers.reduce((n, w) => n + w.workers, 0);
+    this.sizes = new BatchSizer(this.opts, this.totalWorkers);
     this.canSteal = this.opts.steal === true && this.opts.inflight > 1;
     for (const w of this.workers) this.track(w);
   }
@@ -199,7 +177,7 @@ export class Dispatcher {
    * trivial ones: thousands per message, so rank 0's cost per message is spread over many results.
    */
   get capacity(): number {
-    const perBatch = this.opts.batch ?? (Number.isNaN(this.secondsPerEval) ? 1 : this.bySeconds());
+    const perBatch = this.opts.batch ?? (this.sizes.timed ? this.sizes.bySeconds() : 1);
     return Math.min(MAX_OUTSTANDING, this.totalWorkers * this.opts.inflight * perBatch);
   }
 
@@ -221,45 +199,13 @@ export class Dispatcher {
     this.canSteal = false;
   }
 
-  /**
-   * Rows for the next batch to w: its share of the head block, about batch_seconds per worker behind
-   * it. The share is fixed when the block starts going out: its rows over the worker slots free then
-   * (a generation: every slot; a steady-state refill: the one slot that just freed, so it goes out
-   * whole). A share of what is left of the block instead shrank geometrically: a 20,000-row
-   * generation over 31 workers went out in about 400 messages instead of 62, each costing rank 0 a
-   * message (bench "dispatch", 32 ranks).
-   *
-   * Where a worker's whole share of the block takes less than batch_seconds (and fits in max_batch),
-   * it goes out as one batch, not one per slot: a second batch would reach the worker while it is
-   * still within batch_seconds of work, so it hides no latency and only doubles the messages (and the
-   * steals at the end of each generation). Measured, bench "dispatch", 100 generations of 20,000
-   * trivial evaluations: 16 ranks 0.81-0.94M -> 1.07-1.13M evaluations/s, 32 ranks 0.65-0.72M ->
-   * 0.75-0.77M, rank 0's messages per generation 73 -> 32 at 32 ranks.
-   */
+  /** Rows for the next batch to w (BatchSizer): a share of the head block, fixed when it starts going out, over the slots free then. */
   private batchSize(w: WorkerState): number {
     if (this.opts.batch !== undefined) return this.opts.batch * w.workers;
     const head = this.queue[0];
-    const timed = !Number.isNaN(this.secondsPerEval);
-    const bySeconds = timed ? this.bySeconds() : FIRST_BATCH;
     const rows = head.block.index.length - head.next;
-    if (head.perSlot === 0) {
-      const { slots, workers } = this.free();
-      const perWorker = Math.ceil(rows / Math.max(1, workers));
-      head.perSlot = perWorker <= Math.min(bySeconds, this.opts.max_batch) ? perWorker : Math.ceil(rows / Math.max(1, slots));
-    }
-    let size = Math.min(head.perSlot, bySeconds);
-    if (timed && head.perSlot > bySeconds && this.spread() <= FACTORING_MAX_SPREAD) {
-      size = Math.max(size, Math.min(this.factored(rows), this.bySeconds(FACTORING_LIMIT)));
-    }
-    return Math.max(1, Math.min(size * w.workers, this.opts.max_batch * w.workers));
-  }
-
-  /**
-   * Factoring: the rows left of a block shared over every worker slot, so a block's batches shrink
-   * as it goes out (at most FACTORING_LIMIT x batch_seconds of work each, at least batch_seconds).
-   */
-  private factored(rows: number): number {
-    return Math.ceil(rows / Math.max(1, this.opts.inflight * this.totalWorkers));
+    if (head.perSlot === 0) head.perSlot = this.sizes.share(rows, this.free());
+    return this.sizes.size(rows, head.perSlot) * w.workers;
   }
 
   /** Batches that could go out now, and workers that could take one; each worker behind a relay counted. */
@@ -274,43 +220,6 @@ export class Dispatcher {
       }
     }
     return { slots, workers };
-  }
-
-  /** The rows' times' standard deviation over their mean (Infinity until a few are known). */
-  private spread(): number {
-    const { n, mean, m2 } = this.times;
-    return n >= 8 && mean > 0 ? Math.sqrt(m2 / (n - 1)) / mean : Infinity;
-  }
-
-  /** Folds a batch's row times into the spread's statistics (Chan et al.'s pairwise update), older rows faded. */
-  private noteTimes(seconds: Float64Array): void {
-    let n = 0;
-    let mean = 0;
-    let m2 = 0;
-    for (let i = 0; i < seconds.length; i++) {
-      const x = seconds[i];
-      if (!(x >= 0)) continue;
-      n++;
-      const d = x - mean;
-      mean += d / n;
-      m2 += d * (x - mean);
-    }
-    if (n === 0) return;
-    const t = this.times;
-    if (t.n > SPREAD_ROWS) {
-      t.m2 *= SPREAD_ROWS / t.n;
-      t.n = SPREAD_ROWS;
-    }
-    const total = t.n + n;
-    const d = mean - t.mean;
-    t.m2 += m2 + (d * d * t.n * n) / total;
-    t.mean += (d * n) / total;
-    t.n = total;
-  }
-
-  /** Evaluations that take about `times` x batch_seconds, at least one, at most max_batch. */
-  private bySeconds(times = 1): number {
-    return Math.max(1, Math.min(this.opts.max_batch, Math.floor((times * this.opts.batch_seconds) / Math.max(this.secondsPerEval, 1e-9))));
   }
 
   private pump(): void {
@@ -414,12 +323,10 @@ export class Dispatcher {
     slice.answered = true;
     w.busySeconds += r.busy;
     w.evaluations += slice.n;
-    const perEval = r.busy / slice.n;
-    this.secondsPerEval = Number.isNaN(this.secondsPerEval) ? perEval : 0.7 * this.secondsPerEval + 0.3 * perEval;
     if (r.status.length !== slice.n || r.fitness.length !== slice.n * r.nObj) {
       throw new Error(`rank ${rank} answered batch ${r.batch} of ${slice.n} with ${r.status.length} results`);
     }
-    this.noteTimes(r.seconds);
+    this.sizes.note(r.busy, slice.n, r.seconds);
     const t = this.now();
     const started = new Float64Array(slice.n);
     for (let i = 0; i < slice.n; i++) started[i] = t - r.startedAgo[i];
